@@ -1,0 +1,50 @@
+/*
+ * limits.h: every size limit of the network-facing code, in one place.
+ *
+ * Each entry says why it is what it is.  nginx's limits (nginx/) are kept
+ * in step by hand; the API tests check each limit at the edge and one
+ * past it.
+ */
+#ifndef TIX_CORE_LIMITS_H
+#define TIX_CORE_LIMITS_H
+
+/* A JSON request body: the contract's 1 MiB (413 body_too_large past it). */
+#define TIX_MAX_JSON_BODY	(1024 * 1024)
+/* JSON nesting: our documents are two levels deep; 32 leaves room and
+ * keeps a hostile "[[[[..." from exhausting the stack. */
+#define TIX_MAX_JSON_DEPTH	32
+/* Keys in one JSON object: more than any endpoint declares, ten times. */
+#define TIX_MAX_JSON_KEYS	64
+/* Ticket subject, in characters (code points): the contract's 200. */
+#define TIX_MAX_SUBJECT		200
+/* Ticket description and message bodies, in characters: the contract's. */
+#define TIX_MAX_TEXT		20000
+/* Names: user names, token names, account names, products. */
+#define TIX_MAX_NAME		200
+#define TIX_MAX_TOKEN_NAME	100
+/* RFC 5321's limit on a forward path. */
+#define TIX_MAX_EMAIL		254
+/* Passwords: argon2id takes any length; 1024 bytes bounds the work. */
+#define TIX_MAX_PASSWORD	1024
+/* The query string: nginx allows 8 KiB of request line anyway. */
+#define TIX_MAX_QUERY		4096
+/* Query parameters in one request: the list route declares 12. */
+#define TIX_MAX_QUERY_PARAMS	32
+/* Cookie header bytes we look at. */
+#define TIX_MAX_COOKIE		4096
+/* Page size of every list: the contract's 1 to 100. */
+#define TIX_MAX_PER_PAGE	100
+#define TIX_DEFAULT_PER_PAGE	25
+/* The Idempotency-Key header, in bytes: the contract's 1 to 100. */
+#define TIX_MAX_IDEMPOTENCY_KEY	100
+/* Search text in q, in bytes: long enough for a sentence, short enough
+ * to keep a LIKE scan cheap. */
+#define TIX_MAX_SEARCH		200
+/* Per-request arena: 64 MiB is far above any legitimate request (a 1 MiB
+ * body decoded and re-encoded a few times) and bounds a hostile one. */
+#define TIX_MAX_ARENA		(64u * 1024 * 1024)
+/* A response body built in memory: a full page of 100 summaries is about
+ * 100 KiB; a ticket with a long timeline may be a few MiB. */
+#define TIX_MAX_RESPONSE	(32u * 1024 * 1024)
+
+#endif
