@@ -1,3 +1,12 @@
-/* placeholder */
-int main(void);
-int main(void) { return 1; }
+/*
+ * tix-auth: login, sessions, API tokens, preferences, the staff list.
+ */
+#include "api/serve.h"
+#include "fcgi/runner.h"
+
+int
+main(int argc, char **argv)
+{
+	return tix_runner_main(argc, argv, "tix-auth", tix_auth_routes,
+	    tix_auth_nroutes);
+}

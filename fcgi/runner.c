@@ -1,3 +1,239 @@
-/* placeholder */
-int tix_runner_placeholder(void);
-int tix_runner_placeholder(void) { return 0; }
+/*
+ * runner.c: prefork, supervise, accept, serve.
+ *
+ * Why processes and not threads: each child holds one PostgreSQL
+ * connection and one arena, shares nothing, and a crash takes one request
+ * with it, not the service.  The parent only supervises.
+ */
+#include <fcgiapp.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api/serve.h"
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "crypto/crypto.h"
+#include "db/db.h"
+#include "fcgi/runner.h"
+
+#define MAX_WORKERS	256
+#define LISTEN_BACKLOG	1024
+
+static volatile sig_atomic_t	stopping;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	FCGX_ShutdownPending();
+}
+
+static void
+on_stop_parent(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static void
+usage(const char *progname)
+{
+	fprintf(stderr, "usage: %s --listen unix:PATH|HOST:PORT "
+	    "[--workers N]\n", progname);
+}
+
+/* Install handler for SIGTERM and SIGINT, without SA_RESTART so that a
+ * blocked accept() returns. */
+static void
+catch_stop(void (*handler)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int
+open_socket(const char *listen)
+{
+	const char	*mode_env;
+	int		 fd;
+	long		 mode = 0660;
+
+	if (strncmp(listen, "unix:", 5) == 0) {
+		listen += 5;
+		(void)unlink(listen);	/* a stale socket of a past run */
+		fd = FCGX_OpenSocket(listen, LISTEN_BACKLOG);
+		/* nginx must reach it; nobody else needs to. */
+		mode_env = getenv("TIX_SOCKET_MODE");
+		if (mode_env != NULL)
+			mode = strtol(mode_env, NULL, 8);
+		if (fd >= 0 && chmod(listen, (mode_t)mode) != 0) {
+			tix_log_error("chmod %s: %s", listen, strerror(errno));
+			return -1;
+		}
+	} else
+		fd = FCGX_OpenSocket(listen, LISTEN_BACKLOG);
+	if (fd < 0)
+		tix_log_error("cannot listen on %s", listen);
+	return fd;
+}
+
+/* One child: accept and serve until told to stop. */
+static int
+child_main(int sock, const struct tix_config *cfg,
+    const struct tix_route *routes, size_t nroutes)
+{
+	FCGX_Request	 fr;
+	struct tix_arena arena;
+	struct tix_db	*db;
+
+	prctl(PR_SET_PDEATHSIG, SIGTERM);	/* never outlive the parent */
+	catch_stop(on_stop);
+	if (tix_db_open(cfg->database_url, &db) != TIX_OK)
+		return 1;
+	tix_arena_init(&arena);
+	if (FCGX_InitRequest(&fr, sock, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+		tix_db_close(db);
+		return 1;
+	}
+	while (!stopping) {
+		if (FCGX_Accept_r(&fr) < 0) {
+			if (stopping)
+				break;
+			continue;	/* EINTR without a stop, or a bad peer */
+		}
+		tix_serve(&fr, &arena, db, cfg, routes, nroutes);
+		FCGX_Finish_r(&fr);
+		tix_arena_reset(&arena);
+	}
+	FCGX_Free(&fr, 1);
+	tix_db_close(db);
+	return 0;
+}
+
+static pid_t
+spawn(int sock, const struct tix_config *cfg, const struct tix_route *routes,
+    size_t nroutes)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(child_main(sock, cfg, routes, nroutes));
+	if (pid < 0)
+		tix_log_error("fork: %s", strerror(errno));
+	return pid;
+}
+
+int
+tix_runner_main(int argc, char **argv, const char *progname,
+    const struct tix_route *routes, size_t nroutes)
+{
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "workers", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct tix_config	 cfg;
+	const char		*listen = NULL;
+	pid_t			 kids[MAX_WORKERS], pid;
+	int64_t			 nworkers = 2;
+	int			 c, i, sock, status, alive;
+	time_t			 last_crash = 0;
+
+	tix_log_init(progname);
+	while ((c = getopt_long(argc, argv, "l:w:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			listen = optarg;
+			break;
+		case 'w':
+			if (!tix_parse_int64(optarg, strlen(optarg), false,
+			    &nworkers) || nworkers < 1 ||
+			    nworkers > MAX_WORKERS) {
+				fprintf(stderr, "%s: --workers takes 1 to %d\n",
+				    progname, MAX_WORKERS);
+				return 2;
+			}
+			break;
+		case 'h':
+			usage(progname);
+			return 0;
+		default:
+			usage(progname);
+			return 2;
+		}
+	}
+	if (listen == NULL || optind != argc) {
+		usage(progname);
+		return 2;
+	}
+	if (tix_config_load(&cfg) != TIX_OK)
+		return 2;
+	/* Before the fork, so the children share the dummy hash. */
+	if (tix_crypto_init() != TIX_OK) {
+		tix_log_error("libsodium failed to start");
+		return 1;
+	}
+	if (FCGX_Init() != 0)
+		return 1;
+	sock = open_socket(listen);
+	if (sock < 0)
+		return 1;
+
+	catch_stop(on_stop_parent);
+	for (i = 0; i < nworkers; i++)
+		kids[i] = spawn(sock, &cfg, routes, nroutes);
+	tix_log_info("listening on %s with %d workers", listen,
+	    (int)nworkers);
+
+	while (!stopping) {
+		pid = waitpid(-1, &status, 0);
+		if (pid < 0)
+			continue;	/* EINTR: look at stopping again */
+		for (i = 0; i < nworkers; i++) {
+			if (kids[i] != pid)
+				continue;
+			tix_log_warn("worker %d ended (status %d); restarting",
+			    (int)pid, status);
+			/* A child that dies at once again and again must not
+			 * turn this loop into a fork bomb. */
+			if (time(NULL) == last_crash)
+				sleep(1);
+			last_crash = time(NULL);
+			kids[i] = stopping ? -1 :
+			    spawn(sock, &cfg, routes, nroutes);
+		}
+	}
+
+	for (i = 0; i < nworkers; i++)
+		if (kids[i] > 0)
+			kill(kids[i], SIGTERM);
+	for (alive = 1; alive;) {
+		pid = waitpid(-1, &status, 0);
+		if (pid < 0 && errno == ECHILD)
+			alive = 0;
+	}
+	if (strncmp(listen, "unix:", 5) == 0)
+		(void)unlink(listen + 5);
+	tix_log_info("stopped");
+	return 0;
+}

@@ -1,3 +1,12 @@
-/* placeholder */
-int main(void);
-int main(void) { return 1; }
+/*
+ * tix-tickets: tickets, their timeline, and the health check.
+ */
+#include "api/serve.h"
+#include "fcgi/runner.h"
+
+int
+main(int argc, char **argv)
+{
+	return tix_runner_main(argc, argv, "tix-tickets", tix_ticket_routes,
+	    tix_ticket_nroutes);
+}

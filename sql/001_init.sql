@@ -149,3 +149,15 @@ CREATE TABLE activations (
     deactivated_at  timestamptz
 );
 CREATE INDEX activations_license_idx ON activations (license_id);
+
+-- RFC 3339 in UTC, second precision: the one time format of the API.
+CREATE FUNCTION tix_ts(t timestamptz) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"');
+
+-- A word as an ILIKE pattern that matches it anywhere, with LIKE's own
+-- metacharacters taken literally (security.md #70).
+CREATE FUNCTION tix_like(word text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN '%' || replace(replace(replace(word, '\', '\\'), '%', '\%'),
+                          '_', '\_') || '%';

@@ -1,0 +1,22 @@
+/*
+ * runner.h: the process model shared by every FastCGI worker binary.
+ *
+ *   tix-WORKER --listen unix:PATH|HOST:PORT --workers N
+ *
+ * The parent opens the socket, forks N children that accept on it, and
+ * restarts a child that dies.  SIGTERM or SIGINT: the parent passes
+ * SIGTERM on; each child finishes the request in hand and exits; the
+ * parent exits when all have.  Each child owns one database connection.
+ */
+#ifndef TIX_FCGI_RUNNER_H
+#define TIX_FCGI_RUNNER_H
+
+#include <stddef.h>
+
+#include "http/route.h"
+
+/* Run the worker; returns the process exit status. */
+int	tix_runner_main(int argc, char **argv, const char *progname,
+	    const struct tix_route *routes, size_t nroutes);
+
+#endif

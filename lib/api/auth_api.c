@@ -1,0 +1,342 @@
+/*
+ * auth_api.c: the routes of tix-auth: login, logout, me, API tokens,
+ * preferences and the staff list.
+ */
+#include <string.h>
+
+#include "api/fields.h"
+#include "api/render.h"
+#include "api/serve.h"
+#include "auth/auth.h"
+#include "core/limits.h"
+#include "core/str.h"
+#include "db/db.h"
+
+/* The cookie gets Secure whenever the client reached nginx over TLS. */
+static enum tix_err
+set_session_cookie(struct tix_req *r, const char *value, bool expire)
+{
+	const char	*https = tix_req_param(r, "HTTPS");
+	bool		 secure = https != NULL && https[0] != '\0';
+	const char	*c;
+
+	c = tix_arena_printf(r->arena,
+	    "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s",
+	    TIX_SESSION_COOKIE, value, secure ? "; Secure" : "",
+	    expire ? "; Max-Age=0" : "");
+	if (c == NULL)
+		return TIX_ENOMEM;
+	return tix_resp_header(r, "Set-Cookie", c);
+}
+
+static enum tix_err
+send_me(struct tix_req *r, const char *csrf)
+{
+	struct tix_out o;
+
+	tix_out_begin(&o);
+	tix_jw_key(&o.w, "user");
+	tix_render_user(&o.w, &r->who);
+	tix_jw_kstr(&o.w, "csrf_token", csrf);
+	return tix_out_send(r, &o, 200);
+}
+
+static enum tix_err
+h_login(struct tix_req *r)
+{
+	struct tix_json		*j;
+	struct tix_login	 login;
+	const char		*email, *password, *retry;
+	enum tix_err		 rc;
+
+	rc = tix_req_json(r, &j);
+	if (rc != TIX_OK)
+		return rc;
+	rc = tix_field_text(r, j, "email", 1, TIX_MAX_EMAIL,
+	    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &email);
+	rc = tix_fields_merge(rc, tix_field_text(r, j, "password", 1,
+	    TIX_MAX_PASSWORD, TIX_TEXT_REQUIRED, &password));
+	if (rc != TIX_OK)
+		return rc;
+	rc = tix_auth_login(r, email, password, strlen(password), &login);
+	if (rc == TIX_ERATE) {
+		retry = tix_db_i64(r->arena,
+		    (int64_t)r->cfg->login_window_minutes * 60);
+		if (retry != NULL)
+			(void)tix_resp_header(r, "Retry-After", retry);
+		return tix_req_fail(r, rc, "Too many failed logins for this "
+		    "address; try again later.");
+	}
+	if (rc == TIX_OK)
+		rc = set_session_cookie(r, login.token, false);
+	if (rc == TIX_OK)
+		rc = send_me(r, login.csrf);
+	tix_wipe(&login, sizeof(login));
+	return rc;
+}
+
+static enum tix_err
+h_logout(struct tix_req *r)
+{
+	enum tix_err rc;
+
+	rc = tix_auth_logout(r);
+	if (rc == TIX_OK)
+		rc = set_session_cookie(r, "", true);
+	if (rc == TIX_OK)
+		rc = tix_resp_empty(r, 204);
+	return rc;
+}
+
+static enum tix_err
+h_me(struct tix_req *r)
+{
+	return send_me(r, r->who.csrf_token);
+}
+
+static enum tix_err
+h_token_create(struct tix_req *r)
+{
+	struct tix_json	*j;
+	struct tix_out	 o;
+	struct tix_rows	 rs;
+	const char	*name, *p[3];
+	char		 token[TIX_TOKEN_LEN + 1], hash[TIX_HASH_HEX_LEN + 1];
+	enum tix_err	 rc;
+
+	rc = tix_req_json(r, &j);
+	if (rc == TIX_OK)
+		rc = tix_field_text(r, j, "name", 1, TIX_MAX_TOKEN_NAME,
+		    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &name);
+	if (rc != TIX_OK)
+		return rc;
+	tix_token_new(token);
+	tix_hash_hex(token, TIX_TOKEN_LEN, hash);
+	p[0] = tix_db_i64(r->arena, r->who.user_id);
+	p[1] = name;
+	p[2] = hash;
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_TOKEN_INSERT, p, 3, &rs);
+	if (rc != TIX_OK)
+		return rc;
+	tix_out_begin(&o);
+	tix_jw_kint(&o.w, "id", tix_rows_int(&rs, 0, 0));
+	tix_jw_kstr(&o.w, "name", name);
+	tix_jw_kstr(&o.w, "token", token);
+	tix_jw_kstr(&o.w, "created_at", tix_rows_get(&rs, 0, 1));
+	rc = tix_out_send(r, &o, 201);
+	tix_wipe(token, sizeof(token));
+	return rc;
+}
+
+static enum tix_err
+h_token_list(struct tix_req *r)
+{
+	struct tix_out	 o;
+	struct tix_rows	 rs;
+	const char	*uid = tix_db_i64(r->arena, r->who.user_id);
+	enum tix_err	 rc;
+	size_t		 i;
+
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_TOKEN_LIST, &uid, 1, &rs);
+	if (rc != TIX_OK)
+		return rc;
+	tix_out_begin(&o);
+	tix_jw_key(&o.w, "tokens");
+	tix_jw_arr_open(&o.w);
+	for (i = 0; i < rs.nrows; i++) {
+		tix_jw_obj_open(&o.w);
+		tix_jw_kint(&o.w, "id", tix_rows_int(&rs, i, 0));
+		tix_jw_kstr(&o.w, "name", tix_rows_get(&rs, i, 1));
+		tix_jw_kstr(&o.w, "created_at", tix_rows_get(&rs, i, 2));
+		tix_jw_kstr(&o.w, "last_used_at", tix_rows_get(&rs, i, 3));
+		tix_jw_obj_close(&o.w);
+	}
+	tix_jw_arr_close(&o.w);
+	return tix_out_send(r, &o, 200);
+}
+
+static enum tix_err
+h_token_delete(struct tix_req *r)
+{
+	struct tix_rows	 rs;
+	const char	*p[2];
+	int64_t		 id;
+	enum tix_err	 rc;
+
+	if (!tix_parse_int64(r->args[0], strlen(r->args[0]), false, &id))
+		return TIX_ENOTFOUND;
+	p[0] = r->args[0];
+	p[1] = tix_db_i64(r->arena, r->who.user_id);
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_TOKEN_DELETE, p, 2, &rs);
+	if (rc != TIX_OK)
+		return rc;
+	if (rs.affected == 0)
+		return TIX_ENOTFOUND;	/* someone else's looks like none */
+	return tix_resp_empty(r, 204);
+}
+
+struct prefs {
+	bool		 on_reply, on_status, on_assigned, sms_enabled;
+	const char	*sms_number;	/* NULL: none */
+};
+
+static enum tix_err
+load_prefs(struct tix_req *r, struct prefs *pf)
+{
+	struct tix_rows	 rs;
+	const char	*uid = tix_db_i64(r->arena, r->who.user_id);
+	enum tix_err	 rc;
+
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_PREFS_GET, &uid, 1, &rs);
+	if (rc != TIX_OK)
+		return rc;
+	if (rs.nrows != 1)
+		return TIX_EAUTH;
+	pf->on_reply = tix_rows_bool(&rs, 0, 0);
+	pf->on_status = tix_rows_bool(&rs, 0, 1);
+	pf->on_assigned = tix_rows_bool(&rs, 0, 2);
+	pf->sms_number = tix_rows_get(&rs, 0, 3);
+	pf->sms_enabled = tix_rows_bool(&rs, 0, 4);
+	return TIX_OK;
+}
+
+static enum tix_err
+send_prefs(struct tix_req *r, const struct prefs *pf)
+{
+	struct tix_out o;
+
+	tix_out_begin(&o);
+	tix_jw_key(&o.w, "preferences");
+	tix_jw_obj_open(&o.w);
+	tix_jw_kbool(&o.w, "email_on_reply", pf->on_reply);
+	tix_jw_kbool(&o.w, "email_on_status", pf->on_status);
+	tix_jw_kbool(&o.w, "email_on_assigned", pf->on_assigned);
+	tix_jw_kstr(&o.w, "sms_number", pf->sms_number);
+	tix_jw_kbool(&o.w, "sms_enabled", pf->sms_enabled);
+	tix_jw_obj_close(&o.w);
+	return tix_out_send(r, &o, 200);
+}
+
+static enum tix_err
+h_prefs_get(struct tix_req *r)
+{
+	struct prefs	pf;
+	enum tix_err	rc;
+
+	rc = load_prefs(r, &pf);
+	return rc == TIX_OK ? send_prefs(r, &pf) : rc;
+}
+
+/* E.164: a '+', then 7 to 15 digits, the first not 0. */
+static bool
+is_e164(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n < 8 || n > 16 || s[0] != '+' || s[1] < '1' || s[1] > '9')
+		return false;
+	for (i = 2; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* PUT takes the whole object or part of it: what is left out keeps its
+ * value, as a form that shows only some switches would expect. */
+static enum tix_err
+h_prefs_put(struct tix_req *r)
+{
+	struct tix_json	*j;
+	struct prefs	 pf;
+	const char	*number, *p[6];
+	bool		 present;
+	enum tix_err	 rc;
+
+	rc = tix_req_json(r, &j);
+	if (rc == TIX_OK)
+		rc = load_prefs(r, &pf);
+	if (rc != TIX_OK)
+		return rc;
+	rc = tix_field_bool(r, j, "email_on_reply", &pf.on_reply, &present);
+	rc = tix_fields_merge(rc, tix_field_bool(r, j, "email_on_status",
+	    &pf.on_status, &present));
+	rc = tix_fields_merge(rc, tix_field_bool(r, j, "email_on_assigned",
+	    &pf.on_assigned, &present));
+	rc = tix_fields_merge(rc, tix_field_bool(r, j, "sms_enabled",
+	    &pf.sms_enabled, &present));
+	if (tix_json_type_of(j, "sms_number") != TIX_JSON_ABSENT) {
+		rc = tix_fields_merge(rc, tix_field_text(r, j, "sms_number",
+		    0, 32, TIX_TEXT_NULLABLE | TIX_TEXT_ONE_LINE, &number));
+		if (rc == TIX_OK) {
+			if (number != NULL && !is_e164(number))
+				rc = tix_req_field(r, "sms_number", "must be "
+				    "in international form, like +15551234567");
+			pf.sms_number = number;
+		}
+	}
+	if (rc == TIX_OK && pf.sms_enabled && pf.sms_number == NULL)
+		rc = tix_req_field(r, "sms_enabled",
+		    "needs an sms_number first");
+	if (rc != TIX_OK)
+		return rc;
+	p[0] = tix_db_i64(r->arena, r->who.user_id);
+	p[1] = pf.on_reply ? "t" : "f";
+	p[2] = pf.on_status ? "t" : "f";
+	p[3] = pf.on_assigned ? "t" : "f";
+	p[4] = pf.sms_number;
+	p[5] = pf.sms_enabled ? "t" : "f";
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_PREFS_SET, p, 6, NULL);
+	return rc == TIX_OK ? send_prefs(r, &pf) : rc;
+}
+
+static enum tix_err
+h_users(struct tix_req *r)
+{
+	struct tix_query		 q;
+	const struct tix_param_kv	*role;
+	struct tix_out			 o;
+	struct tix_rows			 rs;
+	enum tix_err			 rc;
+	size_t				 i;
+
+	if (!tix_is_staff(&r->who))
+		return TIX_EFORBIDDEN;
+	rc = tix_req_query(r, &q);
+	if (rc != TIX_OK)
+		return rc;
+	role = tix_query_get(&q, "role");
+	if (role != NULL && strcmp(role->value, "agent") != 0)
+		return tix_req_fail(r, TIX_EBADREQ,
+		    "role must be \"agent\".");
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_STAFF_LIST, NULL, 0, &rs);
+	if (rc != TIX_OK)
+		return rc;
+	tix_out_begin(&o);
+	tix_jw_key(&o.w, "users");
+	tix_jw_arr_open(&o.w);
+	for (i = 0; i < rs.nrows; i++) {
+		tix_jw_obj_open(&o.w);
+		tix_jw_kint(&o.w, "id", tix_rows_int(&rs, i, 0));
+		tix_jw_kstr(&o.w, "name", tix_rows_get(&rs, i, 1));
+		tix_jw_kstr(&o.w, "email", tix_rows_get(&rs, i, 2));
+		tix_jw_kstr(&o.w, "role", tix_rows_get(&rs, i, 3));
+		tix_jw_obj_close(&o.w);
+	}
+	tix_jw_arr_close(&o.w);
+	return tix_out_send(r, &o, 200);
+}
+
+const struct tix_route tix_auth_routes[] = {
+	{ TIX_POST, "/api/auth/login", h_login, true },
+	{ TIX_POST, "/api/auth/logout", h_logout, false },
+	{ TIX_GET, "/api/auth/me", h_me, false },
+	{ TIX_GET, "/api/me", h_me, false },
+	{ TIX_POST, "/api/me/tokens", h_token_create, false },
+	{ TIX_GET, "/api/me/tokens", h_token_list, false },
+	{ TIX_DELETE, "/api/me/tokens/{}", h_token_delete, false },
+	{ TIX_GET, "/api/me/preferences", h_prefs_get, false },
+	{ TIX_PUT, "/api/me/preferences", h_prefs_put, false },
+	{ TIX_GET, "/api/users", h_users, false },
+};
+const size_t tix_auth_nroutes =
+    sizeof(tix_auth_routes) / sizeof(tix_auth_routes[0]);

@@ -1,0 +1,545 @@
+/*
+ * tickets_api.c: the routes of tix-tickets.
+ *
+ * Handlers turn JSON and query strings into the typed input of
+ * lib/tickets/, and its rows into the contract's JSON.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/fields.h"
+#include "api/render.h"
+#include "api/serve.h"
+#include "core/limits.h"
+#include "core/str.h"
+#include "tickets/ticket.h"
+
+/* Columns of TIX_STMT_TICKET_SUMMARY and the list statements. */
+enum {
+	C_NUMBER, C_SUBJECT, C_STATUS, C_PRIORITY, C_CATEGORY, C_LICENSE,
+	C_REQ_ID, C_REQ_NAME, C_REQ_EMAIL, C_ASG_ID, C_ASG_NAME, C_CREATED,
+	C_UPDATED, C_FIRST_RESPONSE, C_RESOLVED, C_CLOSED, C_DUE, C_BREACHED,
+	C_ATTACHMENTS, C_ID,
+	C_DESCRIPTION, C_REOPEN_WINDOW	/* detail only */
+};
+
+static struct tix_ctx
+ctx_of(struct tix_req *r)
+{
+	struct tix_ctx c = { r->db, r->arena, &r->who };
+
+	return c;
+}
+
+static void
+kts(struct tix_jw *w, const char *key, const char *v)
+{
+	tix_jw_kstr(w, key, v);	/* NULL renders as null */
+}
+
+static void
+render_summary_fields(struct tix_jw *w, const struct tix_rows *rs, size_t i)
+{
+	char number[32];
+
+	snprintf(number, sizeof(number), "TICK-%s",
+	    tix_rows_get(rs, i, C_NUMBER));
+	tix_jw_kstr(w, "number", number);
+	tix_jw_kstr(w, "subject", tix_rows_get(rs, i, C_SUBJECT));
+	tix_jw_kstr(w, "status", tix_rows_get(rs, i, C_STATUS));
+	tix_jw_kstr(w, "priority", tix_rows_get(rs, i, C_PRIORITY));
+	tix_jw_kstr(w, "category", tix_rows_get(rs, i, C_CATEGORY));
+	tix_jw_kstr(w, "license_key", tix_rows_get(rs, i, C_LICENSE));
+	tix_jw_key(w, "requester");
+	tix_jw_obj_open(w);
+	tix_jw_kint(w, "id", tix_rows_int(rs, i, C_REQ_ID));
+	tix_jw_kstr(w, "name", tix_rows_get(rs, i, C_REQ_NAME));
+	tix_jw_kstr(w, "email", tix_rows_get(rs, i, C_REQ_EMAIL));
+	tix_jw_obj_close(w);
+	tix_jw_key(w, "assignee");
+	if (tix_rows_get(rs, i, C_ASG_ID) == NULL)
+		tix_jw_null(w);
+	else {
+		tix_jw_obj_open(w);
+		tix_jw_kint(w, "id", tix_rows_int(rs, i, C_ASG_ID));
+		tix_jw_kstr(w, "name", tix_rows_get(rs, i, C_ASG_NAME));
+		tix_jw_obj_close(w);
+	}
+	kts(w, "created_at", tix_rows_get(rs, i, C_CREATED));
+	kts(w, "updated_at", tix_rows_get(rs, i, C_UPDATED));
+	kts(w, "first_response_at", tix_rows_get(rs, i, C_FIRST_RESPONSE));
+	kts(w, "resolved_at", tix_rows_get(rs, i, C_RESOLVED));
+	kts(w, "closed_at", tix_rows_get(rs, i, C_CLOSED));
+	tix_jw_key(w, "sla");
+	tix_jw_obj_open(w);
+	kts(w, "first_response_due_at", tix_rows_get(rs, i, C_DUE));
+	tix_jw_kbool(w, "breached", tix_rows_bool(rs, i, C_BREACHED));
+	tix_jw_obj_close(w);
+	tix_jw_kint(w, "attachment_count", tix_rows_int(rs, i, C_ATTACHMENTS));
+}
+
+static enum tix_err
+load_summary(struct tix_req *r, int64_t id, struct tix_rows *rs)
+{
+	const char	*p[2];
+	enum tix_err	 rc;
+
+	p[0] = tix_db_i64(r->arena, id);
+	p[1] = tix_is_staff(&r->who) ? "f" : "t";
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_TICKET_SUMMARY, p, 2, rs);
+	if (rc == TIX_OK && rs->nrows != 1)
+		rc = TIX_ENOTFOUND;	/* deleted in between */
+	return rc;
+}
+
+static void
+render_entry(struct tix_jw *w, const struct tix_rows *rs, size_t i)
+{
+	tix_jw_obj_open(w);
+	tix_jw_kint(w, "id", tix_rows_int(rs, i, 0));
+	tix_jw_kstr(w, "type", tix_rows_get(rs, i, 1));
+	kts(w, "at", tix_rows_get(rs, i, 2));
+	tix_jw_key(w, "actor");
+	if (tix_rows_get(rs, i, 3) == NULL)
+		tix_jw_null(w);
+	else {
+		tix_jw_obj_open(w);
+		tix_jw_kint(w, "id", tix_rows_int(rs, i, 3));
+		tix_jw_kstr(w, "name", tix_rows_get(rs, i, 4));
+		tix_jw_kstr(w, "role", tix_rows_get(rs, i, 5));
+		tix_jw_obj_close(w);
+	}
+	tix_jw_kstr(w, "via", tix_rows_get(rs, i, 6));
+	tix_jw_kstr(w, "body", tix_rows_get(rs, i, 7));
+	tix_jw_kstr(w, "from", tix_rows_get(rs, i, 8));
+	tix_jw_kstr(w, "to", tix_rows_get(rs, i, 9));
+	tix_jw_key(w, "attachments");
+	tix_jw_arr_open(w);
+	tix_jw_arr_close(w);
+	tix_jw_obj_close(w);
+}
+
+/* The detail object: the summary and description, can_reopen,
+ * attachments, license and timeline. */
+static enum tix_err
+render_detail(struct tix_req *r, struct tix_jw *w, int64_t id)
+{
+	struct tix_rows	 rs, es;
+	const char	*p[2];
+	bool		 staff = tix_is_staff(&r->who);
+	enum tix_err	 rc;
+	size_t		 i;
+
+	rc = load_summary(r, id, &rs);
+	if (rc != TIX_OK)
+		return rc;
+	p[0] = tix_db_i64(r->arena, id);
+	p[1] = staff ? "t" : "f";
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_TICKET_ENTRIES, p, 2, &es);
+	if (rc != TIX_OK)
+		return rc;
+	tix_jw_obj_open(w);
+	render_summary_fields(w, &rs, 0);
+	tix_jw_kstr(w, "description", tix_rows_get(&rs, 0, C_DESCRIPTION));
+	/* Reopening: a closed ticket, closed less than 30 days ago. */
+	tix_jw_kbool(w, "can_reopen",
+	    strcmp(tix_rows_get(&rs, 0, C_STATUS), "closed") == 0 &&
+	    tix_rows_bool(&rs, 0, C_REOPEN_WINDOW));
+	tix_jw_key(w, "attachments");
+	tix_jw_arr_open(w);
+	tix_jw_arr_close(w);
+	tix_jw_key(w, "license");
+	tix_jw_null(w);
+	tix_jw_key(w, "timeline");
+	tix_jw_arr_open(w);
+	for (i = 0; i < es.nrows; i++)
+		render_entry(w, &es, i);
+	tix_jw_arr_close(w);
+	tix_jw_obj_close(w);
+	return TIX_OK;
+}
+
+static enum tix_err
+send_detail(struct tix_req *r, int64_t id, int status)
+{
+	struct tix_out	o;
+	enum tix_err	rc;
+
+	tix_out_begin(&o);
+	tix_jw_key(&o.w, "ticket");
+	rc = render_detail(r, &o.w, id);
+	if (rc != TIX_OK) {
+		tix_out_discard(&o);
+		return rc;
+	}
+	return tix_out_send(r, &o, status);
+}
+
+static enum tix_err
+h_health(struct tix_req *r)
+{
+	struct tix_out	o;
+	enum tix_err	rc;
+
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_HEALTH, NULL, 0, NULL);
+	if (rc != TIX_OK)
+		return tix_req_fail(r, TIX_EUNAVAIL,
+		    "The database is unreachable.");
+	tix_out_begin(&o);
+	tix_jw_kstr(&o.w, "status", "ok");
+	tix_jw_kstr(&o.w, "database", "ok");
+	return tix_out_send(r, &o, 200);
+}
+
+/* True for "XXXXX-XXXXX-XXXXX-XXXXX" of upper-case letters and digits. */
+static bool
+is_license_key(const char *s)
+{
+	size_t i;
+
+	if (strlen(s) != 23)
+		return false;
+	for (i = 0; i < 23; i++) {
+		if (i % 6 == 5) {
+			if (s[i] != '-')
+				return false;
+		} else if (!((s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9')))
+			return false;
+	}
+	return true;
+}
+
+static enum tix_err
+h_create(struct tix_req *r)
+{
+	struct tix_json		*j;
+	struct tix_ctx		 c = ctx_of(r);
+	struct tix_ticket_new	 in;
+	const char		*priority, *email, *location;
+	int64_t			 id, number;
+	enum tix_err		 rc;
+
+	memset(&in, 0, sizeof(in));
+	rc = tix_req_json(r, &j);
+	if (rc != TIX_OK)
+		return rc;
+	rc = tix_field_text(r, j, "subject", 1, TIX_MAX_SUBJECT,
+	    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &in.subject);
+	rc = tix_fields_merge(rc, tix_field_text(r, j, "description", 1,
+	    TIX_MAX_TEXT, TIX_TEXT_REQUIRED, &in.description));
+	rc = tix_fields_merge(rc, tix_field_enum(r, j, "category",
+	    tix_category_names, true, &in.category));
+	rc = tix_fields_merge(rc, tix_field_enum(r, j, "priority",
+	    tix_priority_names, false, &priority));
+	rc = tix_fields_merge(rc, tix_field_text(r, j, "license_key", 0, 64,
+	    TIX_TEXT_NULLABLE | TIX_TEXT_ONE_LINE, &in.license_key));
+	if (in.license_key != NULL && !is_license_key(in.license_key))
+		rc = tix_fields_merge(rc, tix_req_field(r, "license_key",
+		    "must be four groups of five upper-case letters or digits, "
+		    "like ABCDE-FGHIJ-KLMNO-12345"));
+	rc = tix_fields_merge(rc, tix_field_text(r, j, "requester_email", 1,
+	    TIX_MAX_EMAIL, TIX_TEXT_ONE_LINE, &email));
+	if (rc != TIX_OK)
+		return rc;
+	in.priority = TIX_PRIORITY_NORMAL;
+	if (priority != NULL)
+		(void)tix_priority_parse(priority, &in.priority);
+	if (email != NULL) {
+		if (!tix_is_staff(&r->who))
+			return tix_req_fail(r, TIX_EFORBIDDEN, "Only agents "
+			    "may open tickets for someone else.");
+		rc = tix_ticket_requester(&c, email, &in.requester_id);
+		if (rc == TIX_ENOTFOUND)
+			return tix_req_field(r, "requester_email",
+			    "is not the address of a customer");
+		if (rc != TIX_OK)
+			return rc;
+	}
+	rc = tix_ticket_create(&c, &in, &id, &number);
+	if (rc != TIX_OK)
+		return rc;
+	location = tix_arena_printf(r->arena, "/api/tickets/TICK-%lld",
+	    (long long)number);
+	if (location == NULL)
+		return TIX_ENOMEM;
+	rc = tix_resp_header(r, "Location", location);
+	if (rc != TIX_OK)
+		return rc;
+	return send_detail(r, id, 201);
+}
+
+static enum tix_err
+h_get(struct tix_req *r)
+{
+	struct tix_ctx		c = ctx_of(r);
+	struct tix_ticket_ref	t;
+	enum tix_err		rc;
+
+	rc = tix_ticket_find(&c, r->args[0], &t);
+	if (rc != TIX_OK)
+		return rc;
+	return send_detail(r, t.id, 200);
+}
+
+static enum tix_err
+h_reply(struct tix_req *r)
+{
+	struct tix_json		*j;
+	struct tix_ctx		 c = ctx_of(r);
+	struct tix_reply_in	 in;
+	struct tix_rows		 rs, es;
+	struct tix_out		 o;
+	const char		*status, *p[2];
+	enum tix_status		 st;
+	int64_t			 ticket_id, entry_id;
+	bool			 present;
+	enum tix_err		 rc;
+	size_t			 i;
+
+	memset(&in, 0, sizeof(in));
+	rc = tix_req_json(r, &j);
+	if (rc != TIX_OK)
+		return rc;
+	rc = tix_field_text(r, j, "body", 1, TIX_MAX_TEXT, TIX_TEXT_REQUIRED,
+	    &in.body);
+	rc = tix_fields_merge(rc, tix_field_bool(r, j, "internal",
+	    &in.internal, &present));
+	rc = tix_fields_merge(rc, tix_field_enum(r, j, "status",
+	    tix_status_names, false, &status));
+	if (rc != TIX_OK)
+		return rc;
+	if (status != NULL) {
+		if (!tix_is_staff(&r->who))
+			return tix_req_fail(r, TIX_EFORBIDDEN,
+			    "Only agents set a status with a reply.");
+		(void)tix_status_parse(status, &st);
+		in.status = &st;
+	}
+	rc = tix_ticket_reply(&c, r->args[0], &in, &ticket_id, &entry_id);
+	if (rc == TIX_EFORBIDDEN)
+		return tix_req_fail(r, rc, "Only agents write internal notes.");
+	if (rc != TIX_OK)
+		return rc;
+	rc = load_summary(r, ticket_id, &rs);
+	if (rc != TIX_OK)
+		return rc;
+	p[0] = tix_db_i64(r->arena, ticket_id);
+	p[1] = tix_is_staff(&r->who) ? "t" : "f";
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_TICKET_ENTRIES, p, 2, &es);
+	if (rc != TIX_OK)
+		return rc;
+	tix_out_begin(&o);
+	for (i = 0; i < es.nrows; i++)
+		if (tix_rows_int(&es, i, 0) == entry_id) {
+			tix_jw_key(&o.w, "entry");
+			render_entry(&o.w, &es, i);
+		}
+	tix_jw_key(&o.w, "ticket");
+	tix_jw_obj_open(&o.w);
+	render_summary_fields(&o.w, &rs, 0);
+	tix_jw_obj_close(&o.w);
+	return tix_out_send(r, &o, 201);
+}
+
+/* Sort orders in the order of the list statements. */
+static const char *const sorts[] = {
+	"-updated_at", "updated_at", "-created_at", "created_at",
+	"-priority", "priority", NULL
+};
+
+/* YYYY-MM-DD naming a real day. */
+static bool
+is_date(const char *s)
+{
+	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int	y, m, d, i;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	    (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+		return false;
+	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 ||
+	    y % 400 == 0));
+}
+
+static bool
+in_list(const char *const *names, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strlen(names[i]) == n && strncmp(names[i], s, n) == 0)
+			return true;
+	return false;
+}
+
+/* "open,waiting": every item a status, none empty. */
+static bool
+is_status_list(const char *s)
+{
+	const char *end;
+
+	for (;;) {
+		end = strchr(s, ',');
+		if (!in_list(tix_status_names, s,
+		    end == NULL ? strlen(s) : (size_t)(end - s)))
+			return false;
+		if (end == NULL)
+			return true;
+		s = end + 1;
+	}
+}
+
+static enum tix_err
+bad_param(struct tix_req *r, const char *name)
+{
+	return tix_req_fail(r, TIX_EBADREQ, tix_arena_printf(r->arena,
+	    "The value of %s is not valid.", name));
+}
+
+/* An integer query parameter in [min, max], or def when absent. */
+static enum tix_err
+int_param(struct tix_req *r, const struct tix_query *q, const char *name,
+    int64_t min, int64_t max, int64_t def, int64_t *out)
+{
+	const struct tix_param_kv *kv = tix_query_get(q, name);
+
+	*out = def;
+	if (kv == NULL)
+		return TIX_OK;
+	if (!tix_parse_int64(kv->value, kv->value_len, false, out) ||
+	    *out < min || *out > max)
+		return bad_param(r, name);
+	return TIX_OK;
+}
+
+static const char *
+str_param(const struct tix_query *q, const char *name)
+{
+	const struct tix_param_kv *kv = tix_query_get(q, name);
+
+	return kv == NULL ? NULL : kv->value;
+}
+
+static enum tix_err
+h_list(struct tix_req *r)
+{
+	struct tix_query	 q;
+	struct tix_rows		 rs, count;
+	struct tix_out		 o;
+	const char		*p[14], *v;
+	bool			 staff = tix_is_staff(&r->who);
+	int64_t			 page, per_page, number;
+	size_t			 i, sort = 0;
+	enum tix_err		 rc;
+
+	memset(p, 0, sizeof(p));
+	rc = tix_req_query(r, &q);
+	if (rc != TIX_OK)
+		return rc;
+	p[0] = staff ? NULL : tix_db_i64(r->arena, r->who.user_id);
+	v = str_param(&q, "status");
+	if (v != NULL && !is_status_list(v))
+		return bad_param(r, "status");
+	p[1] = v;
+	v = str_param(&q, "category");
+	if (v != NULL && !in_list(tix_category_names, v, strlen(v)))
+		return bad_param(r, "category");
+	p[2] = v;
+	v = str_param(&q, "priority");
+	if (v != NULL && !in_list(tix_priority_names, v, strlen(v)))
+		return bad_param(r, "priority");
+	p[3] = v;
+	v = str_param(&q, "created_from");
+	if (v != NULL && !is_date(v))
+		return bad_param(r, "created_from");
+	p[4] = v;
+	v = str_param(&q, "created_to");
+	if (v != NULL && !is_date(v))
+		return bad_param(r, "created_to");
+	p[5] = v;
+	p[6] = r->who.timezone;
+	v = str_param(&q, "q");
+	if (v != NULL && strlen(v) > TIX_MAX_SEARCH)
+		return bad_param(r, "q");
+	if (v != NULL && tix_ticket_number_parse(v, true, &number))
+		p[7] = tix_db_i64(r->arena, number);
+	else if (v != NULL && v[strspn(v, " \t\r\n")] != '\0')
+		p[8] = v;
+	p[9] = staff ? "t" : "f";
+	v = str_param(&q, "assignee");
+	if (v != NULL) {
+		if (!staff)
+			return bad_param(r, "assignee");
+		if (strcmp(v, "me") == 0)
+			v = tix_db_i64(r->arena, r->who.user_id);
+		else if (strcmp(v, "none") != 0 &&
+		    !tix_parse_int64(v, strlen(v), false, &number))
+			return bad_param(r, "assignee");
+		p[10] = v;
+	}
+	v = str_param(&q, "breached");
+	if (v != NULL) {
+		if (!staff || (strcmp(v, "true") != 0 &&
+		    strcmp(v, "false") != 0))
+			return bad_param(r, "breached");
+		p[11] = v;
+	}
+	v = str_param(&q, "sort");
+	if (v != NULL) {
+		for (sort = 0; sorts[sort] != NULL; sort++)
+			if (strcmp(v, sorts[sort]) == 0)
+				break;
+		if (sorts[sort] == NULL)
+			return bad_param(r, "sort");
+	}
+	rc = int_param(r, &q, "page", 1, 1000000, 1, &page);
+	if (rc == TIX_OK)
+		rc = int_param(r, &q, "per_page", 1, TIX_MAX_PER_PAGE,
+		    TIX_DEFAULT_PER_PAGE, &per_page);
+	if (rc != TIX_OK)
+		return rc;
+	p[12] = tix_db_i64(r->arena, per_page);
+	p[13] = tix_db_i64(r->arena, (page - 1) * per_page);
+
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_TICKET_COUNT, p, 12, &count);
+	if (rc != TIX_OK)
+		return rc;
+	rc = tix_db_run(r->db, r->arena,
+	    (enum tix_stmt)(TIX_STMT_TICKET_LIST + sort * 2 + (staff ? 0 : 1)),
+	    p, 14, &rs);
+	if (rc != TIX_OK)
+		return rc;
+	tix_out_begin(&o);
+	tix_jw_key(&o.w, "tickets");
+	tix_jw_arr_open(&o.w);
+	for (i = 0; i < rs.nrows; i++) {
+		tix_jw_obj_open(&o.w);
+		render_summary_fields(&o.w, &rs, i);
+		tix_jw_obj_close(&o.w);
+	}
+	tix_jw_arr_close(&o.w);
+	tix_jw_kint(&o.w, "total", tix_rows_int(&count, 0, 0));
+	tix_jw_kint(&o.w, "page", page);
+	tix_jw_kint(&o.w, "per_page", per_page);
+	return tix_out_send(r, &o, 200);
+}
+
+const struct tix_route tix_ticket_routes[] = {
+	{ TIX_GET, "/api/health", h_health, true },
+	{ TIX_GET, "/api/tickets", h_list, false },
+	{ TIX_POST, "/api/tickets", h_create, false },
+	{ TIX_GET, "/api/tickets/{}", h_get, false },
+	{ TIX_POST, "/api/tickets/{}/messages", h_reply, false },
+};
+const size_t tix_ticket_nroutes =
+    sizeof(tix_ticket_routes) / sizeof(tix_ticket_routes[0]);

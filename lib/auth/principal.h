@@ -1,0 +1,41 @@
+/*
+ * principal.h: who is asking.  Filled by auth/session.c from a session
+ * cookie or a bearer token, read by every policy decision.
+ */
+#ifndef TIX_AUTH_PRINCIPAL_H
+#define TIX_AUTH_PRINCIPAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum tix_role { TIX_ROLE_CUSTOMER, TIX_ROLE_AGENT, TIX_ROLE_ADMIN };
+
+/* How a change reached us: the timeline's "via". */
+enum tix_via { TIX_VIA_PORTAL, TIX_VIA_EMAIL, TIX_VIA_API, TIX_VIA_SYSTEM };
+
+struct tix_principal {
+	int64_t		 user_id;
+	const char	*email;
+	const char	*name;
+	enum tix_role	 role;
+	int64_t		 account_id;
+	const char	*account_name;
+	const char	*timezone;	/* IANA name of the account's zone */
+	enum tix_via	 via;		/* portal: session; api: token */
+	int64_t		 session_id;	/* 0 with a bearer token */
+	const char	*csrf_token;	/* the session's; NULL with a token */
+};
+
+/* Agents and admins: the helpdesk side. */
+static inline bool
+tix_is_staff(const struct tix_principal *p)
+{
+	return p->role != TIX_ROLE_CUSTOMER;
+}
+
+const char	*tix_role_name(enum tix_role r);
+/* TIX_ROLE_* from "customer" etc.; false when s names no role. */
+bool		 tix_role_parse(const char *s, enum tix_role *out);
+const char	*tix_via_name(enum tix_via v);
+
+#endif

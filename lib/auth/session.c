@@ -1,0 +1,239 @@
+/*
+ * session.c: who is asking, logging in and out.
+ *
+ * Tokens are looked up by their SHA-256, so the comparison that matters
+ * is an index lookup on a hash the client cannot steer; the CSRF token is
+ * compared in constant time.
+ */
+#include <string.h>
+
+#include "auth/auth.h"
+#include "core/config.h"
+#include "core/limits.h"
+#include "core/str.h"
+#include "db/db.h"
+
+/* Longest token we bother hashing: ours are 43 characters. */
+#define MAX_TOKEN_INPUT 256
+
+/* Fill p from the seven principal columns starting at column c. */
+static void
+read_principal(const struct tix_rows *rs, size_t c, struct tix_principal *p)
+{
+	p->user_id = tix_rows_int(rs, 0, c);
+	p->email = tix_rows_get(rs, 0, c + 1);
+	p->name = tix_rows_get(rs, 0, c + 2);
+	if (!tix_role_parse(tix_rows_get(rs, 0, c + 3), &p->role))
+		p->role = TIX_ROLE_CUSTOMER;
+	p->account_id = tix_rows_int(rs, 0, c + 4);
+	p->account_name = tix_rows_get(rs, 0, c + 5);
+	p->timezone = tix_rows_get(rs, 0, c + 6);
+}
+
+static enum tix_err
+resolve_token(struct tix_req *r, const char *token)
+{
+	char		 hash[TIX_HASH_HEX_LEN + 1];
+	const char	*p[1] = { hash };
+	const char	*id;
+	struct tix_rows	 rs;
+	enum tix_err	 rc;
+	size_t		 n = strnlen(token, MAX_TOKEN_INPUT + 1);
+
+	if (n == 0 || n > MAX_TOKEN_INPUT)
+		return TIX_EAUTH;
+	tix_hash_hex(token, n, hash);
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_TOKEN_LOOKUP, p, 1, &rs);
+	if (rc != TIX_OK)
+		return rc;
+	if (rs.nrows != 1)
+		return TIX_EAUTH;
+	read_principal(&rs, 2, &r->who);
+	r->who.via = TIX_VIA_API;
+	/* last_used_at to the minute: a write a minute, not a request. */
+	if (tix_rows_bool(&rs, 0, 1)) {
+		id = tix_rows_get(&rs, 0, 0);
+		rc = tix_db_run(r->db, r->arena, TIX_STMT_TOKEN_TOUCH, &id, 1,
+		    NULL);
+		if (rc != TIX_OK)
+			return rc;
+	}
+	r->authed = true;
+	return TIX_OK;
+}
+
+static enum tix_err
+resolve_session(struct tix_req *r, const struct tix_str *cookie)
+{
+	char		 hash[TIX_HASH_HEX_LEN + 1];
+	const char	*p[2];
+	const char	*id;
+	struct tix_rows	 rs;
+	enum tix_err	 rc;
+
+	if (cookie->n == 0 || cookie->n > MAX_TOKEN_INPUT)
+		return TIX_EAUTH;
+	tix_hash_hex(cookie->p, cookie->n, hash);
+	p[0] = hash;
+	p[1] = tix_db_i64(r->arena, r->cfg->session_idle_minutes);
+	if (p[1] == NULL)
+		return TIX_ENOMEM;
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_SESSION_LOOKUP, p, 2, &rs);
+	if (rc != TIX_OK)
+		return rc;
+	if (rs.nrows != 1)
+		return TIX_EAUTH;
+	read_principal(&rs, 3, &r->who);
+	r->who.via = TIX_VIA_PORTAL;
+	r->who.session_id = tix_rows_int(&rs, 0, 0);
+	r->who.csrf_token = tix_rows_get(&rs, 0, 1);
+	if (tix_rows_bool(&rs, 0, 2)) {
+		id = tix_rows_get(&rs, 0, 0);
+		rc = tix_db_run(r->db, r->arena, TIX_STMT_SESSION_TOUCH, &id,
+		    1, NULL);
+		if (rc != TIX_OK)
+			return rc;
+	}
+	r->authed = true;
+	return TIX_OK;
+}
+
+enum tix_err
+tix_auth_resolve(struct tix_req *r)
+{
+	static const char	 bearer[] = "Bearer ";
+	const char		*authz, *cookies;
+	struct tix_str		 cookie;
+	enum tix_err		 rc;
+
+	r->authed = false;
+	memset(&r->who, 0, sizeof(r->who));
+	authz = tix_req_param(r, "HTTP_AUTHORIZATION");
+	if (authz != NULL) {
+		if (strncmp(authz, bearer, sizeof(bearer) - 1) != 0)
+			return TIX_EAUTH;
+		return resolve_token(r, authz + sizeof(bearer) - 1);
+	}
+	cookies = tix_req_param(r, "HTTP_COOKIE");
+	rc = tix_cookie_get(cookies, TIX_SESSION_COOKIE, &cookie);
+	if (rc == TIX_ENOTFOUND || rc == TIX_EBADREQ)
+		return TIX_EAUTH;
+	if (rc != TIX_OK)
+		return rc;
+	return resolve_session(r, &cookie);
+}
+
+enum tix_err
+tix_auth_check_csrf(const struct tix_req *r)
+{
+	const char	*sent;
+	size_t		 n;
+
+	if (r->who.via == TIX_VIA_API)
+		return TIX_OK;
+	sent = tix_req_param(r, "HTTP_X_CSRF_TOKEN");
+	if (sent == NULL || r->who.csrf_token == NULL)
+		return TIX_ECSRF;
+	n = strlen(r->who.csrf_token);
+	if (strnlen(sent, n + 1) != n ||
+	    !tix_mem_equal(sent, r->who.csrf_token, n))
+		return TIX_ECSRF;
+	return TIX_OK;
+}
+
+/* Count failures in the window: TIX_ERATE when at the limit. */
+static enum tix_err
+check_throttle(struct tix_req *r, const char *email, const char *window)
+{
+	const char	*p[2] = { email, window };
+	struct tix_rows	 rs;
+	enum tix_err	 rc;
+
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_LOGIN_FAILURES, p, 2, &rs);
+	if (rc != TIX_OK)
+		return rc;
+	if (tix_rows_int(&rs, 0, 0) >= r->cfg->login_max_failures)
+		return TIX_ERATE;
+	return TIX_OK;
+}
+
+enum tix_err
+tix_auth_login(struct tix_req *r, const char *email, const char *password,
+    size_t password_len, struct tix_login *out)
+{
+	char		 hash[TIX_HASH_HEX_LEN + 1];
+	const char	*p[3];
+	const char	*window, *user_id;
+	struct tix_rows	 rs;
+	enum tix_err	 rc;
+	bool		 ok;
+
+	window = tix_db_i64(r->arena, r->cfg->login_window_minutes);
+	if (window == NULL)
+		return TIX_ENOMEM;
+	rc = check_throttle(r, email, window);
+	if (rc != TIX_OK)
+		return rc;
+
+	p[0] = email;
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_LOGIN_USER, p, 1, &rs);
+	if (rc != TIX_OK)
+		return rc;
+	/* Verify even when there is no such user or it is disabled, so
+	 * that the answer takes the same time in every case. */
+	ok = tix_password_verify(rs.nrows == 1 ? tix_rows_get(&rs, 0, 1) :
+	    NULL, password, password_len);
+	if (rs.nrows != 1 || tix_rows_bool(&rs, 0, 2))
+		ok = false;
+	if (!ok) {
+		p[1] = window;
+		rc = tix_db_run(r->db, r->arena, TIX_STMT_LOGIN_FAILURE_ADD,
+		    p, 2, NULL);
+		return rc == TIX_OK ? TIX_ECREDS : rc;
+	}
+	user_id = tix_rows_get(&rs, 0, 0);
+
+	tix_token_new(out->token);
+	tix_token_new(out->csrf);
+	tix_hash_hex(out->token, TIX_TOKEN_LEN, hash);
+	rc = tix_db_begin(r->db);
+	if (rc != TIX_OK)
+		return rc;
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_LOGIN_FAILURES_CLEAR, p, 1,
+	    NULL);
+	if (rc != TIX_OK)
+		goto out;
+	p[0] = user_id;
+	p[1] = hash;
+	p[2] = out->csrf;
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_SESSION_INSERT, p, 3, NULL);
+	if (rc != TIX_OK)
+		goto out;
+	rc = tix_db_commit(r->db);
+	if (rc != TIX_OK)
+		goto out;
+	/* Read the principal back the way every later request will. */
+	{
+		struct tix_str c = { out->token, TIX_TOKEN_LEN };
+
+		rc = resolve_session(r, &c);
+	}
+out:
+	if (rc != TIX_OK)
+		tix_db_rollback(r->db);
+	return rc;
+}
+
+enum tix_err
+tix_auth_logout(struct tix_req *r)
+{
+	const char *id;
+
+	if (r->who.session_id == 0)
+		return TIX_OK;
+	id = tix_db_i64(r->arena, r->who.session_id);
+	if (id == NULL)
+		return TIX_ENOMEM;
+	return tix_db_run(r->db, r->arena, TIX_STMT_SESSION_DELETE, &id, 1,
+	    NULL);
+}

@@ -1,0 +1,51 @@
+/*
+ * config.c: TIX_* settings from the environment.  Read at start-up, before
+ * any request, so no request can influence them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/config.h"
+#include "core/str.h"
+
+static enum tix_err
+int_setting(const char *name, int def, int min, int max, int *out)
+{
+	const char	*s = getenv(name);
+	int64_t		 v;
+
+	*out = def;
+	if (s == NULL || *s == '\0')
+		return TIX_OK;
+	if (!tix_parse_int64(s, strlen(s), false, &v) || v < min || v > max) {
+		fprintf(stderr, "%s must be a whole number from %d to %d\n",
+		    name, min, max);
+		return TIX_EINVAL;
+	}
+	*out = (int)v;
+	return TIX_OK;
+}
+
+enum tix_err
+tix_config_load(struct tix_config *cfg)
+{
+	enum tix_err rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->database_url = getenv("TIX_DATABASE_URL");
+	if (cfg->database_url == NULL || *cfg->database_url == '\0') {
+		fprintf(stderr, "TIX_DATABASE_URL is not set (a libpq "
+		    "connection string, e.g. \"dbname=tix\")\n");
+		return TIX_EINVAL;
+	}
+	rc = int_setting("TIX_SESSION_IDLE_MINUTES", 480, 1, 525600,
+	    &cfg->session_idle_minutes);
+	if (rc == TIX_OK)
+		rc = int_setting("TIX_LOGIN_MAX_FAILURES", 5, 1, 1000,
+		    &cfg->login_max_failures);
+	if (rc == TIX_OK)
+		rc = int_setting("TIX_LOGIN_WINDOW_MINUTES", 15, 1, 1440,
+		    &cfg->login_window_minutes);
+	return rc;
+}

@@ -1,0 +1,24 @@
+/*
+ * config.h: the process's settings, read once from TIX_* environment
+ * variables at start-up (README lists them all).
+ */
+#ifndef TIX_CORE_CONFIG_H
+#define TIX_CORE_CONFIG_H
+
+#include "core/err.h"
+
+struct tix_config {
+	const char	*database_url;		/* TIX_DATABASE_URL */
+	int		 session_idle_minutes;	/* TIX_SESSION_IDLE_MINUTES */
+	int		 login_max_failures;	/* TIX_LOGIN_MAX_FAILURES */
+	int		 login_window_minutes;	/* TIX_LOGIN_WINDOW_MINUTES */
+};
+
+/*
+ * Fill cfg from the environment, with defaults for what is unset.
+ * TIX_EINVAL (and a message on stderr) when a value is malformed or the
+ * database URL is missing.  Strings borrow from the environment.
+ */
+enum tix_err	tix_config_load(struct tix_config *cfg);
+
+#endif

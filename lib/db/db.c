@@ -1,0 +1,315 @@
+/*
+ * db.c: one PostgreSQL connection per process, prepared statements,
+ * reconnection, and SQLSTATE to enum tix_err.
+ *
+ * Every session gets statement and lock timeouts below nginx's
+ * fastcgi_read_timeout (30 s), so a stuck query ends as a 503 from us,
+ * never as a 504 from nginx with the worker still busy.
+ */
+#include <libpq-fe.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "db/db.h"
+
+/* Don't hammer a server that is down: one connection attempt a second. */
+#define RECONNECT_INTERVAL_MS 1000
+
+struct tix_db {
+	PGconn	*conn;		/* NULL when not connected */
+	char	*conninfo;
+	int64_t	 last_try_ms;	/* monotonic time of the last attempt */
+	bool	 prepared[TIX_STMT__MAX];	/* on this connection */
+};
+
+static enum tix_err classify(struct tix_db *, const PGresult *,
+		    enum tix_stmt);
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+enum tix_err
+tix_db_open(const char *conninfo, struct tix_db **out)
+{
+	struct tix_db *db;
+
+	*out = NULL;
+	db = calloc(1, sizeof(*db));
+	if (db == NULL)
+		return TIX_ENOMEM;
+	db->conninfo = strdup(conninfo);
+	if (db->conninfo == NULL) {
+		free(db);
+		return TIX_ENOMEM;
+	}
+	db->last_try_ms = -RECONNECT_INTERVAL_MS;
+	*out = db;
+	return TIX_OK;
+}
+
+static void
+disconnect(struct tix_db *db)
+{
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	db->conn = NULL;
+}
+
+void
+tix_db_close(struct tix_db *db)
+{
+	if (db == NULL)
+		return;
+	disconnect(db);
+	free(db->conninfo);
+	free(db);
+}
+
+/* Prepare statement id on this connection the first time it is used. */
+static enum tix_err
+prepare(struct tix_db *db, enum tix_stmt id, const char *name)
+{
+	PGresult	*res;
+	enum tix_err	 rc;
+
+	if (db->prepared[id])
+		return TIX_OK;
+	res = PQprepare(db->conn, name, tix_stmt_sql(id), 0, NULL);
+	if (res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK) {
+		db->prepared[id] = true;
+		rc = TIX_OK;
+	} else
+		rc = classify(db, res, id);
+	PQclear(res);
+	return rc;
+}
+
+/* NOTICEs ("relation exists, skipping") are not errors: keep them out
+ * of the logs. */
+static void
+ignore_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+enum tix_err
+tix_db_ensure(struct tix_db *db)
+{
+	static const char *const keys[] = {
+		"dbname", "connect_timeout", "options", NULL
+	};
+	const char	*vals[4];
+	int64_t		 now;
+
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
+		return TIX_OK;
+	disconnect(db);
+	now = now_ms();
+	if (now - db->last_try_ms < RECONNECT_INTERVAL_MS)
+		return TIX_EUNAVAIL;
+	db->last_try_ms = now;
+
+	vals[0] = db->conninfo;
+	vals[1] = "3";
+	vals[2] = "-c statement_timeout=10000 -c lock_timeout=5000"
+	    " -c idle_in_transaction_session_timeout=60000"
+	    " -c TimeZone=UTC";
+	vals[3] = NULL;
+	db->conn = PQconnectdbParams(keys, vals, 1);
+	if (db->conn == NULL)
+		return TIX_ENOMEM;
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		tix_log_warn("db: connect: %s", PQerrorMessage(db->conn));
+		disconnect(db);
+		return TIX_EUNAVAIL;
+	}
+	PQsetNoticeProcessor(db->conn, ignore_notice, NULL);
+	memset(db->prepared, 0, sizeof(db->prepared));
+	return TIX_OK;
+}
+
+/* What an error means for the caller, from its SQLSTATE. */
+static enum tix_err
+classify(struct tix_db *db, const PGresult *res, enum tix_stmt id)
+{
+	const char *state;
+
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		tix_log_warn("db: connection lost in %s", tix_stmt_name(id));
+		disconnect(db);
+		return TIX_EUNAVAIL;
+	}
+	state = res == NULL ? NULL : PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	if (state == NULL)
+		state = "";
+	if (strcmp(state, "23505") == 0)
+		return TIX_ECONFLICT;
+	/* 08: connection exception; 57: operator intervention (shutdown,
+	 * statement timeout); 53: insufficient resources (disk full, too
+	 * many connections); 55P03: lock timeout; 40: serialization. */
+	if (strncmp(state, "08", 2) == 0 || strncmp(state, "57", 2) == 0 ||
+	    strncmp(state, "53", 2) == 0 || strcmp(state, "55P03") == 0 ||
+	    strncmp(state, "40", 2) == 0) {
+		tix_log_warn("db: %s: SQLSTATE %s", tix_stmt_name(id), state);
+		if (strncmp(state, "57P", 3) == 0)
+			disconnect(db);
+		return TIX_EUNAVAIL;
+	}
+	tix_log_error("db: %s: SQLSTATE %s: %s", tix_stmt_name(id), state,
+	    res == NULL ? PQerrorMessage(db->conn) :
+	    PQresultErrorMessage(res));
+	return TIX_EINTERNAL;
+}
+
+static enum tix_err
+copy_rows(struct tix_arena *a, PGresult *res, struct tix_rows *out)
+{
+	size_t	 r, c, nr, nc;
+	char	*cell;
+
+	nr = (size_t)PQntuples(res);
+	nc = (size_t)PQnfields(res);
+	out->nrows = nr;
+	out->ncols = nc;
+	out->cells = NULL;
+	if (nr == 0 || nc == 0)
+		return TIX_OK;
+	if (nr > SIZE_MAX / nc / sizeof(char *))
+		return TIX_ENOMEM;
+	out->cells = tix_arena_alloc(a, nr * nc * sizeof(char *));
+	if (out->cells == NULL)
+		return TIX_ENOMEM;
+	for (r = 0; r < nr; r++)
+		for (c = 0; c < nc; c++) {
+			if (PQgetisnull(res, (int)r, (int)c))
+				continue;
+			cell = tix_arena_strndup(a,
+			    PQgetvalue(res, (int)r, (int)c),
+			    (size_t)PQgetlength(res, (int)r, (int)c));
+			if (cell == NULL)
+				return TIX_ENOMEM;
+			out->cells[r * nc + c] = cell;
+		}
+	return TIX_OK;
+}
+
+enum tix_err
+tix_db_run(struct tix_db *db, struct tix_arena *a, enum tix_stmt id,
+    const char *const *params, int n, struct tix_rows *out)
+{
+	char		 name[16];
+	PGresult	*res;
+	ExecStatusType	 st;
+	enum tix_err	 rc;
+	const char	*tuples;
+
+	if (out != NULL)
+		memset(out, 0, sizeof(*out));
+	if (db->conn == NULL)
+		return TIX_EUNAVAIL;
+	snprintf(name, sizeof(name), "s%d", (int)id);
+	rc = prepare(db, id, name);
+	if (rc != TIX_OK)
+		return rc;
+	res = PQexecPrepared(db->conn, name, n, params, NULL, NULL, 0);
+	st = res == NULL ? PGRES_FATAL_ERROR : PQresultStatus(res);
+	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+		rc = classify(db, res, id);
+		PQclear(res);
+		return rc;
+	}
+	rc = TIX_OK;
+	if (out != NULL) {
+		tuples = PQcmdTuples(res);
+		out->affected = tuples[0] == '\0' ? 0 :
+		    strtoull(tuples, NULL, 10);
+		if (st == PGRES_TUPLES_OK)
+			rc = copy_rows(a, res, out);
+	}
+	PQclear(res);
+	return rc;
+}
+
+static enum tix_err
+simple(struct tix_db *db, const char *sql)
+{
+	PGresult	*res;
+	enum tix_err	 rc;
+
+	if (db->conn == NULL)
+		return TIX_EUNAVAIL;
+	res = PQexec(db->conn, sql);
+	if (res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK)
+		rc = TIX_OK;
+	else
+		rc = classify(db, res, TIX_STMT__MAX);
+	PQclear(res);
+	return rc;
+}
+
+enum tix_err
+tix_db_begin(struct tix_db *db)
+{
+	return simple(db, "BEGIN");
+}
+
+enum tix_err
+tix_db_commit(struct tix_db *db)
+{
+	return simple(db, "COMMIT");
+}
+
+void
+tix_db_rollback(struct tix_db *db)
+{
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
+		return;
+	if (PQtransactionStatus(db->conn) == PQTRANS_IDLE)
+		return;
+	(void)simple(db, "ROLLBACK");
+}
+
+enum tix_err
+tix_db_script(struct tix_db *db, const char *sql)
+{
+	return simple(db, sql);
+}
+
+const char *
+tix_rows_get(const struct tix_rows *rs, size_t r, size_t c)
+{
+	return rs->cells[r * rs->ncols + c];
+}
+
+int64_t
+tix_rows_int(const struct tix_rows *rs, size_t r, size_t c)
+{
+	const char *s = tix_rows_get(rs, r, c);
+
+	return s == NULL ? 0 : strtoll(s, NULL, 10);
+}
+
+bool
+tix_rows_bool(const struct tix_rows *rs, size_t r, size_t c)
+{
+	const char *s = tix_rows_get(rs, r, c);
+
+	return s != NULL && s[0] == 't';
+}
+
+const char *
+tix_db_i64(struct tix_arena *a, int64_t v)
+{
+	return tix_arena_printf(a, "%lld", (long long)v);
+}

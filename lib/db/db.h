@@ -1,0 +1,80 @@
+/*
+ * db.h: the only door to PostgreSQL.  libpq is included by lib/db/ alone.
+ *
+ * A struct tix_db is one connection, owned by one process.  It connects
+ * lazily and reconnects by itself: tix_db_ensure() is called at the start
+ * of every request and answers TIX_EUNAVAIL while the server cannot be
+ * reached, retrying at most once a second, so a down database costs a
+ * request nothing but a quick 503.
+ *
+ * Statements are named in db/stmt.h and prepared on first use per
+ * connection; no
+ * SQL text is ever built from input.  Parameters and results are text.
+ * Results are copied into the caller's arena, so no PGresult escapes.
+ */
+#ifndef TIX_DB_DB_H
+#define TIX_DB_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "db/stmt.h"
+
+struct tix_db;
+
+/* Rows of one result; cells are NUL-terminated, NULL for SQL NULL. */
+struct tix_rows {
+	size_t		  nrows;
+	size_t		  ncols;
+	const char	**cells;	/* nrows * ncols, row-major, in the arena */
+	uint64_t	  affected;	/* for INSERT/UPDATE/DELETE */
+};
+
+/*
+ * Make a handle for conninfo (a libpq connection string; copied).  Does
+ * not connect.  Release with tix_db_close(), which accepts NULL.
+ */
+enum tix_err	tix_db_open(const char *conninfo, struct tix_db **out);
+void		tix_db_close(struct tix_db *db);
+
+/*
+ * Connect (or reconnect) and prepare every statement if needed.
+ * TIX_EUNAVAIL when the server is unreachable.
+ */
+enum tix_err	tix_db_ensure(struct tix_db *db);
+
+/*
+ * Run statement id with n text parameters (NULL is SQL NULL) and copy the
+ * result into a.  out may be NULL when the rows are not wanted.  Errors:
+ * TIX_EUNAVAIL (connection lost, server shutting down, statement or lock
+ * timeout, serialization failure), TIX_ECONFLICT (unique violation),
+ * TIX_EINTERNAL (anything else; logged here with the SQLSTATE, since only
+ * this layer has it), TIX_ENOMEM.
+ */
+enum tix_err	tix_db_run(struct tix_db *db, struct tix_arena *a,
+		    enum tix_stmt id, const char *const *params, int n,
+		    struct tix_rows *out);
+
+/* Transactions.  rollback is safe to call when none is open. */
+enum tix_err	tix_db_begin(struct tix_db *db);
+enum tix_err	tix_db_commit(struct tix_db *db);
+void		tix_db_rollback(struct tix_db *db);
+
+/*
+ * Run a whole SQL script (a migration) in the current transaction.  For
+ * tix-admin only: the script is a trusted file, never input.
+ */
+enum tix_err	tix_db_script(struct tix_db *db, const char *sql);
+
+/* Cell access; r and c must be in range. */
+const char	*tix_rows_get(const struct tix_rows *rs, size_t r, size_t c);
+int64_t		 tix_rows_int(const struct tix_rows *rs, size_t r, size_t c);
+bool		 tix_rows_bool(const struct tix_rows *rs, size_t r, size_t c);
+
+/* Decimal text of v in a (for parameters); NULL on ENOMEM. */
+const char	*tix_db_i64(struct tix_arena *a, int64_t v);
+
+#endif

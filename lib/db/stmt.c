@@ -1,0 +1,269 @@
+/*
+ * stmt.c: the text of every statement in enum tix_stmt.
+ *
+ * Conventions: times leave the database as RFC 3339 UTC text through
+ * tix_ts(); hashes travel as hex and are stored as bytea; every id
+ * parameter is bigint.
+ */
+#include <stdio.h>
+
+#include "db/stmt.h"
+
+/* Who is asking: seven columns, the same in every principal lookup. */
+#define PRINCIPAL_COLS \
+	"u.id, u.email, u.name, u.role, a.id, a.name, a.timezone"
+
+/*
+ * A ticket summary (list row): columns 0-19 in this order, read by
+ * lib/tickets/ticket.c.  "breached": no first response by the due time,
+ * or a late one.
+ */
+#define SUMMARY_COLS(updated) \
+	"t.number, t.subject, t.status, t.priority, t.category," \
+	" t.license_key, r.id, r.name, r.email, asg.id, asg.name," \
+	" tix_ts(t.created_at), tix_ts(" updated ")," \
+	" tix_ts(t.first_response_at), tix_ts(t.resolved_at)," \
+	" tix_ts(t.closed_at), tix_ts(t.first_response_due_at)," \
+	" " BREACHED ", 0, t.id"
+#define SUMMARY_FROM \
+	" FROM tickets t JOIN users r ON r.id = t.requester_id" \
+	" LEFT JOIN users asg ON asg.id = t.assignee_id"
+
+/*
+ * The list filters, shared by the count and the page.  $1 the customer
+ * whose tickets these are (NULL for staff), $2 statuses as "a,b", $3
+ * category, $4 priority, $5/$6 first and last day, $7 the viewer's time
+ * zone, $8 a ticket number, $9 search words (all must match somewhere),
+ * $10 whether internal notes count (staff), $11 assignee ("none" or an
+ * id), $12 breached.  Every value was checked against an allowlist or
+ * parsed in C first.
+ */
+#define BREACHED \
+	"((t.first_response_at IS NULL AND now() > t.first_response_due_at)" \
+	" OR t.first_response_at > t.first_response_due_at)"
+#define LIST_WHERE \
+	" WHERE ($1::bigint IS NULL OR t.requester_id = $1)" \
+	" AND ($2::text IS NULL" \
+	"  OR t.status::text = ANY (string_to_array($2::text, ',')))" \
+	" AND ($3::text IS NULL OR t.category::text = $3)" \
+	" AND ($4::text IS NULL OR t.priority::text = $4)" \
+	" AND ($5::date IS NULL OR" \
+	"  t.created_at >= ($5::date::timestamp AT TIME ZONE $7::text))" \
+	" AND ($6::date IS NULL OR" \
+	"  t.created_at < (($6::date + 1)::timestamp AT TIME ZONE $7::text))" \
+	" AND ($8::int IS NULL OR t.number = $8)" \
+	" AND ($9::text IS NULL OR NOT EXISTS (" \
+	"  SELECT 1 FROM regexp_split_to_table(btrim($9::text), '\\s+')" \
+	"   AS w(word)" \
+	"  WHERE t.subject NOT ILIKE tix_like(w.word)" \
+	"  AND t.description NOT ILIKE tix_like(w.word)" \
+	"  AND NOT EXISTS (SELECT 1 FROM ticket_entries e" \
+	"   WHERE e.ticket_id = t.id AND e.type IN ('message', 'note')" \
+	"   AND (NOT e.internal OR $10::bool)" \
+	"   AND e.body ILIKE tix_like(w.word))))" \
+	" AND ($11::text IS NULL" \
+	"  OR ($11::text = 'none' AND t.assignee_id IS NULL)" \
+	"  OR t.assignee_id::text = $11::text)" \
+	" AND ($12::bool IS NULL OR " BREACHED " = $12::bool)"
+
+static const struct {
+	const char	*name;
+	const char	*sql;
+} stmts[TIX_STMT__MAX] = {
+	[TIX_STMT_MIGRATE_LOCK] = { "migrate_lock",
+	    "SELECT pg_advisory_xact_lock(7469780001)" },
+	[TIX_STMT_MIGRATE_APPLIED] = { "migrate_applied",
+	    "SELECT 1 FROM schema_migrations WHERE version = $1" },
+	[TIX_STMT_MIGRATE_RECORD] = { "migrate_record",
+	    "INSERT INTO schema_migrations (version) VALUES ($1)" },
+	[TIX_STMT_TIMEZONE_VALID] = { "timezone_valid",
+	    "SELECT 1 FROM pg_timezone_names WHERE name = $1" },
+	[TIX_STMT_ACCOUNT_ENSURE] = { "account_ensure",
+	    "WITH ins AS (INSERT INTO accounts (name, timezone)"
+	    " VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING id)"
+	    " SELECT id FROM ins UNION ALL"
+	    " SELECT id FROM accounts WHERE name = $1 LIMIT 1" },
+	[TIX_STMT_USER_INSERT] = { "user_insert",
+	    "INSERT INTO users (account_id, email, name, role, password_hash)"
+	    " VALUES ($1, lower($2), $3, $4::user_role, $5) RETURNING id" },
+	[TIX_STMT_USER_DISABLE] = { "user_disable",
+	    "WITH u AS (UPDATE users"
+	    "  SET disabled_at = coalesce(disabled_at, now())"
+	    "  WHERE email = lower($1) RETURNING id),"
+	    " s AS (DELETE FROM sessions WHERE user_id IN (SELECT id FROM u)),"
+	    " k AS (DELETE FROM api_tokens"
+	    "  WHERE user_id IN (SELECT id FROM u))"
+	    " SELECT id FROM u" },
+
+	[TIX_STMT_HEALTH] = { "health", "SELECT 1" },
+	[TIX_STMT_LOGIN_USER] = { "login_user",
+	    "SELECT id, password_hash, disabled_at IS NOT NULL FROM users"
+	    " WHERE email = lower($1)" },
+	[TIX_STMT_LOGIN_FAILURES] = { "login_failures",
+	    "SELECT count(*) FROM login_failures WHERE email = lower($1)"
+	    " AND failed_at > now() - make_interval(mins => $2::int)" },
+	/* Adding one prunes every address's expired rows, so the table
+	 * stays as small as the window, whatever addresses are tried. */
+	[TIX_STMT_LOGIN_FAILURE_ADD] = { "login_failure_add",
+	    "WITH old AS (DELETE FROM login_failures"
+	    "  WHERE failed_at <= now() - make_interval(mins => $2::int))"
+	    " INSERT INTO login_failures (email) VALUES (lower($1))" },
+	[TIX_STMT_LOGIN_FAILURES_CLEAR] = { "login_failures_clear",
+	    "DELETE FROM login_failures WHERE email = lower($1)" },
+	[TIX_STMT_SESSION_INSERT] = { "session_insert",
+	    "INSERT INTO sessions (user_id, token_hash, csrf_token)"
+	    " VALUES ($1, decode($2, 'hex'), $3) RETURNING id" },
+	[TIX_STMT_SESSION_LOOKUP] = { "session_lookup",
+	    "SELECT s.id, s.csrf_token,"
+	    " s.last_seen_at < now() - interval '1 minute', " PRINCIPAL_COLS
+	    " FROM sessions s JOIN users u ON u.id = s.user_id"
+	    " JOIN accounts a ON a.id = u.account_id"
+	    " WHERE s.token_hash = decode($1, 'hex')"
+	    " AND u.disabled_at IS NULL"
+	    " AND s.last_seen_at > now() - make_interval(mins => $2::int)" },
+	[TIX_STMT_SESSION_TOUCH] = { "session_touch",
+	    "UPDATE sessions SET last_seen_at = now() WHERE id = $1" },
+	[TIX_STMT_SESSION_DELETE] = { "session_delete",
+	    "DELETE FROM sessions WHERE id = $1" },
+	[TIX_STMT_TOKEN_LOOKUP] = { "token_lookup",
+	    "SELECT k.id, k.last_used_at IS NULL"
+	    " OR k.last_used_at < now() - interval '1 minute', "
+	    PRINCIPAL_COLS
+	    " FROM api_tokens k JOIN users u ON u.id = k.user_id"
+	    " JOIN accounts a ON a.id = u.account_id"
+	    " WHERE k.token_hash = decode($1, 'hex')"
+	    " AND u.disabled_at IS NULL" },
+	[TIX_STMT_TOKEN_TOUCH] = { "token_touch",
+	    "UPDATE api_tokens SET last_used_at = now() WHERE id = $1" },
+	[TIX_STMT_TOKEN_INSERT] = { "token_insert",
+	    "INSERT INTO api_tokens (user_id, name, token_hash)"
+	    " VALUES ($1, $2, decode($3, 'hex'))"
+	    " RETURNING id, tix_ts(created_at)" },
+	[TIX_STMT_TOKEN_LIST] = { "token_list",
+	    "SELECT id, name, tix_ts(created_at), tix_ts(last_used_at)"
+	    " FROM api_tokens WHERE user_id = $1 ORDER BY id" },
+	[TIX_STMT_TOKEN_DELETE] = { "token_delete",
+	    "DELETE FROM api_tokens WHERE id = $1 AND user_id = $2" },
+	[TIX_STMT_PREFS_GET] = { "prefs_get",
+	    "SELECT email_on_reply, email_on_status, email_on_assigned,"
+	    " sms_number, sms_enabled FROM users WHERE id = $1" },
+	[TIX_STMT_PREFS_SET] = { "prefs_set",
+	    "UPDATE users SET email_on_reply = $2, email_on_status = $3,"
+	    " email_on_assigned = $4, sms_number = $5, sms_enabled = $6"
+	    " WHERE id = $1" },
+	[TIX_STMT_STAFF_LIST] = { "staff_list",
+	    "SELECT id, name, email, role FROM users"
+	    " WHERE role IN ('agent', 'admin') AND disabled_at IS NULL"
+	    " ORDER BY name, id" },
+
+	[TIX_STMT_TICKET_CONTEXT] = { "ticket_context",
+	    "SELECT floor(extract(epoch FROM now()))::bigint, a.timezone,"
+	    " u.role FROM users u JOIN accounts a ON a.id = u.account_id"
+	    " WHERE u.id = $1" },
+	[TIX_STMT_REQUESTER_BY_EMAIL] = { "requester_by_email",
+	    "SELECT id, role FROM users"
+	    " WHERE email = lower($1) AND disabled_at IS NULL" },
+	[TIX_STMT_TICKET_INSERT] = { "ticket_insert",
+	    "INSERT INTO tickets (account_id, requester_id, subject,"
+	    " description, priority, category, license_key,"
+	    " first_response_due_at)"
+	    " SELECT u.account_id, u.id, $2, $3, $4::ticket_priority,"
+	    " $5::ticket_category, $6, to_timestamp($7::bigint)"
+	    " FROM users u WHERE u.id = $1 RETURNING id, number" },
+	[TIX_STMT_ENTRY_INSERT] = { "entry_insert",
+	    "INSERT INTO ticket_entries (ticket_id, type, actor_id, via,"
+	    " body, from_value, to_value, internal)"
+	    " VALUES ($1, $2::entry_type, $3, $4::entry_via, $5, $6, $7,"
+	    " $2::entry_type = 'note') RETURNING id" },
+	[TIX_STMT_TICKET_FIND] = { "ticket_find",
+	    "SELECT t.id, t.status, t.requester_id FROM tickets t"
+	    " WHERE t.number = $1"
+	    " AND ($2::bigint IS NULL OR t.requester_id = $2)" },
+	[TIX_STMT_TICKET_LOCK] = { "ticket_lock",
+	    "SELECT t.id, t.status, t.requester_id FROM tickets t"
+	    " WHERE t.number = $1"
+	    " AND ($2::bigint IS NULL OR t.requester_id = $2)"
+	    " FOR UPDATE" },
+	/* $2: the viewer is a customer (sees customer_updated_at). */
+	[TIX_STMT_TICKET_SUMMARY] = { "ticket_summary",
+	    "SELECT " SUMMARY_COLS("CASE WHEN $2::bool"
+	    " THEN t.customer_updated_at ELSE t.updated_at END")
+	    ", t.description, t.closed_at > now() - interval '30 days'"
+	    SUMMARY_FROM " WHERE t.id = $1" },
+	[TIX_STMT_TICKET_ENTRIES] = { "ticket_entries",
+	    "SELECT e.id, e.type, tix_ts(e.created_at), u.id, u.name,"
+	    " u.role, e.via, e.body, e.from_value, e.to_value"
+	    " FROM ticket_entries e LEFT JOIN users u ON u.id = e.actor_id"
+	    " WHERE e.ticket_id = $1 AND (NOT e.internal OR $2::bool)"
+	    " ORDER BY e.id" },
+	/* $2 new status, $3 counts as the first response, $4 internal
+	 * (customers don't see the change). */
+	[TIX_STMT_TICKET_AFTER_MESSAGE] = { "ticket_after_message",
+	    "UPDATE tickets SET status = $2::ticket_status,"
+	    " first_response_at = CASE WHEN $3::bool"
+	    "  THEN coalesce(first_response_at, now())"
+	    "  ELSE first_response_at END,"
+	    " resolved_at = CASE WHEN $2::ticket_status = 'resolved'"
+	    "  THEN coalesce(resolved_at, now()) END,"
+	    " updated_at = now(),"
+	    " customer_updated_at = CASE WHEN $4::bool"
+	    "  THEN customer_updated_at ELSE now() END"
+	    " WHERE id = $1" },
+	[TIX_STMT_TICKET_COUNT] = { "ticket_count",
+	    "SELECT count(*) FROM tickets t" LIST_WHERE },
+	[TIX_STMT_LICENSE_FOR_TICKET] = { "license_for_ticket",
+	    "SELECT l.key, l.product, l.status, tix_ts(l.expires_at),"
+	    " l.activations_max, l.id FROM licenses l"
+	    " WHERE l.key = $1 AND ($2::bigint IS NULL OR l.account_id = $2)" },
+};
+
+/* The list statements, made once from constant parts: a sort order is
+ * picked from this table by index, never spelled by the client. */
+static const char *const list_order[12] = {
+	"t.updated_at DESC, t.id DESC", "t.customer_updated_at DESC, t.id DESC",
+	"t.updated_at ASC, t.id ASC", "t.customer_updated_at ASC, t.id ASC",
+	"t.created_at DESC, t.id DESC", "t.created_at DESC, t.id DESC",
+	"t.created_at ASC, t.id ASC", "t.created_at ASC, t.id ASC",
+	"t.priority DESC, t.id DESC", "t.priority DESC, t.id DESC",
+	"t.priority ASC, t.id ASC", "t.priority ASC, t.id ASC",
+};
+static char list_sql[12][4096];
+
+static const char *
+list_statement(int i)
+{
+	const char	*updated = i % 2 ? "t.customer_updated_at" :
+			    "t.updated_at";
+	int		 n;
+
+	if (list_sql[i][0] != '\0')
+		return list_sql[i];
+	n = snprintf(list_sql[i], sizeof(list_sql[i]), "SELECT "
+	    SUMMARY_COLS("%s") SUMMARY_FROM LIST_WHERE
+	    " ORDER BY %s LIMIT $13 OFFSET $14", updated, list_order[i]);
+	if (n < 0 || (size_t)n >= sizeof(list_sql[i])) {
+		list_sql[i][0] = '\0';
+		return NULL;	/* cannot happen: the parts are constants */
+	}
+	return list_sql[i];
+}
+
+const char *
+tix_stmt_sql(int id)
+{
+	if (id >= TIX_STMT_TICKET_LIST && id <= TIX_STMT_TICKET_LIST_LAST)
+		return list_statement(id - TIX_STMT_TICKET_LIST);
+	if (id < 0 || id >= TIX_STMT__MAX)
+		return NULL;
+	return stmts[id].sql;
+}
+
+const char *
+tix_stmt_name(int id)
+{
+	if (id >= TIX_STMT_TICKET_LIST && id <= TIX_STMT_TICKET_LIST_LAST)
+		return "ticket_list";
+	if (id < 0 || id >= TIX_STMT__MAX || stmts[id].name == NULL)
+		return "script";
+	return stmts[id].name;
+}

@@ -1,0 +1,81 @@
+/*
+ * ticket.h: creating, finding and replying to tickets.
+ *
+ * Every function that changes something does it in one transaction:
+ * on any error nothing of it is left in the database.  Visibility is
+ * decided here, in the SQL: a customer finds only tickets they requested,
+ * and any other ticket is TIX_ENOTFOUND, exactly like a missing one.
+ */
+#ifndef TIX_TICKETS_TICKET_H
+#define TIX_TICKETS_TICKET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "auth/principal.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "db/db.h"
+#include "tickets/types.h"
+
+/* What every call needs: the connection, the arena, who is asking. */
+struct tix_ctx {
+	struct tix_db			*db;
+	struct tix_arena		*arena;
+	const struct tix_principal	*who;
+};
+
+struct tix_ticket_new {
+	const char		*subject;	/* validated by the caller */
+	const char		*description;
+	const char		*category;	/* a tix_category_names entry */
+	const char		*license_key;	/* NULL: none */
+	enum tix_priority	 priority;
+	int64_t			 requester_id;	/* 0: the caller */
+};
+
+/* Open a ticket with its "created" entry.  *id and *number on success. */
+enum tix_err	tix_ticket_create(const struct tix_ctx *c,
+		    const struct tix_ticket_new *in, int64_t *id,
+		    int64_t *number);
+
+/*
+ * The active customer with this address, for an agent opening a ticket
+ * on someone's behalf.  TIX_ENOTFOUND for an unknown address or a user
+ * who is not a customer.
+ */
+enum tix_err	tix_ticket_requester(const struct tix_ctx *c,
+		    const char *email, int64_t *user_id);
+
+/* "TICK-1001" to 1001; false for anything else.  With any_case,
+ * "tick-1001" too (for search boxes). */
+bool		tix_ticket_number_parse(const char *s, bool any_case,
+		    int64_t *number);
+
+struct tix_ticket_ref {
+	int64_t		 id;
+	enum tix_status	 status;
+	int64_t		 requester_id;
+};
+
+/* The ticket numbered number_text if the caller may see it. */
+enum tix_err	tix_ticket_find(const struct tix_ctx *c,
+		    const char *number_text, struct tix_ticket_ref *out);
+
+struct tix_reply_in {
+	const char		*body;		/* validated by the caller */
+	bool			 internal;	/* an agent's internal note */
+	const enum tix_status	*status;	/* an agent's choice, or NULL */
+};
+
+/*
+ * Add a message (or note) to a ticket and apply the lifecycle: the status
+ * moves as the contract says, with a status_changed entry, and an agent's
+ * first public reply sets first_response_at.  TIX_EFORBIDDEN for a
+ * customer's internal note; TIX_ECLOSED on a closed ticket.
+ */
+enum tix_err	tix_ticket_reply(const struct tix_ctx *c,
+		    const char *number_text, const struct tix_reply_in *in,
+		    int64_t *ticket_id, int64_t *entry_id);
+
+#endif
