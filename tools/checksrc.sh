@@ -9,7 +9,7 @@ set -u
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$root" || exit 2
 status=0
-files=$(git ls-files 'lib/*.[ch]' 'fcgi/*.[ch]' 'tools/*.[ch]' 2>/dev/null ||
+files=$(
 	find lib fcgi tools -name '*.[ch]')
 
 fail() {

@@ -30,8 +30,9 @@ struct tix_arena_block {
 };
 
 /* The header rounded up, so that the first byte after it is aligned. */
-#define BLOCK_HDR	((sizeof(struct tix_arena_block) + TIX_ARENA_ALIGN - 1) \
-			    & ~(size_t)(TIX_ARENA_ALIGN - 1))
+#define BLOCK_HDR \
+	((sizeof(struct tix_arena_block) + TIX_ARENA_ALIGN - 1) & \
+	    ~(size_t)(TIX_ARENA_ALIGN - 1))
 
 static unsigned char *
 block_data(struct tix_arena_block *b)

@@ -42,8 +42,12 @@ tix_log_init(const char *name)
 	if (name == NULL)
 		return;
 	/* Keep only printable ASCII: the name starts every line. */
-	for (i = 0; name[i] != '\0' && i < sizeof(progname) - 1; i++)
-		progname[i] = (name[i] > 0x20 && name[i] < 0x7f) ? name[i] : '?';
+	for (i = 0; name[i] != '\0' && i < sizeof(progname) - 1; i++) {
+		if (name[i] > 0x20 && name[i] < 0x7f)
+			progname[i] = name[i];
+		else
+			progname[i] = '?';
+	}
 	progname[i] = '\0';
 }
 
