@@ -8,6 +8,7 @@
  */
 #include <libpq-fe.h>
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,26 @@ prepare(struct tix_db *db, enum tix_stmt id, const char *name)
 	return rc;
 }
 
+/*
+ * Whether the server closed an idle connection (a restart, an
+ * administrator's pg_terminate_backend).  Between requests a connection
+ * has nothing to read (we LISTEN to nothing); if it has, it is almost
+ * surely the server's goodbye, and a new connection is cheaper than a
+ * failed first statement.  Checking costs one poll().
+ */
+static bool
+server_went_away(PGconn *conn)
+{
+	struct pollfd pfd;
+
+	pfd.fd = PQsocket(conn);
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if (pfd.fd < 0)
+		return true;
+	return poll(&pfd, 1, 0) != 0;
+}
+
 /* NOTICEs ("relation exists, skipping") are not errors: keep them out
  * of the logs. */
 static void
@@ -112,7 +133,8 @@ tix_db_ensure(struct tix_db *db)
 	const char	*vals[4];
 	int64_t		 now;
 
-	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK &&
+	    !server_went_away(db->conn))
 		return TIX_OK;
 	disconnect(db);
 	now = now_ms();

@@ -1,0 +1,326 @@
+"""Login, logout, sessions, CSRF, throttling and disabled users."""
+
+import unittest
+
+from tixclient import (ApiTestCase, Client, SESSION_COOKIE, count_tickets,
+                       disable_user, login, make_user, new_account_name,
+                       psql, psql_int, ticket_body, unique)
+
+
+def flip(s):
+    """s with one character in the middle changed (same alphabet)."""
+    i = len(s) // 2
+    c = s[i]
+    if c.isdigit():
+        d = "0" if c != "0" else "1"
+    elif c.isalpha():
+        d = "a" if c != "a" else "b"
+        if c.isupper():
+            d = d.upper()
+    else:
+        d = "A"
+    return s[:i] + d + s[i + 1:]
+
+
+class LoginTest(ApiTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = make_user("customer", timezone="Europe/Berlin")
+        cls.agent = make_user("agent")
+
+    def test_login_returns_user_csrf_and_cookie(self):
+        c = Client()
+        r = c.login(*self.customer)
+        body = self.assertJson(r, 200)
+        self.assertSecurityHeaders(r)
+        self.assertUserObject(body["user"], self.customer)
+        self.assertIsInstance(body["csrf_token"], str)
+        self.assertGreaterEqual(len(body["csrf_token"]), 16)
+        self.assertNotIn("password", r.raw.decode())
+        cookie = r.cookie(SESSION_COOKIE)
+        self.assertIsNotNone(cookie, "no %s cookie in %r" %
+                             (SESSION_COOKIE, r.set_cookies))
+        self.assertGreaterEqual(len(cookie["value"]), 16)
+        self.assertNotEqual(cookie["value"], body["csrf_token"])
+        attrs = cookie["attrs"]
+        self.assertIn("httponly", attrs, cookie["raw"])
+        self.assertEqual(str(attrs.get("samesite")).lower(), "strict",
+                         cookie["raw"])
+        self.assertEqual(attrs.get("path"), "/", cookie["raw"])
+        self.assertNotIn("secure", attrs, cookie["raw"])
+
+    def test_me_with_session(self):
+        c = login(self.agent)
+        r = c.get("/api/auth/me")
+        body = self.assertJson(r, 200)
+        self.assertUserObject(body["user"], self.agent)
+        self.assertEqual(body["csrf_token"], c.csrf_token)
+
+    def test_me_without_session(self):
+        r = Client().get("/api/auth/me")
+        self.assertError(r, 401, "unauthenticated")
+        self.assertSecurityHeaders(r)
+
+    def test_email_is_case_insensitive(self):
+        c = Client()
+        r = c.login(self.customer.email.upper(), self.customer.password,
+                    check=False)
+        body = self.assertJson(r, 200)
+        self.assertEqual(body["user"]["email"], self.customer.email)
+        self.assertStatus(c.get("/api/auth/me"), 200)
+
+    def test_login_again_issues_new_session(self):
+        c = login(self.customer)
+        first = c.session_cookie
+        r = c.login(*self.customer)
+        cookie = r.cookie(SESSION_COOKIE)
+        self.assertIsNotNone(cookie)
+        self.assertNotEqual(cookie["value"], first)
+        self.assertStatus(c.get("/api/auth/me"), 200)
+
+    def test_preset_session_cookie_is_replaced(self):
+        c = Client()
+        planted = "attacker" + unique("x").replace("-", "")
+        c.set_session_cookie(planted)
+        r = c.login(*self.customer)
+        cookie = r.cookie(SESSION_COOKIE)
+        self.assertIsNotNone(cookie)
+        self.assertNotEqual(cookie["value"], planted)
+        other = Client()
+        other.set_session_cookie(planted)
+        self.assertError(other.get("/api/auth/me"), 401, "unauthenticated")
+
+    def test_bad_session_cookies(self):
+        real = login(self.customer).session_cookie
+        for value in ("", "x", real[:-4], real[:len(real) // 2], flip(real),
+                      "A" * 1000, "not-base64!*", real + "A"):
+            with self.subTest(value=value[:40]):
+                c = Client()
+                c.set_session_cookie(value)
+                r = c.get("/api/auth/me")
+                self.assertError(r, 401, "unauthenticated")
+
+    def test_missing_fields_422(self):
+        c = Client()
+        r = c.post("/api/auth/login", {"password": "x"})
+        self.assertError(r, 422, "validation_failed", fields=["email"])
+        r = c.post("/api/auth/login", {"email": self.customer.email})
+        self.assertError(r, 422, "validation_failed", fields=["password"])
+        self.assertIsNone(r.cookie(SESSION_COOKIE))
+
+    def test_wrong_types_400(self):
+        c = Client()
+        for body in ({"email": 5, "password": "x"},
+                     {"email": self.customer.email, "password": 123},
+                     {"email": [self.customer.email], "password": "x"},
+                     {"email": self.customer.email,
+                      "password": {"p": self.customer.password}},
+                     {"email": None, "password": "x"}):
+            with self.subTest(body=body):
+                r = c.post("/api/auth/login", body)
+                self.assertError(r, 400, "bad_request")
+                self.assertIsNone(r.cookie(SESSION_COOKIE))
+
+    def test_malformed_body_400(self):
+        r = Client().post("/api/auth/login", raw=b'{"email": "a@b.c", ')
+        self.assertError(r, 400, "bad_request")
+
+    def test_login_needs_json_415(self):
+        r = Client().post(
+            "/api/auth/login",
+            raw="email=%s&password=%s" % self.customer,
+            content_type="application/x-www-form-urlencoded")
+        self.assertError(r, 415, "unsupported_media_type")
+        self.assertIsNone(r.cookie(SESSION_COOKIE))
+
+
+class FailedLoginTest(ApiTestCase):
+    """Unknown email, wrong password and disabled user look the same."""
+
+    def test_identical_failures(self):
+        known = make_user("customer")
+        gone = make_user("customer")
+        disable_user(gone.email)
+        bodies = []
+        for email, pw in (("nobody-%s@example.com" % unique("u"), "whatever1"),
+                          (known.email, known.password + "x"),
+                          (gone.email, gone.password)):
+            r = Client().post("/api/auth/login",
+                              {"email": email, "password": pw})
+            self.assertError(r, 401, "invalid_credentials")
+            self.assertSecurityHeaders(r)
+            self.assertIsNone(r.cookie(SESSION_COOKIE))
+            bodies.append(r.body)
+        self.assertEqual(bodies[0], bodies[1])
+        self.assertEqual(bodies[0], bodies[2])
+        # The right password still works after one failure.
+        login(known)
+
+    def test_rate_limited_after_five_failures(self):
+        victim = make_user("customer")
+        bystander = make_user("customer")
+        emails = [victim.email, victim.email, victim.email.upper(),
+                  victim.email, victim.email.capitalize()]
+        for i, email in enumerate(emails):
+            r = Client().post("/api/auth/login",
+                              {"email": email, "password": "wrong%d" % i})
+            self.assertError(r, 401, "invalid_credentials")
+        # The sixth attempt, even with the right password, is throttled.
+        c = Client()
+        r = c.post("/api/auth/login",
+                   {"email": victim.email, "password": victim.password})
+        self.assertError(r, 429, "rate_limited")
+        retry = r.headers.get("Retry-After")
+        self.assertIsNotNone(retry, "no Retry-After on %r" % (r,))
+        self.assertTrue(retry.strip().isdigit() and int(retry) > 0, retry)
+        self.assertIsNone(r.cookie(SESSION_COOKIE))
+        self.assertError(c.get("/api/auth/me"), 401, "unauthenticated")
+        # Throttling is per email: another user is not affected.
+        login(bystander)
+
+
+class SessionTest(ApiTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = make_user("customer")
+
+    def test_logout_needs_csrf(self):
+        c = login(self.customer)
+        r = c.post("/api/auth/logout", csrf=None)
+        self.assertError(r, 403, "csrf_failed")
+        r = c.post("/api/auth/logout", csrf="wrong" + c.csrf_token)
+        self.assertError(r, 403, "csrf_failed")
+        self.assertStatus(c.get("/api/auth/me"), 200)
+
+    def test_logout_revokes_session(self):
+        c = login(self.customer)
+        cookie = c.session_cookie
+        r = c.logout()
+        self.assertStatus(r, 204)
+        self.assertSecurityHeaders(r)
+        self.assertEqual(r.raw, b"")
+        self.assertError(c.get("/api/auth/me"), 401, "unauthenticated")
+        replay = Client()
+        replay.set_session_cookie(cookie)
+        self.assertError(replay.get("/api/auth/me"), 401, "unauthenticated")
+
+    def test_logout_leaves_other_sessions(self):
+        a = login(self.customer)
+        b = login(self.customer)
+        self.assertStatus(a.logout(), 204)
+        self.assertStatus(b.get("/api/auth/me"), 200)
+
+    def test_idle_session_expires(self):
+        c = login(self.customer)
+        self.assertStatus(c.get("/api/auth/me"), 200)
+        psql("UPDATE sessions SET last_seen_at = now() - interval '2 days'"
+             " WHERE user_id = (SELECT id FROM users WHERE email = :'p1')",
+             self.customer.email)
+        self.assertError(c.get("/api/auth/me"), 401, "unauthenticated")
+        self.assertError(c.get("/api/tickets"), 401, "unauthenticated")
+
+    def test_active_session_stays(self):
+        c = login(self.customer)
+        psql("UPDATE sessions SET last_seen_at = now() - interval '10 minutes'"
+             " WHERE user_id = (SELECT id FROM users WHERE email = :'p1')",
+             self.customer.email)
+        self.assertStatus(c.get("/api/auth/me"), 200)
+
+    def test_identity_headers_ignored(self):
+        c = Client()
+        r = c.get("/api/auth/me", headers={
+            "X-Forwarded-User": self.customer.email,
+            "X-User-Id": "1", "X-Remote-User": "admin",
+            "Remote-User": self.customer.email})
+        self.assertError(r, 401, "unauthenticated")
+
+
+class CsrfTest(ApiTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = make_user("customer")
+        cls.c = login(cls.customer)
+
+    def test_create_without_csrf(self):
+        before = count_tickets(self.customer.email)
+        r = self.c.post("/api/tickets", ticket_body(), csrf=None)
+        self.assertError(r, 403, "csrf_failed")
+        self.assertEqual(count_tickets(self.customer.email), before)
+
+    def test_create_with_wrong_csrf(self):
+        before = count_tickets(self.customer.email)
+        for bad in ("", "x", self.c.csrf_token + "x",
+                    self.c.csrf_token[:-1], self.c.session_cookie):
+            with self.subTest(csrf=bad):
+                r = self.c.post("/api/tickets", ticket_body(), csrf=bad)
+                self.assertError(r, 403, "csrf_failed")
+        self.assertEqual(count_tickets(self.customer.email), before)
+
+    def test_other_sessions_csrf_token(self):
+        other = login(make_user("customer"))
+        before = count_tickets(self.customer.email)
+        r = self.c.post("/api/tickets", ticket_body(), csrf=other.csrf_token)
+        self.assertError(r, 403, "csrf_failed")
+        self.assertEqual(count_tickets(self.customer.email), before)
+
+    def test_preferences_put_without_csrf(self):
+        r = self.c.put("/api/me/preferences", {"email_on_reply": False},
+                       csrf=None)
+        self.assertError(r, 403, "csrf_failed")
+        self.assertEqual(psql(
+            "SELECT email_on_reply FROM users WHERE email = :'p1'",
+            self.customer.email), "t")
+
+    def test_token_create_without_csrf(self):
+        before = psql_int(
+            "SELECT count(*) FROM api_tokens t JOIN users u ON u.id = "
+            "t.user_id WHERE u.email = :'p1'", self.customer.email)
+        r = self.c.post("/api/me/tokens", {"name": "x"}, csrf=None)
+        self.assertError(r, 403, "csrf_failed")
+        after = psql_int(
+            "SELECT count(*) FROM api_tokens t JOIN users u ON u.id = "
+            "t.user_id WHERE u.email = :'p1'", self.customer.email)
+        self.assertEqual(after, before)
+
+    def test_with_csrf_works(self):
+        before = count_tickets(self.customer.email)
+        r = self.c.post("/api/tickets", ticket_body())
+        self.assertStatus(r, 201)
+        self.assertEqual(count_tickets(self.customer.email), before + 1)
+
+    def test_foreign_origin_no_cors(self):
+        r = self.c.get("/api/auth/me",
+                       headers={"Origin": "https://evil.example"})
+        self.assertIsNone(r.headers.get("Access-Control-Allow-Origin"))
+        self.assertIsNone(r.headers.get("Access-Control-Allow-Credentials"))
+
+
+class DisabledUserTest(ApiTestCase):
+
+    def test_disable_ends_sessions_and_tokens(self):
+        user = make_user("customer", account=new_account_name())
+        c = login(user)
+        _, token = c.new_token()
+        bearer = Client(token=token)
+        self.assertStatus(bearer.get("/api/auth/me"), 200)
+        disable_user(user.email)
+        self.assertError(c.get("/api/auth/me"), 401, "unauthenticated")
+        self.assertError(bearer.get("/api/auth/me"), 401, "unauthenticated")
+        before = count_tickets(user.email)
+        r = bearer.post("/api/tickets", ticket_body())
+        self.assertError(r, 401, "unauthenticated")
+        self.assertEqual(count_tickets(user.email), before)
+        r = Client().post("/api/auth/login",
+                          {"email": user.email, "password": user.password})
+        self.assertError(r, 401, "invalid_credentials")
+        self.assertIsNone(r.cookie(SESSION_COOKIE))
+
+
+if __name__ == "__main__":
+    unittest.main()
