@@ -181,6 +181,20 @@ email_ok(const char *s)
 	    !tix_has_control(s, n, false);
 }
 
+/* Addresses are stored and compared in lower case (ASCII only: the
+ * domain part of an IDN address arrives in its ASCII form). */
+static const char *
+lower_ascii(const char *s)
+{
+	char	*t = tix_arena_strdup(&arena, s);
+	size_t	 i;
+
+	for (i = 0; t != NULL && t[i] != '\0'; i++)
+		if (t[i] >= 'A' && t[i] <= 'Z')
+			t[i] = (char)(t[i] - 'A' + 'a');
+	return t == NULL ? s : t;
+}
+
 static int
 read_password(char *buf, size_t size, size_t *len)
 {
@@ -230,6 +244,7 @@ cmd_user_add(struct tix_db *db, int argc, char **argv)
 		usage();
 		return 2;
 	}
+	email = lower_ascii(email);
 	if (!email_ok(email)) {
 		fprintf(stderr, "tix-admin: %s is not a valid email address\n",
 		    email);

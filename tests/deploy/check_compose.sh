@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+#
+# check_compose.sh BUILD_DIR: static checks of the container deployment,
+# for machines without a Docker engine.
+#
+#  1. docker-compose.yml is valid (`docker-compose config -q`).
+#  2. Every command a Tix service runs (tix-admin migrate, tix-auth,
+#     tix-tickets) exists in BUILD_DIR, answers --help with status 0, and
+#     its help names the subcommand and every option the file passes.
+#  3. Each worker listens on the port its healthcheck probes and nginx's
+#     upstream points at.
+#  4. nginx/tix.conf.template, rendered the way the nginx image renders it
+#     (envsubst over the environment variables matching
+#     NGINX_ENVSUBST_FILTER), leaves no placeholder and passes `nginx -t`.
+#  5. The Dockerfile's COPY sources exist and its apt packages are known
+#     to Debian.
+set -euo pipefail
+
+build=$(cd "${1:?usage: check_compose.sh BUILD_DIR}" && pwd -P)
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
+cd "$root"
+
+# The passwords are required by the file; any value will do here.
+export POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-check}
+export TIX_DB_PASSWORD=${TIX_DB_PASSWORD:-check}
+# Debian's python3 has the yaml module docker-compose itself uses.
+py=/usr/bin/python3
+
+fails=0
+passes=0
+ok() { passes=$((passes + 1)); printf 'ok    %s\n' "$*"; }
+bad() { fails=$((fails + 1)); printf 'FAIL  %s\n' "$*"; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# 1
+if docker-compose -f docker-compose.yml config -q; then
+	ok "docker-compose config"
+else
+	bad "docker-compose config"
+	exit 1
+fi
+docker-compose -f docker-compose.yml config >"$tmp/compose.yml"
+
+# 2 and 3: one line per service: name, command words (tab-separated).
+"$py" - "$tmp/compose.yml" >"$tmp/commands" <<'EOF'
+import sys, yaml
+c = yaml.safe_load(open(sys.argv[1]))
+for name, s in sorted(c["services"].items()):
+    cmd = s.get("command")
+    if not cmd or not str(cmd[0]).startswith("tix-"):
+        continue
+    print("\t".join([name] + [str(w) for w in cmd]))
+EOF
+[ -s "$tmp/commands" ] || bad "no tix-* command found in docker-compose.yml"
+
+while IFS=$'\t' read -r -a words; do
+	service=${words[0]}
+	bin=${words[1]}
+	args=("${words[@]:2}")
+	if [ ! -x "$build/$bin" ]; then
+		bad "$service: $build/$bin does not exist"
+		continue
+	fi
+	if ! help=$("$build/$bin" --help 2>&1); then
+		bad "$service: $bin --help exits non-zero"
+		continue
+	fi
+	good=1
+	for a in "${args[@]}"; do
+		case $a in
+		--*)
+			grep -q -e "$a" <<<"$help" ||
+				{ bad "$service: $bin --help does not mention $a"; good=; }
+			;;
+		-*) ;;
+		*)
+			# A word right after the binary or after another bare word
+			# is a subcommand: the help must show "bin word".
+			if [ "$a" = "${args[0]}" ]; then
+				grep -q -e "$bin $a" <<<"$help" ||
+					{ bad "$service: $bin has no subcommand $a"; good=; }
+			fi
+			;;
+		esac
+	done
+	[ -n "$good" ] && ok "$service: ${words[*]:1}"
+done <"$tmp/commands"
+
+"$py" - "$tmp/compose.yml" >"$tmp/ports" <<'EOF'
+import re, sys, yaml
+c = yaml.safe_load(open(sys.argv[1]))
+s = c["services"]
+env = s["nginx"]["environment"]
+for name, var in (("auth", "TIX_AUTH_UPSTREAM"), ("tickets", "TIX_TICKETS_UPSTREAM")):
+    cmd = s[name]["command"]
+    listen = cmd[cmd.index("--listen") + 1].rsplit(":", 1)[1]
+    probe = re.search(r"/dev/tcp/[^/]+/(\d+)", " ".join(s[name]["healthcheck"]["test"]))
+    upstream = env[var]
+    fine = (probe and probe.group(1) == listen
+            and upstream == "%s:%s" % (name, listen))
+    print("%s %s listen=%s healthcheck=%s nginx=%s" % (
+        "ok" if fine else "bad", name, listen,
+        probe.group(1) if probe else None, upstream))
+EOF
+while read -r verdict rest; do
+	if [ "$verdict" = ok ]; then ok "ports: $rest"; else bad "ports: $rest"; fi
+done <"$tmp/ports"
+
+# 4: render like docker-entrypoint.d/20-envsubst-on-templates.sh, with the
+# nginx service's environment; directories and upstreams point at this
+# machine so that `nginx -t` can check the result.
+"$py" - "$tmp/compose.yml" >"$tmp/nginx.env" <<'EOF'
+import sys, yaml
+c = yaml.safe_load(open(sys.argv[1]))
+for k, v in c["services"]["nginx"]["environment"].items():
+    print("%s=%s" % (k, v))
+EOF
+mkdir -p "$tmp/html" "$tmp/state" "$tmp/log"
+mapfile -t nginx_env <"$tmp/nginx.env"
+# shellcheck disable=SC2016 # the inner script expands its own variables
+env -i PATH="$PATH" "${nginx_env[@]}" \
+	TIX_HTML_DIR="$tmp/html" TIX_STATE_DIR="$tmp/state" TIX_LOG_DIR="$tmp/log" \
+	TIX_AUTH_UPSTREAM=127.0.0.1:9001 TIX_TICKETS_UPSTREAM=127.0.0.1:9002 \
+	bash -c '
+	filter=${NGINX_ENVSUBST_FILTER:-}
+	defined_envs=$(printf "\${%s} " $(awk "END { for (name in ENVIRON) { print ( name ~ /${filter}/ ) ? name : \"\" } }" </dev/null))
+	envsubst "$defined_envs" <nginx/tix.conf.template >"$1"' sh "$tmp/nginx.conf"
+if grep -n '\${TIX_' "$tmp/nginx.conf"; then
+	bad "template: placeholders left after the image's envsubst"
+else
+	ok "template: every placeholder rendered"
+fi
+if grep -q 'listen 0.0.0.0:8080 ' "$tmp/nginx.conf"; then
+	ok "template: listens on 0.0.0.0:8080 in the container"
+else
+	bad "template: nginx does not listen on 0.0.0.0:8080 in the container"
+fi
+if nginx -t -q -p "$tmp/state/" -c "$tmp/nginx.conf" -e "$tmp/log/error.log" \
+	-g 'daemon off;' 2>"$tmp/nginx-t.log"; then
+	ok "template: nginx -t"
+else
+	cat "$tmp/nginx-t.log"
+	bad "template: nginx -t"
+fi
+
+# 5
+while read -r src; do
+	if [ -e "$src" ]; then
+		ok "Dockerfile: COPY $src"
+	else
+		bad "Dockerfile: COPY $src: missing"
+	fi
+done < <(awk '$1 == "COPY" && $2 !~ /^--from/ { for (i = 2; i < NF; i++) print $i }' Dockerfile)
+pkgs=$(sed -n '/install -y --no-install-recommends/,/&& rm/p' Dockerfile |
+	grep -v -e 'install -y' -e '&& rm' | tr -s ' \\' '\n' | grep -v '^$' | sort -u)
+for p in $pkgs; do
+	if apt-cache show "$p" >/dev/null 2>&1; then
+		ok "Dockerfile: package $p"
+	else
+		bad "Dockerfile: package $p unknown to apt"
+	fi
+done
+
+echo "$passes passed, $fails failed"
+[ "$fails" -eq 0 ]
