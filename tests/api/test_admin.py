@@ -33,8 +33,8 @@ class UserAddTest(ApiTestCase):
         r = c.post("/api/auth/login",
                    {"email": email.lower(), "password": "long-enough-pw"})
         self.assertStatus(r, 200)
-        self.assertEqual(r.json["user"]["email"], email.lower())
-        self.assertEqual(r.json["user"]["account"]["timezone"],
+        self.assertEqual(r.json()["user"]["email"], email.lower())
+        self.assertEqual(r.json()["user"]["account"]["timezone"],
                          "Asia/Kolkata")
 
     def test_account_is_shared_by_name(self):
