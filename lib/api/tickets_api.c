@@ -10,6 +10,8 @@
 #include "api/fields.h"
 #include "api/render.h"
 #include "api/serve.h"
+#include "api/tickets_api.h"
+#include "api/upload.h"
 #include "core/limits.h"
 #include "core/str.h"
 #include "tickets/ticket.h"
@@ -93,7 +95,8 @@ load_summary(struct tix_req *r, int64_t id, struct tix_rows *rs)
 }
 
 static void
-render_entry(struct tix_jw *w, const struct tix_rows *rs, size_t i)
+render_entry(struct tix_jw *w, const struct tix_rows *rs, size_t i,
+    const struct tix_rows *att, const char *number)
 {
 	tix_jw_obj_open(w);
 	tix_jw_kint(w, "id", tix_rows_int(rs, i, 0));
@@ -114,9 +117,16 @@ render_entry(struct tix_jw *w, const struct tix_rows *rs, size_t i)
 	tix_jw_kstr(w, "from", tix_rows_get(rs, i, 8));
 	tix_jw_kstr(w, "to", tix_rows_get(rs, i, 9));
 	tix_jw_key(w, "attachments");
-	tix_jw_arr_open(w);
-	tix_jw_arr_close(w);
+	tix_attachments_render(w, att, tix_rows_int(rs, i, 0), number);
 	tix_jw_obj_close(w);
+}
+
+/* "TICK-1001" of a summary row. */
+static const char *
+number_of(struct tix_req *r, const struct tix_rows *rs)
+{
+	return tix_arena_printf(r->arena, "TICK-%s",
+	    tix_rows_get(rs, 0, C_NUMBER));
 }
 
 /* The detail object: the summary and description, can_reopen,
@@ -124,8 +134,8 @@ render_entry(struct tix_jw *w, const struct tix_rows *rs, size_t i)
 static enum tix_err
 render_detail(struct tix_req *r, struct tix_jw *w, int64_t id)
 {
-	struct tix_rows	 rs, es;
-	const char	*p[2];
+	struct tix_rows	 rs, es, att;
+	const char	*p[2], *number;
 	bool		 staff = tix_is_staff(&r->who);
 	enum tix_err	 rc;
 	size_t		 i;
@@ -136,8 +146,11 @@ render_detail(struct tix_req *r, struct tix_jw *w, int64_t id)
 	p[0] = tix_db_i64(r->arena, id);
 	p[1] = staff ? "t" : "f";
 	rc = tix_db_run(r->db, r->arena, TIX_STMT_TICKET_ENTRIES, p, 2, &es);
+	if (rc == TIX_OK)
+		rc = tix_attachments_load(r, id, &att);
 	if (rc != TIX_OK)
 		return rc;
+	number = number_of(r, &rs);
 	tix_jw_obj_open(w);
 	render_summary_fields(w, &rs, 0);
 	tix_jw_kstr(w, "description", tix_rows_get(&rs, 0, C_DESCRIPTION));
@@ -146,14 +159,13 @@ render_detail(struct tix_req *r, struct tix_jw *w, int64_t id)
 	    strcmp(tix_rows_get(&rs, 0, C_STATUS), "closed") == 0 &&
 	    tix_rows_bool(&rs, 0, C_REOPEN_WINDOW));
 	tix_jw_key(w, "attachments");
-	tix_jw_arr_open(w);
-	tix_jw_arr_close(w);
+	tix_attachments_render(w, &att, 0, number);
 	tix_jw_key(w, "license");
 	tix_jw_null(w);
 	tix_jw_key(w, "timeline");
 	tix_jw_arr_open(w);
 	for (i = 0; i < es.nrows; i++)
-		render_entry(w, &es, i);
+		render_entry(w, &es, i, &att, number);
 	tix_jw_arr_close(w);
 	tix_jw_obj_close(w);
 	return TIX_OK;
@@ -210,31 +222,26 @@ is_license_key(const char *s)
 	return true;
 }
 
-static enum tix_err
-h_create(struct tix_req *r)
+enum tix_err
+tix_api_ticket_fields(struct tix_req *r, const struct tix_json *j,
+    struct tix_ticket_new *in)
 {
-	struct tix_json		*j;
-	struct tix_ctx		 c = ctx_of(r);
-	struct tix_ticket_new	 in;
-	const char		*priority, *email, *location;
-	int64_t			 id, number;
-	enum tix_err		 rc;
+	struct tix_ctx	 c = ctx_of(r);
+	const char	*priority, *email;
+	enum tix_err	 rc;
 
-	memset(&in, 0, sizeof(in));
-	rc = tix_req_json(r, &j);
-	if (rc != TIX_OK)
-		return rc;
+	memset(in, 0, sizeof(*in));
 	rc = tix_field_text(r, j, "subject", 1, TIX_MAX_SUBJECT,
-	    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &in.subject);
+	    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &in->subject);
 	rc = tix_fields_merge(rc, tix_field_text(r, j, "description", 1,
-	    TIX_MAX_TEXT, TIX_TEXT_REQUIRED, &in.description));
+	    TIX_MAX_TEXT, TIX_TEXT_REQUIRED, &in->description));
 	rc = tix_fields_merge(rc, tix_field_enum(r, j, "category",
-	    tix_category_names, true, &in.category));
+	    tix_category_names, true, &in->category));
 	rc = tix_fields_merge(rc, tix_field_enum(r, j, "priority",
 	    tix_priority_names, false, &priority));
 	rc = tix_fields_merge(rc, tix_field_text(r, j, "license_key", 0, 64,
-	    TIX_TEXT_NULLABLE | TIX_TEXT_ONE_LINE, &in.license_key));
-	if (in.license_key != NULL && !is_license_key(in.license_key))
+	    TIX_TEXT_NULLABLE | TIX_TEXT_ONE_LINE, &in->license_key));
+	if (in->license_key != NULL && !is_license_key(in->license_key))
 		rc = tix_fields_merge(rc, tix_req_field(r, "license_key",
 		    "must be four groups of five upper-case letters or digits, "
 		    "like ABCDE-FGHIJ-KLMNO-12345"));
@@ -242,31 +249,56 @@ h_create(struct tix_req *r)
 	    TIX_MAX_EMAIL, TIX_TEXT_ONE_LINE, &email));
 	if (rc != TIX_OK)
 		return rc;
-	in.priority = TIX_PRIORITY_NORMAL;
+	in->priority = TIX_PRIORITY_NORMAL;
 	if (priority != NULL)
-		(void)tix_priority_parse(priority, &in.priority);
+		(void)tix_priority_parse(priority, &in->priority);
 	if (email != NULL) {
 		if (!tix_is_staff(&r->who))
 			return tix_req_fail(r, TIX_EFORBIDDEN, "Only agents "
 			    "may open tickets for someone else.");
-		rc = tix_ticket_requester(&c, email, &in.requester_id);
+		rc = tix_ticket_requester(&c, email, &in->requester_id);
 		if (rc == TIX_ENOTFOUND)
 			return tix_req_field(r, "requester_email",
 			    "is not the address of a customer");
-		if (rc != TIX_OK)
-			return rc;
 	}
-	rc = tix_ticket_create(&c, &in, &id, &number);
-	if (rc != TIX_OK)
-		return rc;
+	return rc;
+}
+
+enum tix_err
+tix_api_send_created(struct tix_req *r, const struct tix_ticket_made *made)
+{
+	const char	*location;
+	enum tix_err	 rc;
+
 	location = tix_arena_printf(r->arena, "/api/tickets/TICK-%lld",
-	    (long long)number);
+	    (long long)made->number);
 	if (location == NULL)
 		return TIX_ENOMEM;
 	rc = tix_resp_header(r, "Location", location);
 	if (rc != TIX_OK)
 		return rc;
-	return send_detail(r, id, 201);
+	return send_detail(r, made->id, 201);
+}
+
+static enum tix_err
+h_create(struct tix_req *r)
+{
+	struct tix_json		*j;
+	struct tix_ctx		 c = ctx_of(r);
+	struct tix_ticket_new	 in;
+	struct tix_ticket_made	 made;
+	enum tix_err		 rc;
+
+	if (tix_req_is_multipart(r))
+		return tix_upload_create_ticket(r);
+	rc = tix_req_json(r, &j);
+	if (rc == TIX_OK)
+		rc = tix_api_ticket_fields(r, j, &in);
+	if (rc == TIX_OK)
+		rc = tix_ticket_create(&c, &in, &made);
+	if (rc != TIX_OK)
+		return rc;
+	return tix_api_send_created(r, &made);
 }
 
 static enum tix_err
@@ -282,29 +314,19 @@ h_get(struct tix_req *r)
 	return send_detail(r, t.id, 200);
 }
 
-static enum tix_err
-h_reply(struct tix_req *r)
+enum tix_err
+tix_api_reply_fields(struct tix_req *r, const struct tix_json *j,
+    struct tix_reply_in *in, enum tix_status *status_storage)
 {
-	struct tix_json		*j;
-	struct tix_ctx		 c = ctx_of(r);
-	struct tix_reply_in	 in;
-	struct tix_rows		 rs, es;
-	struct tix_out		 o;
-	const char		*status, *p[2];
-	enum tix_status		 st;
-	int64_t			 ticket_id, entry_id;
-	bool			 present;
-	enum tix_err		 rc;
-	size_t			 i;
+	const char	*status;
+	bool		 present;
+	enum tix_err	 rc;
 
-	memset(&in, 0, sizeof(in));
-	rc = tix_req_json(r, &j);
-	if (rc != TIX_OK)
-		return rc;
+	memset(in, 0, sizeof(*in));
 	rc = tix_field_text(r, j, "body", 1, TIX_MAX_TEXT, TIX_TEXT_REQUIRED,
-	    &in.body);
+	    &in->body);
 	rc = tix_fields_merge(rc, tix_field_bool(r, j, "internal",
-	    &in.internal, &present));
+	    &in->internal, &present));
 	rc = tix_fields_merge(rc, tix_field_enum(r, j, "status",
 	    tix_status_names, false, &status));
 	if (rc != TIX_OK)
@@ -313,33 +335,67 @@ h_reply(struct tix_req *r)
 		if (!tix_is_staff(&r->who))
 			return tix_req_fail(r, TIX_EFORBIDDEN,
 			    "Only agents set a status with a reply.");
-		(void)tix_status_parse(status, &st);
-		in.status = &st;
+		(void)tix_status_parse(status, status_storage);
+		in->status = status_storage;
 	}
-	rc = tix_ticket_reply(&c, r->args[0], &in, &ticket_id, &entry_id);
-	if (rc == TIX_EFORBIDDEN)
-		return tix_req_fail(r, rc, "Only agents write internal notes.");
-	if (rc != TIX_OK)
-		return rc;
+	return TIX_OK;
+}
+
+enum tix_err
+tix_api_send_replied(struct tix_req *r, int64_t ticket_id, int64_t entry_id)
+{
+	struct tix_rows	 rs, es, att;
+	struct tix_out	 o;
+	const char	*p[2];
+	enum tix_err	 rc;
+	size_t		 i;
+
 	rc = load_summary(r, ticket_id, &rs);
 	if (rc != TIX_OK)
 		return rc;
 	p[0] = tix_db_i64(r->arena, ticket_id);
 	p[1] = tix_is_staff(&r->who) ? "t" : "f";
 	rc = tix_db_run(r->db, r->arena, TIX_STMT_TICKET_ENTRIES, p, 2, &es);
+	if (rc == TIX_OK)
+		rc = tix_attachments_load(r, ticket_id, &att);
 	if (rc != TIX_OK)
 		return rc;
 	tix_out_begin(&o);
 	for (i = 0; i < es.nrows; i++)
 		if (tix_rows_int(&es, i, 0) == entry_id) {
 			tix_jw_key(&o.w, "entry");
-			render_entry(&o.w, &es, i);
+			render_entry(&o.w, &es, i, &att, number_of(r, &rs));
 		}
 	tix_jw_key(&o.w, "ticket");
 	tix_jw_obj_open(&o.w);
 	render_summary_fields(&o.w, &rs, 0);
 	tix_jw_obj_close(&o.w);
 	return tix_out_send(r, &o, 201);
+}
+
+static enum tix_err
+h_reply(struct tix_req *r)
+{
+	struct tix_json		*j;
+	struct tix_ctx		 c = ctx_of(r);
+	struct tix_reply_in	 in;
+	enum tix_status		 st;
+	int64_t			 ticket_id, entry_id;
+	enum tix_err		 rc;
+
+	if (tix_req_is_multipart(r))
+		return tix_upload_reply(r);
+	rc = tix_req_json(r, &j);
+	if (rc == TIX_OK)
+		rc = tix_api_reply_fields(r, j, &in, &st);
+	if (rc != TIX_OK)
+		return rc;
+	rc = tix_ticket_reply(&c, r->args[0], &in, &ticket_id, &entry_id);
+	if (rc == TIX_EFORBIDDEN)
+		return tix_req_fail(r, rc, "Only agents write internal notes.");
+	if (rc != TIX_OK)
+		return rc;
+	return tix_api_send_replied(r, ticket_id, entry_id);
 }
 
 /* Sort orders in the order of the list statements. */

@@ -76,8 +76,8 @@ tix_ticket_requester(const struct tix_ctx *c, const char *email,
 }
 
 enum tix_err
-tix_ticket_create(const struct tix_ctx *c, const struct tix_ticket_new *in,
-    int64_t *id, int64_t *number)
+tix_ticket_insert(const struct tix_ctx *c, const struct tix_ticket_new *in,
+    struct tix_ticket_made *out)
 {
 	const char	*p[7];
 	struct tix_rows	 rs;
@@ -88,24 +88,17 @@ tix_ticket_create(const struct tix_ctx *c, const struct tix_ticket_new *in,
 	    in->requester_id : c->who->user_id);
 	if (p[0] == NULL)
 		return TIX_ENOMEM;
-	rc = tix_db_begin(c->db);
-	if (rc != TIX_OK)
-		return rc;
 	/* The transaction's own clock and the requester's zone: the due
 	 * time is computed from exactly the created_at that is stored. */
 	rc = tix_db_run(c->db, c->arena, TIX_STMT_TICKET_CONTEXT, p, 1, &rs);
 	if (rc != TIX_OK)
-		goto out;
-	if (rs.nrows != 1) {
-		rc = TIX_EINTERNAL;
-		goto out;
-	}
+		return rc;
+	if (rs.nrows != 1)
+		return TIX_EINTERNAL;
 	now = tix_rows_int(&rs, 0, 0);
-	rc = tix_sla_due(now, in->priority, tix_rows_get(&rs, 0, 1), &due);
-	if (rc != TIX_OK) {
-		rc = TIX_EINTERNAL;	/* a stored zone we cannot read */
-		goto out;
-	}
+	if (tix_sla_due(now, in->priority, tix_rows_get(&rs, 0, 1), &due) !=
+	    TIX_OK)
+		return TIX_EINTERNAL;	/* a stored zone we cannot read */
 	p[1] = in->subject;
 	p[2] = in->description;
 	p[3] = tix_priority_names[in->priority];
@@ -114,14 +107,25 @@ tix_ticket_create(const struct tix_ctx *c, const struct tix_ticket_new *in,
 	p[6] = tix_db_i64(c->arena, due);
 	rc = tix_db_run(c->db, c->arena, TIX_STMT_TICKET_INSERT, p, 7, &rs);
 	if (rc != TIX_OK)
-		goto out;
-	*id = tix_rows_int(&rs, 0, 0);
-	*number = tix_rows_int(&rs, 0, 1);
-	rc = add_entry(c, *id, "created", in->description, NULL, NULL, NULL);
+		return rc;
+	out->id = tix_rows_int(&rs, 0, 0);
+	out->number = tix_rows_int(&rs, 0, 1);
+	return add_entry(c, out->id, "created", in->description, NULL, NULL,
+	    &out->entry_id);
+}
+
+enum tix_err
+tix_ticket_create(const struct tix_ctx *c, const struct tix_ticket_new *in,
+    struct tix_ticket_made *out)
+{
+	enum tix_err rc;
+
+	rc = tix_db_begin(c->db);
 	if (rc != TIX_OK)
-		goto out;
-	rc = tix_db_commit(c->db);
-out:
+		return rc;
+	rc = tix_ticket_insert(c, in, out);
+	if (rc == TIX_OK)
+		rc = tix_db_commit(c->db);
 	if (rc != TIX_OK)
 		tix_db_rollback(c->db);
 	return rc;
@@ -161,7 +165,7 @@ tix_ticket_find(const struct tix_ctx *c, const char *number_text,
 }
 
 enum tix_err
-tix_ticket_reply(const struct tix_ctx *c, const char *number_text,
+tix_ticket_add_reply(const struct tix_ctx *c, const char *number_text,
     const struct tix_reply_in *in, int64_t *ticket_id, int64_t *entry_id)
 {
 	struct tix_ticket_ref	 t;
@@ -170,40 +174,47 @@ tix_ticket_reply(const struct tix_ctx *c, const char *number_text,
 	bool			 staff = tix_is_staff(c->who);
 	enum tix_err		 rc;
 
-	rc = tix_db_begin(c->db);
-	if (rc != TIX_OK)
-		return rc;
 	/* The row lock orders concurrent replies: each sees the status the
 	 * one before it left. */
 	rc = find(c, number_text, true, &t);
 	if (rc != TIX_OK)
-		goto out;
-	if (in->internal && !staff) {
-		rc = TIX_EFORBIDDEN;
-		goto out;
-	}
+		return rc;
+	if (in->internal && !staff)
+		return TIX_EFORBIDDEN;
 	rc = tix_lifecycle_reply(t.status, staff, in->internal, in->status,
 	    &next);
 	if (rc != TIX_OK)
-		goto out;
+		return rc;
 	rc = add_entry(c, t.id, in->internal ? "note" : "message", in->body,
 	    NULL, NULL, entry_id);
 	if (rc == TIX_OK && next != t.status)
 		rc = add_entry(c, t.id, "status_changed", NULL,
 		    tix_status_names[t.status], tix_status_names[next], NULL);
 	if (rc != TIX_OK)
-		goto out;
+		return rc;
 	p[0] = tix_db_i64(c->arena, t.id);
 	p[1] = tix_status_names[next];
 	p[2] = staff && !in->internal ? "t" : "f";
 	p[3] = in->internal ? "t" : "f";
 	rc = tix_db_run(c->db, c->arena, TIX_STMT_TICKET_AFTER_MESSAGE, p, 4,
 	    NULL);
+	if (rc == TIX_OK)
+		*ticket_id = t.id;
+	return rc;
+}
+
+enum tix_err
+tix_ticket_reply(const struct tix_ctx *c, const char *number_text,
+    const struct tix_reply_in *in, int64_t *ticket_id, int64_t *entry_id)
+{
+	enum tix_err rc;
+
+	rc = tix_db_begin(c->db);
 	if (rc != TIX_OK)
-		goto out;
-	rc = tix_db_commit(c->db);
-	*ticket_id = t.id;
-out:
+		return rc;
+	rc = tix_ticket_add_reply(c, number_text, in, ticket_id, entry_id);
+	if (rc == TIX_OK)
+		rc = tix_db_commit(c->db);
 	if (rc != TIX_OK)
 		tix_db_rollback(c->db);
 	return rc;

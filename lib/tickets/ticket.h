@@ -34,10 +34,21 @@ struct tix_ticket_new {
 	int64_t			 requester_id;	/* 0: the caller */
 };
 
-/* Open a ticket with its "created" entry.  *id and *number on success. */
+struct tix_ticket_made {
+	int64_t	id;
+	int64_t	number;		/* TICK-number */
+	int64_t	entry_id;	/* the "created" entry */
+};
+
+/*
+ * Open a ticket with its "created" entry, in the caller's transaction
+ * (so that files uploaded with it commit or vanish with it).
+ */
+enum tix_err	tix_ticket_insert(const struct tix_ctx *c,
+		    const struct tix_ticket_new *in, struct tix_ticket_made *out);
+/* The same in a transaction of its own. */
 enum tix_err	tix_ticket_create(const struct tix_ctx *c,
-		    const struct tix_ticket_new *in, int64_t *id,
-		    int64_t *number);
+		    const struct tix_ticket_new *in, struct tix_ticket_made *out);
 
 /*
  * The active customer with this address, for an agent opening a ticket
@@ -72,8 +83,13 @@ struct tix_reply_in {
  * Add a message (or note) to a ticket and apply the lifecycle: the status
  * moves as the contract says, with a status_changed entry, and an agent's
  * first public reply sets first_response_at.  TIX_EFORBIDDEN for a
- * customer's internal note; TIX_ECLOSED on a closed ticket.
+ * customer's internal note; TIX_ECLOSED on a closed ticket.  In the
+ * caller's transaction; the ticket's row stays locked until it ends.
  */
+enum tix_err	tix_ticket_add_reply(const struct tix_ctx *c,
+		    const char *number_text, const struct tix_reply_in *in,
+		    int64_t *ticket_id, int64_t *entry_id);
+/* The same in a transaction of its own. */
 enum tix_err	tix_ticket_reply(const struct tix_ctx *c,
 		    const char *number_text, const struct tix_reply_in *in,
 		    int64_t *ticket_id, int64_t *entry_id);

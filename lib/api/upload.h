@@ -1,0 +1,37 @@
+/*
+ * upload.h: files on tickets: multipart creates and replies, the
+ * attachment routes, and the attachments of a ticket as JSON.
+ */
+#ifndef TIX_API_UPLOAD_H
+#define TIX_API_UPLOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db/db.h"
+#include "http/req.h"
+#include "json/json.h"
+
+/* Whether the body is multipart/form-data. */
+bool		tix_req_is_multipart(const struct tix_req *r);
+
+/* POST /api/tickets and POST .../messages sent as multipart. */
+enum tix_err	tix_upload_create_ticket(struct tix_req *r);
+enum tix_err	tix_upload_reply(struct tix_req *r);
+
+/*
+ * The attachments of a ticket that r's caller may see (a customer: none
+ * on internal notes), for rendering.  Rows in r's arena.
+ */
+enum tix_err	tix_attachments_load(struct tix_req *r, int64_t ticket_id,
+		    struct tix_rows *out);
+/*
+ * Write a JSON array of the attachments in rs that belong to entry_id,
+ * or all of them when entry_id is 0.  number is the ticket's TICK-number
+ * text, for the download URLs.
+ */
+void		tix_attachments_render(struct tix_jw *w,
+		    const struct tix_rows *rs, int64_t entry_id,
+		    const char *number);
+
+#endif
