@@ -5,6 +5,9 @@
  *   tix-admin user add --email E --name N --role customer|agent|admin
  *                      --account A [--timezone Europe/Berlin]
  *   tix-admin user disable --email E
+ *   tix-admin license add --key K --account A --product P
+ *                         [--max-activations N] [--expires YYYY-MM-DD]
+ *   tix-admin activation add --key K --machine M
  *
  * Settings come from the environment like the workers' (TIX_DATABASE_URL,
  * TIX_SQL_DIR).  Every command is one transaction; errors go to stderr
@@ -25,6 +28,7 @@
 #include "core/str.h"
 #include "crypto/crypto.h"
 #include "db/db.h"
+#include "tickets/license.h"
 
 #ifndef TIX_DEFAULT_SQL_DIR
 #define TIX_DEFAULT_SQL_DIR "/usr/share/tix/sql"
@@ -44,7 +48,11 @@ usage(void)
 	    "--role customer|agent|admin\n"
 	    "                          --account A [--timezone ZONE]"
 	    "   (password on standard input)\n"
-	    "       tix-admin user disable --email E\n");
+	    "       tix-admin user disable --email E\n"
+	    "       tix-admin license add --key K --account A --product P\n"
+	    "                             [--max-activations N] "
+	    "[--expires YYYY-MM-DD]\n"
+	    "       tix-admin activation add --key K --machine M\n");
 }
 
 static const char *
@@ -352,6 +360,171 @@ cmd_user_disable(struct tix_db *db, int argc, char **argv)
 	return 0;
 }
 
+/* Text of 1 to max characters, without control characters. */
+static int
+text_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && tix_utf8_valid(s, n) && tix_utf8_len(s, n) <= max &&
+	    !tix_has_control(s, n, false);
+}
+
+/* YYYY-MM-DD, digits in place; PostgreSQL checks the calendar. */
+static int
+date_ok(const char *s)
+{
+	size_t i;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	return 1;
+}
+
+static int
+cmd_license_add(struct tix_db *db, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "account", required_argument, NULL, 'a' },
+		{ "product", required_argument, NULL, 'p' },
+		{ "max-activations", required_argument, NULL, 'm' },
+		{ "expires", required_argument, NULL, 'e' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*key = NULL, *account = NULL, *product = NULL;
+	const char	*max = "1", *expires = NULL, *p[5];
+	struct tix_rows	 rs;
+	int64_t		 n;
+	enum tix_err	 rc;
+	int		 c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': key = optarg; break;
+		case 'a': account = optarg; break;
+		case 'p': product = optarg; break;
+		case 'm': max = optarg; break;
+		case 'e': expires = optarg; break;
+		default: usage(); return 2;
+		}
+	}
+	if (key == NULL || account == NULL || product == NULL ||
+	    optind != argc) {
+		usage();
+		return 2;
+	}
+	if (!tix_license_key_valid(key)) {
+		fprintf(stderr, "tix-admin: %s is not a license key (four "
+		    "groups of five upper-case letters or digits, like "
+		    "ABCDE-FGHIJ-KLMNO-12345)\n", key);
+		return 1;
+	}
+	if (!text_ok(product, TIX_MAX_NAME)) {
+		fprintf(stderr, "tix-admin: the product must be 1 to %d "
+		    "characters of text\n", TIX_MAX_NAME);
+		return 1;
+	}
+	if (!tix_parse_int64(max, strlen(max), false, &n) || n < 0 ||
+	    n > 1000000) {
+		fprintf(stderr, "tix-admin: --max-activations takes a whole "
+		    "number from 0 to 1000000\n");
+		return 1;
+	}
+	if (expires != NULL && !date_ok(expires)) {
+		fprintf(stderr, "tix-admin: --expires takes a date as "
+		    "YYYY-MM-DD\n");
+		return 1;
+	}
+	p[0] = key;
+	p[1] = account;
+	p[2] = product;
+	p[3] = max;
+	p[4] = expires;
+	rc = tix_db_run(db, &arena, TIX_STMT_LICENSE_INSERT, p, 5, &rs);
+	if (rc == TIX_OK && rs.nrows == 0) {
+		fprintf(stderr, "tix-admin: no account is named %s\n",
+		    account);
+		return 1;
+	}
+	if (rc == TIX_ECONFLICT) {
+		fprintf(stderr, "tix-admin: the key %s exists already\n", key);
+		return 1;
+	}
+	if (rc != TIX_OK) {
+		fprintf(stderr, "tix-admin: %s\n", rc == TIX_EINTERNAL ?
+		    "the license was not added (is the date a real day?)" :
+		    db_error(rc));
+		return 1;
+	}
+	printf("added license %s for %s to account %s\n", key, product,
+	    account);
+	return 0;
+}
+
+static int
+cmd_activation_add(struct tix_db *db, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "machine", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*key = NULL, *machine = NULL, *p[2];
+	struct tix_rows	 rs;
+	enum tix_err	 rc;
+	int		 c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': key = optarg; break;
+		case 'm': machine = optarg; break;
+		default: usage(); return 2;
+		}
+	}
+	if (key == NULL || machine == NULL || optind != argc) {
+		usage();
+		return 2;
+	}
+	if (!text_ok(machine, TIX_MAX_NAME)) {
+		fprintf(stderr, "tix-admin: the machine must be 1 to %d "
+		    "characters of text\n", TIX_MAX_NAME);
+		return 1;
+	}
+	p[0] = key;
+	p[1] = machine;
+	rc = tix_db_begin(db);
+	if (rc == TIX_OK)
+		rc = tix_db_run(db, &arena, TIX_STMT_ACTIVATION_INSERT, p, 2,
+		    &rs);
+	if (rc == TIX_OK && rs.nrows == 0) {
+		tix_db_rollback(db);
+		rc = tix_db_run(db, &arena, TIX_STMT_LICENSE_FOR_TICKET,
+		    (const char *[]){ key, NULL }, 2, &rs);
+		if (rc == TIX_OK && rs.nrows == 0)
+			fprintf(stderr, "tix-admin: no license has the key "
+			    "%s\n", key);
+		else if (rc == TIX_OK)
+			fprintf(stderr, "tix-admin: all %s activations of %s "
+			    "are in use\n", tix_rows_get(&rs, 0, 5), key);
+		else
+			fprintf(stderr, "tix-admin: %s\n", db_error(rc));
+		return 1;
+	}
+	if (rc == TIX_OK)
+		rc = tix_db_commit(db);
+	if (rc != TIX_OK) {
+		tix_db_rollback(db);
+		fprintf(stderr, "tix-admin: %s\n", db_error(rc));
+		return 1;
+	}
+	printf("activated %s on %s\n", key, machine);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -366,12 +539,12 @@ main(int argc, char **argv)
 		usage();
 		return argc < 2 ? 2 : 0;
 	}
-	if (strcmp(argv[1], "migrate") != 0 && strcmp(argv[1], "user") != 0) {
-		usage();
-		return 2;
-	}
-	if (strcmp(argv[1], "user") == 0 && (argc < 3 ||
-	    (strcmp(argv[2], "add") != 0 && strcmp(argv[2], "disable") != 0))) {
+	if (strcmp(argv[1], "migrate") != 0 && (argc < 3 ||
+	    !((strcmp(argv[1], "user") == 0 && (strcmp(argv[2], "add") == 0 ||
+	    strcmp(argv[2], "disable") == 0)) ||
+	    (strcmp(argv[1], "license") == 0 && strcmp(argv[2], "add") == 0) ||
+	    (strcmp(argv[1], "activation") == 0 &&
+	    strcmp(argv[2], "add") == 0)))) {
 		usage();
 		return 2;
 	}
@@ -392,6 +565,10 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "migrate") == 0)
 		status = cmd_migrate(db);
+	else if (strcmp(argv[1], "license") == 0)
+		status = cmd_license_add(db, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "activation") == 0)
+		status = cmd_activation_add(db, argc - 2, argv + 2);
 	else if (strcmp(argv[2], "add") == 0)
 		status = cmd_user_add(db, argc - 2, argv + 2);
 	else

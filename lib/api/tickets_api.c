@@ -14,6 +14,8 @@
 #include "api/upload.h"
 #include "core/limits.h"
 #include "core/str.h"
+#include "crypto/crypto.h"
+#include "tickets/license.h"
 #include "tickets/ticket.h"
 
 /* Columns of TIX_STMT_TICKET_SUMMARY and the list statements. */
@@ -129,6 +131,72 @@ number_of(struct tix_req *r, const struct tix_rows *rs)
 	    tix_rows_get(rs, 0, C_NUMBER));
 }
 
+/* Candidate keys, in order: the license_key field, then the subject,
+ * then the description. */
+#define MAX_KEYS 8
+
+/*
+ * The first key named by the ticket that the caller may see: a customer
+ * only their own account's, an agent any.  A key of another account
+ * renders exactly as no key at all: null.
+ */
+static enum tix_err
+render_license(struct tix_req *r, struct tix_jw *w, const struct tix_rows *t)
+{
+	char		 keys[MAX_KEYS][TIX_LICENSE_KEY_LEN + 1];
+	const char	*texts[3], *p[2];
+	struct tix_rows	 ls, as;
+	size_t		 n = 0, i;
+	enum tix_err	 rc;
+
+	texts[0] = tix_rows_get(t, 0, C_LICENSE);
+	texts[1] = tix_rows_get(t, 0, C_SUBJECT);
+	texts[2] = tix_rows_get(t, 0, C_DESCRIPTION);
+	for (i = 0; i < 3 && n < MAX_KEYS; i++)
+		if (texts[i] != NULL)
+			n += tix_license_keys_find(texts[i], strlen(texts[i]),
+			    keys + n, MAX_KEYS - n);
+	p[1] = tix_is_staff(&r->who) ? NULL :
+	    tix_db_i64(r->arena, r->who.account_id);
+	for (i = 0; i < n; i++) {
+		p[0] = keys[i];
+		rc = tix_db_run(r->db, r->arena, TIX_STMT_LICENSE_FOR_TICKET,
+		    p, 2, &ls);
+		if (rc != TIX_OK)
+			return rc;
+		if (ls.nrows == 1)
+			break;
+	}
+	if (i == n) {
+		tix_jw_null(w);
+		return TIX_OK;
+	}
+	p[0] = tix_rows_get(&ls, 0, 6);
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_LICENSE_ACTIVATIONS, p, 1,
+	    &as);
+	if (rc != TIX_OK)
+		return rc;
+	tix_jw_obj_open(w);
+	tix_jw_kstr(w, "key", tix_rows_get(&ls, 0, 0));
+	tix_jw_kstr(w, "product", tix_rows_get(&ls, 0, 1));
+	tix_jw_kstr(w, "status", tix_rows_get(&ls, 0, 2));
+	kts(w, "expires_at", tix_rows_get(&ls, 0, 3));
+	tix_jw_kint(w, "activations_used", tix_rows_int(&ls, 0, 4));
+	tix_jw_kint(w, "activations_max", tix_rows_int(&ls, 0, 5));
+	tix_jw_key(w, "activations");
+	tix_jw_arr_open(w);
+	for (i = 0; i < as.nrows; i++) {
+		tix_jw_obj_open(w);
+		tix_jw_kstr(w, "machine", tix_rows_get(&as, i, 0));
+		kts(w, "activated_at", tix_rows_get(&as, i, 1));
+		kts(w, "deactivated_at", tix_rows_get(&as, i, 2));
+		tix_jw_obj_close(w);
+	}
+	tix_jw_arr_close(w);
+	tix_jw_obj_close(w);
+	return TIX_OK;
+}
+
 /* The detail object: the summary and description, can_reopen,
  * attachments, license and timeline. */
 static enum tix_err
@@ -161,7 +229,9 @@ render_detail(struct tix_req *r, struct tix_jw *w, int64_t id)
 	tix_jw_key(w, "attachments");
 	tix_attachments_render(w, &att, 0, number);
 	tix_jw_key(w, "license");
-	tix_jw_null(w);
+	rc = render_license(r, w, &rs);
+	if (rc != TIX_OK)
+		return rc;
 	tix_jw_key(w, "timeline");
 	tix_jw_arr_open(w);
 	for (i = 0; i < es.nrows; i++)
@@ -203,25 +273,6 @@ h_health(struct tix_req *r)
 	return tix_out_send(r, &o, 200);
 }
 
-/* True for "XXXXX-XXXXX-XXXXX-XXXXX" of upper-case letters and digits. */
-static bool
-is_license_key(const char *s)
-{
-	size_t i;
-
-	if (strlen(s) != 23)
-		return false;
-	for (i = 0; i < 23; i++) {
-		if (i % 6 == 5) {
-			if (s[i] != '-')
-				return false;
-		} else if (!((s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9')))
-			return false;
-	}
-	return true;
-}
-
 enum tix_err
 tix_api_ticket_fields(struct tix_req *r, const struct tix_json *j,
     struct tix_ticket_new *in)
@@ -241,7 +292,7 @@ tix_api_ticket_fields(struct tix_req *r, const struct tix_json *j,
 	    tix_priority_names, false, &priority));
 	rc = tix_fields_merge(rc, tix_field_text(r, j, "license_key", 0, 64,
 	    TIX_TEXT_NULLABLE | TIX_TEXT_ONE_LINE, &in->license_key));
-	if (in->license_key != NULL && !is_license_key(in->license_key))
+	if (in->license_key != NULL && !tix_license_key_valid(in->license_key))
 		rc = tix_fields_merge(rc, tix_req_field(r, "license_key",
 		    "must be four groups of five upper-case letters or digits, "
 		    "like ABCDE-FGHIJ-KLMNO-12345"));
@@ -262,6 +313,30 @@ tix_api_ticket_fields(struct tix_req *r, const struct tix_json *j,
 			    "is not the address of a customer");
 	}
 	return rc;
+}
+
+enum tix_err
+tix_api_idempotency(struct tix_req *r, const char *body, size_t len,
+    struct tix_ticket_new *in)
+{
+	const char	*key = tix_req_param(r, "HTTP_IDEMPOTENCY_KEY");
+	char		*hash;
+	size_t		 n;
+
+	if (key == NULL)
+		return TIX_OK;
+	n = strlen(key);
+	if (n < 1 || n > TIX_MAX_IDEMPOTENCY_KEY || !tix_utf8_valid(key, n) ||
+	    tix_has_control(key, n, false))
+		return tix_req_fail(r, TIX_EBADREQ, "Idempotency-Key must be 1 "
+		    "to 100 characters of text.");
+	hash = tix_arena_alloc(r->arena, TIX_HASH_HEX_LEN + 1);
+	if (hash == NULL)
+		return TIX_ENOMEM;
+	tix_hash_hex(body, len, hash);
+	in->idempotency_key = key;
+	in->request_hash = hash;
+	return TIX_OK;
 }
 
 enum tix_err
@@ -295,7 +370,12 @@ h_create(struct tix_req *r)
 	if (rc == TIX_OK)
 		rc = tix_api_ticket_fields(r, j, &in);
 	if (rc == TIX_OK)
+		rc = tix_api_idempotency(r, r->body, r->body_len, &in);
+	if (rc == TIX_OK)
 		rc = tix_ticket_create(&c, &in, &made);
+	if (rc == TIX_ECONFLICT)
+		return tix_req_field(r, "Idempotency-Key", "was used with "
+		    "another request; use a new key for a new ticket");
 	if (rc != TIX_OK)
 		return rc;
 	return tix_api_send_created(r, &made);
@@ -396,6 +476,116 @@ h_reply(struct tix_req *r)
 	if (rc != TIX_OK)
 		return rc;
 	return tix_api_send_replied(r, ticket_id, entry_id);
+}
+
+static enum tix_err
+h_patch(struct tix_req *r)
+{
+	struct tix_json		*j;
+	struct tix_ctx		 c = ctx_of(r);
+	struct tix_ticket_patch	 pt;
+	enum tix_status		 status;
+	enum tix_priority	 priority;
+	const char		*sv, *pv;
+	enum tix_json_type	 at;
+	int64_t			 ticket_id;
+	enum tix_err		 rc;
+
+	memset(&pt, 0, sizeof(pt));
+	rc = tix_req_json(r, &j);
+	if (rc != TIX_OK)
+		return rc;
+	rc = tix_field_enum(r, j, "status", tix_status_names, false, &sv);
+	rc = tix_fields_merge(rc, tix_field_enum(r, j, "priority",
+	    tix_priority_names, false, &pv));
+	rc = tix_fields_merge(rc, tix_field_enum(r, j, "category",
+	    tix_category_names, false, &pt.category));
+	at = tix_json_type_of(j, "assignee_id");
+	if (at == TIX_JSON_INT) {
+		pt.has_assignee = true;
+		(void)tix_json_get_int(j, "assignee_id", &pt.assignee_id);
+		if (pt.assignee_id <= 0)
+			rc = tix_fields_merge(rc, tix_req_field(r,
+			    "assignee_id", "is not an active agent"));
+	} else if (at == TIX_JSON_NULL)
+		pt.has_assignee = true;
+	else if (at != TIX_JSON_ABSENT)
+		rc = tix_fields_merge(rc, tix_req_fail(r, TIX_EBADREQ,
+		    "assignee_id must be a number or null."));
+	if (rc != TIX_OK)
+		return rc;
+	if (sv == NULL && pv == NULL && pt.category == NULL &&
+	    !pt.has_assignee)
+		return tix_req_fail(r, TIX_EINVAL, "Nothing to change: send "
+		    "status, priority, category or assignee_id.");
+	if (sv != NULL) {
+		(void)tix_status_parse(sv, &status);
+		pt.status = &status;
+	}
+	if (pv != NULL) {
+		(void)tix_priority_parse(pv, &priority);
+		pt.priority = &priority;
+	}
+	rc = tix_ticket_update(&c, r->args[0], &pt, &ticket_id);
+	if (rc == TIX_EINVAL)
+		return tix_req_field(r, "assignee_id", "is not an active agent");
+	if (rc == TIX_EFORBIDDEN)
+		return tix_req_fail(r, rc, "Customers may only close their "
+		    "own tickets.");
+	if (rc == TIX_ETRANSITION)
+		return tix_req_fail(r, rc, "A closed ticket leaves closed only "
+		    "by being reopened.");
+	if (rc != TIX_OK)
+		return rc;
+	return send_detail(r, ticket_id, 200);
+}
+
+static enum tix_err
+h_reopen(struct tix_req *r)
+{
+	struct tix_json	*j;
+	struct tix_ctx	 c = ctx_of(r);
+	const char	*body;
+	int64_t		 ticket_id;
+	enum tix_err	 rc;
+
+	rc = tix_req_json(r, &j);
+	if (rc == TIX_OK)
+		rc = tix_field_text(r, j, "body", 1, TIX_MAX_TEXT,
+		    TIX_TEXT_REQUIRED, &body);
+	if (rc == TIX_OK)
+		rc = tix_ticket_reopen(&c, r->args[0], body, &ticket_id);
+	if (rc == TIX_ETRANSITION)
+		return tix_req_fail(r, rc, "Only a closed ticket can be "
+		    "reopened.");
+	if (rc != TIX_OK)
+		return rc;
+	return send_detail(r, ticket_id, 200);
+}
+
+static enum tix_err
+h_stats(struct tix_req *r)
+{
+	struct tix_ctx		c = ctx_of(r);
+	struct tix_ticket_stats	st;
+	struct tix_out		o;
+	enum tix_err		rc;
+	int			i;
+
+	rc = tix_ticket_stats(&c, &st);
+	if (rc != TIX_OK)
+		return rc;
+	tix_out_begin(&o);
+	tix_jw_key(&o.w, "by_status");
+	tix_jw_obj_open(&o.w);
+	for (i = 0; i < TIX_STATUS__MAX; i++)
+		tix_jw_kint(&o.w, tix_status_names[i], st.by_status[i]);
+	tix_jw_obj_close(&o.w);
+	/* Customers own no queue: unassigned is the helpdesk's business. */
+	if (tix_is_staff(&r->who))
+		tix_jw_kint(&o.w, "unassigned", st.unassigned);
+	tix_jw_kint(&o.w, "breached", st.breached);
+	return tix_out_send(r, &o, 200);
 }
 
 /* Sort orders in the order of the list statements. */
@@ -594,8 +784,12 @@ const struct tix_route tix_ticket_routes[] = {
 	{ TIX_GET, "/api/health", h_health, true },
 	{ TIX_GET, "/api/tickets", h_list, false },
 	{ TIX_POST, "/api/tickets", h_create, false },
+	/* Before "{}", which would take "stats" for a ticket number. */
+	{ TIX_GET, "/api/tickets/stats", h_stats, false },
 	{ TIX_GET, "/api/tickets/{}", h_get, false },
+	{ TIX_PATCH, "/api/tickets/{}", h_patch, false },
 	{ TIX_POST, "/api/tickets/{}/messages", h_reply, false },
+	{ TIX_POST, "/api/tickets/{}/reopen", h_reopen, false },
 };
 const size_t tix_ticket_nroutes =
     sizeof(tix_ticket_routes) / sizeof(tix_ticket_routes[0]);

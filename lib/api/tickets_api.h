@@ -17,6 +17,12 @@ enum tix_err	tix_api_ticket_fields(struct tix_req *r,
 enum tix_err	tix_api_reply_fields(struct tix_req *r,
 		    const struct tix_json *j, struct tix_reply_in *in,
 		    enum tix_status *status_storage);
+/*
+ * Read the Idempotency-Key header into in, with the hash of the request
+ * (body, len) that a retry must match.  TIX_EBADREQ for a malformed key.
+ */
+enum tix_err	tix_api_idempotency(struct tix_req *r, const char *body,
+		    size_t len, struct tix_ticket_new *in);
 /* 201 with Location and {"ticket": detail}. */
 enum tix_err	tix_api_send_created(struct tix_req *r,
 		    const struct tix_ticket_made *made);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/config.h"
+#include "core/limits.h"
 #include "core/str.h"
 
 static enum tix_err
@@ -47,5 +48,14 @@ tix_config_load(struct tix_config *cfg)
 	if (rc == TIX_OK)
 		rc = int_setting("TIX_LOGIN_WINDOW_MINUTES", 15, 1, 1440,
 		    &cfg->login_window_minutes);
+	if (rc == TIX_OK)
+		rc = int_setting("TIX_MAX_FILES", TIX_DEFAULT_MAX_FILES, 1,
+		    TIX_CEIL_MAX_FILES, &cfg->max_files);
+	if (rc == TIX_OK)
+		rc = int_setting("TIX_MAX_FILE_BYTES",
+		    (int)TIX_DEFAULT_MAX_FILE_BYTES, 1,
+		    (int)TIX_CEIL_MAX_FILE_BYTES, &cfg->max_file_bytes);
+	/* Checked by the workers that need it (tix-tickets, tix-files). */
+	cfg->attachment_key_file = getenv("TIX_ATTACHMENT_KEY_FILE");
 	return rc;
 }

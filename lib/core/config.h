@@ -12,6 +12,9 @@ struct tix_config {
 	int		 session_idle_minutes;	/* TIX_SESSION_IDLE_MINUTES */
 	int		 login_max_failures;	/* TIX_LOGIN_MAX_FAILURES */
 	int		 login_window_minutes;	/* TIX_LOGIN_WINDOW_MINUTES */
+	int		 max_files;		/* TIX_MAX_FILES */
+	int		 max_file_bytes;	/* TIX_MAX_FILE_BYTES */
+	const char	*attachment_key_file;	/* TIX_ATTACHMENT_KEY_FILE */
 };
 
 /*

@@ -28,6 +28,9 @@ static const char *const names[] = {
 	[TIX_ERATE] = "rate",
 	[TIX_EUNAVAIL] = "unavail",
 	[TIX_EINTERNAL] = "internal",
+	[TIX_EFILETOOBIG] = "filetoobig",
+	[TIX_EFILETYPE] = "filetype",
+	[TIX_ETOOMANYFILES] = "toomanyfiles",
 };
 
 const char *

@@ -27,7 +27,10 @@ enum tix_err {
 	TIX_EMEDIA,	/* wrong Content-Type: 415 */
 	TIX_ERATE,	/* throttled: 429 */
 	TIX_EUNAVAIL,	/* dependency down (database): 503, retry */
-	TIX_EINTERNAL	/* a bug or an unexpected state: 500 */
+	TIX_EINTERNAL,	/* a bug or an unexpected state: 500 */
+	TIX_EFILETOOBIG,	/* a file over the size limit: 413 file_too_large */
+	TIX_EFILETYPE,	/* a file of a type not allowed: 415 */
+	TIX_ETOOMANYFILES	/* more files than allowed: 422 too_many_files */
 };
 
 /* A short lower-case name for logs, never NULL. */

@@ -47,4 +47,35 @@
  * 100 KiB; a ticket with a long timeline may be a few MiB. */
 #define TIX_MAX_RESPONSE	(32u * 1024 * 1024)
 
+
+/*
+ * Files (attachments).  The count and size per file are settings
+ * (TIX_MAX_FILES, TIX_MAX_FILE_BYTES in struct tix_config); these are
+ * their defaults and the hard ceilings a setting may not pass, since
+ * nginx's client_max_body_size (52m on the upload routes) is sized for
+ * the defaults.
+ */
+#define TIX_DEFAULT_MAX_FILES		5
+#define TIX_DEFAULT_MAX_FILE_BYTES	(10u * 1024 * 1024)
+#define TIX_CEIL_MAX_FILES		20
+#define TIX_CEIL_MAX_FILE_BYTES		(100u * 1024 * 1024)
+/* A multipart body beyond the files themselves: form fields, part
+ * headers, boundaries.  The worker's Content-Length limit is
+ * files * size + this. */
+#define TIX_MAX_FORM_OVERHEAD		(1024u * 1024)
+/* The headers of one multipart part, in bytes: a Content-Disposition
+ * with a long file name fits many times over. */
+#define TIX_MAX_PART_HEADERS		(8 * 1024)
+/* Non-file parts (form fields) in one multipart body: the create route
+ * declares 6. */
+#define TIX_MAX_FORM_FIELDS		16
+/* One form field's value, in bytes: 20,000 characters of up to 4 bytes. */
+#define TIX_MAX_FORM_FIELD		(80 * 1024)
+/* A stored file name, in bytes (longer names are shortened, keeping the
+ * extension). */
+#define TIX_MAX_FILENAME		255
+/* Plaintext bytes per stored chunk: the unit of encryption and of
+ * database I/O, so a worker holds about two of these per file. */
+#define TIX_FILE_CHUNK			(64 * 1024)
+
 #endif

@@ -8,6 +8,7 @@
  */
 #include <libpq-fe.h>
 
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -258,6 +259,81 @@ tix_db_run(struct tix_db *db, struct tix_arena *a, enum tix_stmt id,
 		    strtoull(tuples, NULL, 10);
 		if (st == PGRES_TUPLES_OK)
 			rc = copy_rows(a, res, out);
+	}
+	PQclear(res);
+	return rc;
+}
+
+#define MAX_BLOB_PARAMS 8
+
+enum tix_err
+tix_db_put_blob(struct tix_db *db, enum tix_stmt id,
+    const char *const *params, int n, const void *blob, size_t blob_len)
+{
+	const char	*vals[MAX_BLOB_PARAMS];
+	int		 lens[MAX_BLOB_PARAMS], fmts[MAX_BLOB_PARAMS];
+	char		 name[16];
+	PGresult	*res;
+	enum tix_err	 rc;
+	int		 i;
+
+	if (n < 1 || n > MAX_BLOB_PARAMS || blob_len > INT_MAX)
+		return TIX_EINTERNAL;
+	if (db->conn == NULL)
+		return TIX_EUNAVAIL;
+	snprintf(name, sizeof(name), "s%d", (int)id);
+	rc = prepare(db, id, name);
+	if (rc != TIX_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		vals[i] = params[i];
+		lens[i] = 0;
+		fmts[i] = 0;
+	}
+	vals[n - 1] = blob;
+	lens[n - 1] = (int)blob_len;
+	fmts[n - 1] = 1;
+	res = PQexecPrepared(db->conn, name, n, vals, lens, fmts, 0);
+	if (res != NULL && (PQresultStatus(res) == PGRES_COMMAND_OK ||
+	    PQresultStatus(res) == PGRES_TUPLES_OK))
+		rc = TIX_OK;
+	else
+		rc = classify(db, res, id);
+	PQclear(res);
+	return rc;
+}
+
+enum tix_err
+tix_db_get_blob(struct tix_db *db, enum tix_stmt id,
+    const char *const *params, int n, void *buf, size_t cap, size_t *len)
+{
+	char		 name[16];
+	PGresult	*res;
+	enum tix_err	 rc;
+	size_t		 got;
+
+	*len = 0;
+	if (db->conn == NULL)
+		return TIX_EUNAVAIL;
+	snprintf(name, sizeof(name), "s%d", (int)id);
+	rc = prepare(db, id, name);
+	if (rc != TIX_OK)
+		return rc;
+	res = PQexecPrepared(db->conn, name, n, params, NULL, NULL, 1);
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
+		rc = classify(db, res, id);
+	else if (PQntuples(res) == 0)
+		rc = TIX_ENOTFOUND;
+	else if (PQnfields(res) != 1 || PQgetisnull(res, 0, 0))
+		rc = TIX_EINTERNAL;
+	else {
+		got = (size_t)PQgetlength(res, 0, 0);
+		if (got > cap)
+			rc = TIX_EINTERNAL;
+		else {
+			memcpy(buf, PQgetvalue(res, 0, 0), got);
+			*len = got;
+		}
 	}
 	PQclear(res);
 	return rc;

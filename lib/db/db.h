@@ -58,6 +58,24 @@ enum tix_err	tix_db_run(struct tix_db *db, struct tix_arena *a,
 		    enum tix_stmt id, const char *const *params, int n,
 		    struct tix_rows *out);
 
+/*
+ * Binary values (bytea), for file chunks, without copies into an arena
+ * so that memory stays flat however many chunks a request moves.
+ *
+ * tix_db_put_blob runs id with n parameters, of which the last is the
+ * blob (blob_len bytes, sent in binary; params[n - 1] is not read); n is
+ * at most 8.  tix_db_get_blob runs id, whose result is at most one row
+ * of one bytea column, and copies that value into buf (cap bytes):
+ * TIX_ENOTFOUND without a row, TIX_EINTERNAL when it is NULL or longer
+ * than cap.  Other errors as tix_db_run.
+ */
+enum tix_err	tix_db_put_blob(struct tix_db *db, enum tix_stmt id,
+		    const char *const *params, int n, const void *blob,
+		    size_t blob_len);
+enum tix_err	tix_db_get_blob(struct tix_db *db, enum tix_stmt id,
+		    const char *const *params, int n, void *buf, size_t cap,
+		    size_t *len);
+
 /* Transactions.  rollback is safe to call when none is open. */
 enum tix_err	tix_db_begin(struct tix_db *db);
 enum tix_err	tix_db_commit(struct tix_db *db);

@@ -66,6 +66,24 @@
 	"  OR t.assignee_id::text = $11::text)" \
 	" AND ($12::bool IS NULL OR " BREACHED " = $12::bool)"
 
+/*
+ * What the domain code needs to decide about a ticket (struct
+ * tix_ticket_ref, read in lib/tickets/ticket.c): id, status, requester,
+ * priority, category, assignee, created_at (Unix), the requester's zone,
+ * whether it was closed less than 30 days ago, whether its first
+ * response is overdue and unanswered, the assignee's name.
+ */
+#define REF_COLS \
+	"t.id, t.status, t.requester_id, t.priority, t.category," \
+	" t.assignee_id, floor(extract(epoch FROM t.created_at))::bigint," \
+	" a.timezone, coalesce(t.closed_at > now() - interval '30 days'," \
+	" false), t.first_response_at IS NULL" \
+	" AND now() > t.first_response_due_at, asg.name"
+#define REF_FROM \
+	" FROM tickets t JOIN users r ON r.id = t.requester_id" \
+	" JOIN accounts a ON a.id = r.account_id" \
+	" LEFT JOIN users asg ON asg.id = t.assignee_id"
+
 static const struct {
 	const char	*name;
 	const char	*sql;
@@ -176,14 +194,12 @@ static const struct {
 	    " VALUES ($1, $2::entry_type, $3, $4::entry_via, $5, $6, $7,"
 	    " $2::entry_type = 'note') RETURNING id" },
 	[TIX_STMT_TICKET_FIND] = { "ticket_find",
-	    "SELECT t.id, t.status, t.requester_id FROM tickets t"
-	    " WHERE t.number = $1"
+	    "SELECT " REF_COLS REF_FROM " WHERE t.number = $1"
 	    " AND ($2::bigint IS NULL OR t.requester_id = $2)" },
 	[TIX_STMT_TICKET_LOCK] = { "ticket_lock",
-	    "SELECT t.id, t.status, t.requester_id FROM tickets t"
-	    " WHERE t.number = $1"
+	    "SELECT " REF_COLS REF_FROM " WHERE t.number = $1"
 	    " AND ($2::bigint IS NULL OR t.requester_id = $2)"
-	    " FOR UPDATE" },
+	    " FOR UPDATE OF t" },
 	/* $2: the viewer is a customer (sees customer_updated_at). */
 	[TIX_STMT_TICKET_SUMMARY] = { "ticket_summary",
 	    "SELECT " SUMMARY_COLS("CASE WHEN $2::bool"
@@ -211,10 +227,103 @@ static const struct {
 	    " WHERE id = $1" },
 	[TIX_STMT_TICKET_COUNT] = { "ticket_count",
 	    "SELECT count(*) FROM tickets t" LIST_WHERE },
+	/* $2: the viewer's account when a customer, else NULL. */
 	[TIX_STMT_LICENSE_FOR_TICKET] = { "license_for_ticket",
-	    "SELECT l.key, l.product, l.status, tix_ts(l.expires_at),"
+	    "SELECT l.key, l.product, CASE WHEN l.status = 'active'"
+	    " AND l.expires_at <= now() THEN 'expired' ELSE l.status::text END,"
+	    " tix_ts(l.expires_at), (SELECT count(*) FROM activations v"
+	    "  WHERE v.license_id = l.id AND v.deactivated_at IS NULL),"
 	    " l.activations_max, l.id FROM licenses l"
 	    " WHERE l.key = $1 AND ($2::bigint IS NULL OR l.account_id = $2)" },
+
+	/* resolved_at marks the last resolution: kept when a resolved
+	 * ticket is closed, cleared when it goes back to work. */
+	[TIX_STMT_TICKET_SET_STATUS] = { "ticket_set_status",
+	    "UPDATE tickets SET status = $2::ticket_status,"
+	    " resolved_at = CASE WHEN $2::ticket_status = 'resolved'"
+	    "  THEN now() WHEN $2::ticket_status = 'closed' THEN resolved_at"
+	    "  END,"
+	    " closed_at = CASE WHEN $2::ticket_status = 'closed'"
+	    "  THEN now() END,"
+	    " updated_at = now(), customer_updated_at = now()"
+	    " WHERE id = $1" },
+	[TIX_STMT_TICKET_SET_PRIORITY] = { "ticket_set_priority",
+	    "UPDATE tickets SET priority = $2::ticket_priority,"
+	    " first_response_due_at = to_timestamp($3::bigint),"
+	    " updated_at = now(), customer_updated_at = now()"
+	    " WHERE id = $1" },
+	[TIX_STMT_TICKET_SET_CATEGORY] = { "ticket_set_category",
+	    "UPDATE tickets SET category = $2::ticket_category,"
+	    " updated_at = now(), customer_updated_at = now()"
+	    " WHERE id = $1" },
+	[TIX_STMT_TICKET_SET_ASSIGNEE] = { "ticket_set_assignee",
+	    "UPDATE tickets SET assignee_id = $2::bigint,"
+	    " updated_at = now(), customer_updated_at = now()"
+	    " WHERE id = $1" },
+	[TIX_STMT_TICKET_REOPEN] = { "ticket_reopen",
+	    "UPDATE tickets SET status = 'open', closed_at = NULL,"
+	    " resolved_at = NULL, updated_at = now(),"
+	    " customer_updated_at = now() WHERE id = $1" },
+	[TIX_STMT_STAFF_NAME] = { "staff_name",
+	    "SELECT name FROM users WHERE id = $1"
+	    " AND role IN ('agent', 'admin') AND disabled_at IS NULL" },
+	/* A key is claimed inside the create's transaction: a concurrent
+	 * twin waits on the unique index, then finds the committed row. */
+	[TIX_STMT_IDEM_CLAIM] = { "idem_claim",
+	    "INSERT INTO idempotency_keys (user_id, key, request_hash)"
+	    " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1" },
+	[TIX_STMT_IDEM_GET] = { "idem_get",
+	    "SELECT k.request_hash, k.ticket_id, t.number"
+	    " FROM idempotency_keys k LEFT JOIN tickets t ON t.id = k.ticket_id"
+	    " WHERE k.user_id = $1 AND k.key = $2" },
+	[TIX_STMT_IDEM_SET] = { "idem_set",
+	    "UPDATE idempotency_keys SET ticket_id = $3"
+	    " WHERE user_id = $1 AND key = $2" },
+	[TIX_STMT_IDEM_PRUNE] = { "idem_prune",
+	    "DELETE FROM idempotency_keys"
+	    " WHERE created_at < now() - interval '24 hours'" },
+	[TIX_STMT_TICKET_STATS] = { "ticket_stats",
+	    "SELECT count(*) FILTER (WHERE status = 'open'),"
+	    " count(*) FILTER (WHERE status = 'in_progress'),"
+	    " count(*) FILTER (WHERE status = 'waiting'),"
+	    " count(*) FILTER (WHERE status = 'resolved'),"
+	    " count(*) FILTER (WHERE status = 'closed'),"
+	    " count(*) FILTER (WHERE assignee_id IS NULL"
+	    "  AND status NOT IN ('resolved', 'closed')),"
+	    " count(*) FILTER (WHERE " BREACHED
+	    "  AND status NOT IN ('resolved', 'closed'))"
+	    " FROM tickets t WHERE ($1::bigint IS NULL OR requester_id = $1)" },
+	[TIX_STMT_LICENSE_ACTIVATIONS] = { "license_activations",
+	    "SELECT machine, tix_ts(activated_at), tix_ts(deactivated_at)"
+	    " FROM activations WHERE license_id = $1 ORDER BY id" },
+	[TIX_STMT_LICENSE_INSERT] = { "license_insert",
+	    "INSERT INTO licenses (key, account_id, product, activations_max,"
+	    " expires_at) SELECT $1, a.id, $3, $4::int,"
+	    " ($5::date)::timestamp AT TIME ZONE a.timezone"
+	    " FROM accounts a WHERE a.name = $2 RETURNING id" },
+	/* Counts and inserts under the license's row lock, so two
+	 * activations at once cannot both take the last seat. */
+	[TIX_STMT_ACTIVATION_INSERT] = { "activation_insert",
+	    "WITH l AS (SELECT id, activations_max FROM licenses"
+	    "  WHERE key = $1 FOR UPDATE)"
+	    " INSERT INTO activations (license_id, machine)"
+	    " SELECT l.id, $2 FROM l WHERE (SELECT count(*) FROM activations v"
+	    "  WHERE v.license_id = l.id AND v.deactivated_at IS NULL)"
+	    "  < l.activations_max RETURNING id" },
+	[TIX_STMT_SCHED_AUTOCLOSE] = { "sched_autoclose",
+	    "SELECT id FROM tickets WHERE status = 'resolved'"
+	    " AND resolved_at <= now() - make_interval(days => $1::int)"
+	    " ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED" },
+	[TIX_STMT_SCHED_BREACHES] = { "sched_breaches",
+	    "SELECT id FROM tickets WHERE sla_breached_at IS NULL"
+	    " AND first_response_at IS NULL"
+	    " AND first_response_due_at < now()"
+	    " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED" },
+	[TIX_STMT_TICKET_LOCK_ID] = { "ticket_lock_id",
+	    "SELECT " REF_COLS REF_FROM " WHERE t.id = $1 FOR UPDATE OF t" },
+	[TIX_STMT_TICKET_MARK_BREACHED] = { "ticket_mark_breached",
+	    "UPDATE tickets SET sla_breached_at = now(), updated_at = now()"
+	    " WHERE id = $1 AND sla_breached_at IS NULL" },
 };
 
 /* The list statements, made once from constant parts: a sort order is

@@ -6,6 +6,8 @@
  */
 #include <fcgiapp.h>
 
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -56,9 +58,62 @@ tix_req_body(struct tix_req *r, size_t max, const char **body, size_t *len)
 			    "The request body ended early.");
 	}
 	buf[got] = '\0';
-	*body = buf;
-	*len = got;
+	*body = r->body = buf;
+	*len = r->body_len = got;
 	return TIX_OK;
+}
+
+enum tix_err
+tix_req_length(struct tix_req *r, size_t *len)
+{
+	const char	*cl = tix_req_param(r, "CONTENT_LENGTH");
+	int64_t		 declared;
+
+	*len = 0;
+	if (cl == NULL || *cl == '\0')
+		return TIX_OK;
+	if (!tix_parse_int64(cl, strlen(cl), false, &declared) ||
+	    (uint64_t)declared > SIZE_MAX / 2)
+		return tix_req_fail(r, TIX_EBADREQ, "Bad Content-Length.");
+	*len = (size_t)declared;
+	return TIX_OK;
+}
+
+enum tix_err
+tix_req_read(struct tix_req *r, void *buf, size_t n, size_t *got)
+{
+	size_t	 declared, want;
+	int	 k;
+
+	*got = 0;
+	if (tix_req_length(r, &declared) != TIX_OK)
+		return TIX_EBADREQ;
+	if (r->body_read >= declared)
+		return TIX_OK;
+	want = declared - r->body_read;
+	if (want > n)
+		want = n;
+	if (want > INT_MAX)
+		want = INT_MAX;
+	k = FCGX_GetStr(buf, (int)want, r->fcgi->in);
+	if (k <= 0)
+		return tix_req_fail(r, TIX_EBADREQ,
+		    "The request body ended early.");
+	r->body_read += (size_t)k;
+	*got = (size_t)k;
+	return TIX_OK;
+}
+
+void
+tix_req_drain(struct tix_req *r)
+{
+	char	buf[16 * 1024];
+	size_t	got;
+
+	do {
+		if (tix_req_read(r, buf, sizeof(buf), &got) != TIX_OK)
+			return;
+	} while (got > 0);
 }
 
 /* "application/json" with optional parameters, case-insensitive. */
@@ -152,6 +207,7 @@ reason(int status)
 	case 200: return "OK";
 	case 201: return "Created";
 	case 204: return "No Content";
+	case 304: return "Not Modified";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
@@ -208,4 +264,42 @@ enum tix_err
 tix_resp_empty(struct tix_req *r, int status)
 {
 	return send_head(r, status, false);
+}
+
+enum tix_err
+tix_resp_begin(struct tix_req *r, int status, const char *content_type,
+    int64_t content_length)
+{
+	FCGX_Stream	*out = r->fcgi->out;
+	size_t		 i;
+	int		 rc;
+
+	rc = FCGX_FPrintF(out, "Status: %d %s\r\n", status, reason(status));
+	if (rc >= 0 && content_type != NULL)
+		rc = FCGX_FPrintF(out, "Content-Type: %s\r\n", content_type);
+	if (rc >= 0 && content_length >= 0)
+		rc = FCGX_FPrintF(out, "Content-Length: %lld\r\n",
+		    (long long)content_length);
+	/* Per user, so no shared cache; revalidated with the ETag. */
+	if (rc >= 0)
+		rc = FCGX_PutS("Cache-Control: private, no-cache\r\n", out);
+	for (i = 0; rc >= 0 && i < r->nheaders; i++)
+		rc = FCGX_FPrintF(out, "%s\r\n", r->headers[i]);
+	if (rc >= 0)
+		rc = FCGX_PutS("\r\n", out);
+	r->responded = true;
+	r->status = status;
+	return rc < 0 ? TIX_EUNAVAIL : TIX_OK;
+}
+
+enum tix_err
+tix_resp_write(struct tix_req *r, const void *p, size_t n)
+{
+	if (n == 0 || r->method == TIX_HEAD)
+		return TIX_OK;
+	if (n > INT_MAX)
+		return TIX_EINTERNAL;
+	if (FCGX_PutStr(p, (int)n, r->fcgi->out) < 0)
+		return TIX_EUNAVAIL;	/* nginx went away */
+	return TIX_OK;
 }

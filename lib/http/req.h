@@ -59,6 +59,8 @@ struct tix_req {
 	const char		*args[TIX_MAX_ROUTE_ARGS]; /* {} segments */
 	size_t			 nargs;
 
+	const char		*body;		/* as read by tix_req_body */
+	size_t			 body_len;
 	struct tix_json		*json;		/* owned; freed by the runner */
 	struct tix_principal	 who;		/* valid when authed */
 	bool			 authed;
@@ -72,6 +74,7 @@ struct tix_req {
 	/* Extra response headers, "Name: value" each, in the arena. */
 	const char		*headers[TIX_MAX_RESP_HEADERS];
 	size_t			 nheaders;
+	size_t			 body_read;	/* bytes read by tix_req_read */
 	bool			 responded;
 	int			 status;	/* what was sent, for the log */
 };
@@ -88,6 +91,19 @@ const char	*tix_req_param(const struct tix_req *r, const char *name);
  */
 enum tix_err	 tix_req_body(struct tix_req *r, size_t max, const char **body,
 		    size_t *len);
+
+/*
+ * Streaming the body, for multipart uploads: the Content-Length nginx
+ * declared (TIX_EBADREQ when missing or malformed; 0 for none), then
+ * reads of at most n bytes into buf.  *got is 0 at the end of the body;
+ * a body that ends before the declared length (the client went away) is
+ * TIX_EBADREQ.  tix_req_drain reads and drops what is left, so that
+ * nginx has sent the whole request before an early answer.
+ */
+enum tix_err	 tix_req_length(struct tix_req *r, size_t *len);
+enum tix_err	 tix_req_read(struct tix_req *r, void *buf, size_t n,
+		    size_t *got);
+void		 tix_req_drain(struct tix_req *r);
 
 /*
  * The JSON body of a write request: Content-Type must be application/json
@@ -112,6 +128,18 @@ enum tix_err	 tix_resp_header(struct tix_req *r, const char *name,
 /* Send status and a JSON body (b's contents). */
 enum tix_err	 tix_resp_json(struct tix_req *r, int status,
 		    const struct tix_buf *b);
+/*
+ * A streamed response (downloads): status, the headers added with
+ * tix_resp_header, Content-Type (none when NULL), Content-Length (none
+ * when negative) and "Cache-Control: private, no-cache" (the caller
+ * sends an ETag), then the body in pieces with tix_resp_write.  A body
+ * cut short (the caller stops writing) makes nginx close the client's
+ * connection before the declared length: the client sees an incomplete
+ * download, never a complete-looking wrong one.
+ */
+enum tix_err	 tix_resp_begin(struct tix_req *r, int status,
+		    const char *content_type, int64_t content_length);
+enum tix_err	 tix_resp_write(struct tix_req *r, const void *p, size_t n);
 /* Send a status with no body (204). */
 enum tix_err	 tix_resp_empty(struct tix_req *r, int status);
 /* Send the contract's error body for rc, with r's message and fields. */

@@ -48,6 +48,12 @@ static const struct {
 	[TIX_EUNAVAIL] = { 503, "unavailable",
 	    "The service is unavailable; try again shortly." },
 	[TIX_EINTERNAL] = { 500, "internal", "Internal error." },
+	[TIX_EFILETOOBIG] = { 413, "file_too_large",
+	    "A file is larger than allowed." },
+	[TIX_EFILETYPE] = { 415, "file_type_not_allowed",
+	    "This type of file is not allowed." },
+	[TIX_ETOOMANYFILES] = { 422, "too_many_files",
+	    "Too many files in one submission." },
 };
 
 int

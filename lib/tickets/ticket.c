@@ -35,27 +35,41 @@ scope(const struct tix_ctx *c)
 	return tix_db_i64(c->arena, c->who->user_id);
 }
 
+/* Who an entry is by: the caller, or the system (actor null). */
+enum by { BY_CALLER, BY_SYSTEM };
+
 static enum tix_err
-add_entry(const struct tix_ctx *c, int64_t ticket_id, const char *type,
-    const char *body, const char *from, const char *to, int64_t *entry_id)
+add_entry_by(const struct tix_ctx *c, enum by by, int64_t ticket_id,
+    const char *type, const char *body, const char *from, const char *to,
+    int64_t *entry_id)
 {
 	const char	*p[7];
 	struct tix_rows	 rs;
 	enum tix_err	 rc;
+	bool		 system = by == BY_SYSTEM ||
+			    c->who->via == TIX_VIA_SYSTEM;
 
 	p[0] = tix_db_i64(c->arena, ticket_id);
 	p[1] = type;
-	p[2] = tix_db_i64(c->arena, c->who->user_id);
-	p[3] = tix_via_name(c->who->via);
+	p[2] = system ? NULL : tix_db_i64(c->arena, c->who->user_id);
+	p[3] = tix_via_name(system ? TIX_VIA_SYSTEM : c->who->via);
 	p[4] = body;
 	p[5] = from;
 	p[6] = to;
-	if (p[0] == NULL || p[2] == NULL)
+	if (p[0] == NULL || (!system && p[2] == NULL))
 		return TIX_ENOMEM;
 	rc = tix_db_run(c->db, c->arena, TIX_STMT_ENTRY_INSERT, p, 7, &rs);
 	if (rc == TIX_OK && entry_id != NULL)
 		*entry_id = tix_rows_int(&rs, 0, 0);
 	return rc;
+}
+
+static enum tix_err
+add_entry(const struct tix_ctx *c, int64_t ticket_id, const char *type,
+    const char *body, const char *from, const char *to, int64_t *entry_id)
+{
+	return add_entry_by(c, BY_CALLER, ticket_id, type, body, from, to,
+	    entry_id);
 }
 
 enum tix_err
@@ -75,6 +89,39 @@ tix_ticket_requester(const struct tix_ctx *c, const char *email,
 	return TIX_OK;
 }
 
+/*
+ * Claim the caller's idempotency key for this request.  A key already
+ * claimed (its transaction committed: the claim waits for a concurrent
+ * one) with the same request hash replays its ticket; with another hash
+ * it is TIX_ECONFLICT.
+ */
+static enum tix_err
+claim_key(const struct tix_ctx *c, const struct tix_ticket_new *in,
+    struct tix_ticket_made *out)
+{
+	const char	*p[3];
+	struct tix_rows	 rs;
+	enum tix_err	 rc;
+
+	p[0] = tix_db_i64(c->arena, c->who->user_id);
+	p[1] = in->idempotency_key;
+	p[2] = in->request_hash;
+	rc = tix_db_run(c->db, c->arena, TIX_STMT_IDEM_CLAIM, p, 3, &rs);
+	if (rc != TIX_OK || rs.nrows == 1)
+		return rc;
+	rc = tix_db_run(c->db, c->arena, TIX_STMT_IDEM_GET, p, 2, &rs);
+	if (rc != TIX_OK)
+		return rc;
+	if (rs.nrows != 1 || tix_rows_get(&rs, 0, 1) == NULL)
+		return TIX_EUNAVAIL;	/* pruned or gone meanwhile: retry */
+	if (strcmp(tix_rows_get(&rs, 0, 0), in->request_hash) != 0)
+		return TIX_ECONFLICT;
+	out->id = tix_rows_int(&rs, 0, 1);
+	out->number = tix_rows_int(&rs, 0, 2);
+	out->replayed = true;
+	return TIX_OK;
+}
+
 enum tix_err
 tix_ticket_insert(const struct tix_ctx *c, const struct tix_ticket_new *in,
     struct tix_ticket_made *out)
@@ -84,6 +131,12 @@ tix_ticket_insert(const struct tix_ctx *c, const struct tix_ticket_new *in,
 	int64_t		 now, due;
 	enum tix_err	 rc;
 
+	memset(out, 0, sizeof(*out));
+	if (in->idempotency_key != NULL) {
+		rc = claim_key(c, in, out);
+		if (rc != TIX_OK || out->replayed)
+			return rc;
+	}
 	p[0] = tix_db_i64(c->arena, in->requester_id != 0 ?
 	    in->requester_id : c->who->user_id);
 	if (p[0] == NULL)
@@ -110,8 +163,14 @@ tix_ticket_insert(const struct tix_ctx *c, const struct tix_ticket_new *in,
 		return rc;
 	out->id = tix_rows_int(&rs, 0, 0);
 	out->number = tix_rows_int(&rs, 0, 1);
-	return add_entry(c, out->id, "created", in->description, NULL, NULL,
+	rc = add_entry(c, out->id, "created", in->description, NULL, NULL,
 	    &out->entry_id);
+	if (rc != TIX_OK || in->idempotency_key == NULL)
+		return rc;
+	p[0] = tix_db_i64(c->arena, c->who->user_id);
+	p[1] = in->idempotency_key;
+	p[2] = tix_db_i64(c->arena, out->id);
+	return tix_db_run(c->db, c->arena, TIX_STMT_IDEM_SET, p, 3, NULL);
 }
 
 enum tix_err
@@ -129,6 +188,26 @@ tix_ticket_create(const struct tix_ctx *c, const struct tix_ticket_new *in,
 	if (rc != TIX_OK)
 		tix_db_rollback(c->db);
 	return rc;
+}
+
+/* A ticket_ref from the REF_COLS of TICKET_FIND, TICKET_LOCK(_ID). */
+static enum tix_err
+read_ref(const struct tix_rows *rs, struct tix_ticket_ref *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->id = tix_rows_int(rs, 0, 0);
+	if (!tix_status_parse(tix_rows_get(rs, 0, 1), &out->status) ||
+	    !tix_priority_parse(tix_rows_get(rs, 0, 3), &out->priority))
+		return TIX_EINTERNAL;
+	out->requester_id = tix_rows_int(rs, 0, 2);
+	out->category = tix_rows_get(rs, 0, 4);
+	out->assignee_id = tix_rows_int(rs, 0, 5);
+	out->created = tix_rows_int(rs, 0, 6);
+	out->timezone = tix_rows_get(rs, 0, 7);
+	out->in_reopen_window = tix_rows_bool(rs, 0, 8);
+	out->overdue = tix_rows_bool(rs, 0, 9);
+	out->assignee_name = tix_rows_get(rs, 0, 10);
+	return TIX_OK;
 }
 
 static enum tix_err
@@ -150,11 +229,7 @@ find(const struct tix_ctx *c, const char *number_text, bool lock,
 		return rc;
 	if (rs.nrows != 1)
 		return TIX_ENOTFOUND;
-	out->id = tix_rows_int(&rs, 0, 0);
-	if (!tix_status_parse(tix_rows_get(&rs, 0, 1), &out->status))
-		return TIX_EINTERNAL;
-	out->requester_id = tix_rows_int(&rs, 0, 2);
-	return TIX_OK;
+	return read_ref(&rs, out);
 }
 
 enum tix_err
@@ -164,11 +239,64 @@ tix_ticket_find(const struct tix_ctx *c, const char *number_text,
 	return find(c, number_text, false, out);
 }
 
+static enum tix_actor
+actor_of(const struct tix_ctx *c)
+{
+	if (c->who->via == TIX_VIA_SYSTEM)
+		return TIX_ACTOR_SYSTEM;
+	return tix_is_staff(c->who) ? TIX_ACTOR_AGENT : TIX_ACTOR_CUSTOMER;
+}
+
+/* Set the status (with its entry) unless it is already so. */
+static enum tix_err
+change_status(const struct tix_ctx *c, enum by by,
+    const struct tix_ticket_ref *t, enum tix_status next)
+{
+	const char	*p[2];
+	enum tix_err	 rc;
+
+	if (next == t->status)
+		return TIX_OK;
+	p[0] = tix_db_i64(c->arena, t->id);
+	p[1] = tix_status_names[next];
+	rc = tix_db_run(c->db, c->arena, TIX_STMT_TICKET_SET_STATUS, p, 2,
+	    NULL);
+	if (rc != TIX_OK)
+		return rc;
+	return add_entry_by(c, by, t->id, "status_changed", NULL,
+	    tix_status_names[t->status], tix_status_names[next], NULL);
+}
+
+/* Set the priority and the due time that follows from it. */
+static enum tix_err
+change_priority(const struct tix_ctx *c, enum by by,
+    const struct tix_ticket_ref *t, enum tix_priority next)
+{
+	const char	*p[3];
+	int64_t		 due;
+	enum tix_err	 rc;
+
+	if (next == t->priority)
+		return TIX_OK;
+	if (tix_sla_due(t->created, next, t->timezone, &due) != TIX_OK)
+		return TIX_EINTERNAL;
+	p[0] = tix_db_i64(c->arena, t->id);
+	p[1] = tix_priority_names[next];
+	p[2] = tix_db_i64(c->arena, due);
+	rc = tix_db_run(c->db, c->arena, TIX_STMT_TICKET_SET_PRIORITY, p, 3,
+	    NULL);
+	if (rc != TIX_OK)
+		return rc;
+	return add_entry_by(c, by, t->id, "priority_changed", NULL,
+	    tix_priority_names[t->priority], tix_priority_names[next], NULL);
+}
+
 enum tix_err
 tix_ticket_add_reply(const struct tix_ctx *c, const char *number_text,
     const struct tix_reply_in *in, int64_t *ticket_id, int64_t *entry_id)
 {
 	struct tix_ticket_ref	 t;
+	struct tix_transition	 tr;
 	enum tix_status		 next;
 	const char		*p[4];
 	bool			 staff = tix_is_staff(c->who);
@@ -179,10 +307,14 @@ tix_ticket_add_reply(const struct tix_ctx *c, const char *number_text,
 	rc = find(c, number_text, true, &t);
 	if (rc != TIX_OK)
 		return rc;
-	if (in->internal && !staff)
-		return TIX_EFORBIDDEN;
-	rc = tix_lifecycle_reply(t.status, staff, in->internal, in->status,
-	    &next);
+	memset(&tr, 0, sizeof(tr));
+	tr.cur = t.status;
+	tr.ev = in->internal ? TIX_EV_NOTE : TIX_EV_REPLY;
+	tr.actor = actor_of(c);
+	tr.has_target = in->status != NULL;
+	if (in->status != NULL)
+		tr.target = *in->status;
+	rc = tix_lifecycle_next(&tr, &next);
 	if (rc != TIX_OK)
 		return rc;
 	rc = add_entry(c, t.id, in->internal ? "note" : "message", in->body,
@@ -192,6 +324,14 @@ tix_ticket_add_reply(const struct tix_ctx *c, const char *number_text,
 		    tix_status_names[t.status], tix_status_names[next], NULL);
 	if (rc != TIX_OK)
 		return rc;
+	/* A customer who writes again after the due time passed unanswered
+	 * gets one step more urgency (the contract stops at high). */
+	if (!staff && t.overdue && t.priority < TIX_PRIORITY_HIGH) {
+		rc = change_priority(c, BY_SYSTEM, &t,
+		    (enum tix_priority)(t.priority + 1));
+		if (rc != TIX_OK)
+			return rc;
+	}
 	p[0] = tix_db_i64(c->arena, t.id);
 	p[1] = tix_status_names[next];
 	p[2] = staff && !in->internal ? "t" : "f";
@@ -218,4 +358,265 @@ tix_ticket_reply(const struct tix_ctx *c, const char *number_text,
 	if (rc != TIX_OK)
 		tix_db_rollback(c->db);
 	return rc;
+}
+
+/* End the transaction begun for a call: commit after rc == TIX_OK,
+ * roll back otherwise. */
+static enum tix_err
+in_transaction(const struct tix_ctx *c, enum tix_err rc)
+{
+	if (rc == TIX_OK)
+		rc = tix_db_commit(c->db);
+	if (rc != TIX_OK)
+		tix_db_rollback(c->db);
+	return rc;
+}
+
+static enum tix_err
+assign(const struct tix_ctx *c, const struct tix_ticket_ref *t,
+    int64_t assignee_id)
+{
+	const char	*p[2], *name = NULL;
+	struct tix_rows	 rs;
+	enum tix_err	 rc;
+
+	if (assignee_id == t->assignee_id)
+		return TIX_OK;
+	p[0] = tix_db_i64(c->arena, assignee_id);
+	if (assignee_id != 0) {
+		rc = tix_db_run(c->db, c->arena, TIX_STMT_STAFF_NAME, p, 1,
+		    &rs);
+		if (rc != TIX_OK)
+			return rc;
+		if (rs.nrows != 1)
+			return TIX_EINVAL;
+		name = tix_rows_get(&rs, 0, 0);
+	}
+	p[0] = tix_db_i64(c->arena, t->id);
+	p[1] = assignee_id == 0 ? NULL : tix_db_i64(c->arena, assignee_id);
+	rc = tix_db_run(c->db, c->arena, TIX_STMT_TICKET_SET_ASSIGNEE, p, 2,
+	    NULL);
+	if (rc != TIX_OK)
+		return rc;
+	return add_entry(c, t->id, "assigned", NULL, t->assignee_name, name,
+	    NULL);
+}
+
+static enum tix_err
+update(const struct tix_ctx *c, const char *number_text,
+    const struct tix_ticket_patch *pt, int64_t *ticket_id)
+{
+	struct tix_ticket_ref	 t;
+	struct tix_transition	 tr;
+	enum tix_status		 next;
+	const char		*p[2];
+	enum tix_err		 rc;
+
+	rc = find(c, number_text, true, &t);
+	if (rc != TIX_OK)
+		return rc;
+	*ticket_id = t.id;
+	if (!tix_is_staff(c->who) && (pt->priority != NULL ||
+	    pt->category != NULL || pt->has_assignee))
+		return TIX_EFORBIDDEN;
+	if (pt->status != NULL) {
+		memset(&tr, 0, sizeof(tr));
+		tr.cur = t.status;
+		tr.ev = TIX_EV_SET_STATUS;
+		tr.actor = actor_of(c);
+		tr.target = *pt->status;
+		tr.has_target = true;
+		rc = tix_lifecycle_next(&tr, &next);
+		if (rc == TIX_OK)
+			rc = change_status(c, BY_CALLER, &t, next);
+		if (rc != TIX_OK)
+			return rc;
+	}
+	if (pt->priority != NULL) {
+		rc = change_priority(c, BY_CALLER, &t, *pt->priority);
+		if (rc != TIX_OK)
+			return rc;
+	}
+	if (pt->category != NULL && strcmp(pt->category, t.category) != 0) {
+		p[0] = tix_db_i64(c->arena, t.id);
+		p[1] = pt->category;
+		rc = tix_db_run(c->db, c->arena, TIX_STMT_TICKET_SET_CATEGORY,
+		    p, 2, NULL);
+		if (rc == TIX_OK)
+			rc = add_entry(c, t.id, "category_changed", NULL,
+			    t.category, pt->category, NULL);
+		if (rc != TIX_OK)
+			return rc;
+	}
+	if (pt->has_assignee)
+		return assign(c, &t, pt->assignee_id);
+	return TIX_OK;
+}
+
+enum tix_err
+tix_ticket_update(const struct tix_ctx *c, const char *number_text,
+    const struct tix_ticket_patch *p, int64_t *ticket_id)
+{
+	enum tix_err rc;
+
+	rc = tix_db_begin(c->db);
+	if (rc != TIX_OK)
+		return rc;
+	return in_transaction(c, update(c, number_text, p, ticket_id));
+}
+
+static enum tix_err
+reopen(const struct tix_ctx *c, const char *number_text, const char *body,
+    int64_t *ticket_id)
+{
+	struct tix_ticket_ref	 t;
+	struct tix_transition	 tr;
+	enum tix_status		 next;
+	const char		*id;
+	enum tix_err		 rc;
+
+	rc = find(c, number_text, true, &t);
+	if (rc != TIX_OK)
+		return rc;
+	*ticket_id = t.id;
+	memset(&tr, 0, sizeof(tr));
+	tr.cur = t.status;
+	tr.ev = TIX_EV_REOPEN;
+	tr.actor = actor_of(c);
+	tr.in_reopen_window = t.in_reopen_window;
+	rc = tix_lifecycle_next(&tr, &next);
+	if (rc != TIX_OK)
+		return rc;
+	id = tix_db_i64(c->arena, t.id);
+	rc = tix_db_run(c->db, c->arena, TIX_STMT_TICKET_REOPEN, &id, 1,
+	    NULL);
+	if (rc != TIX_OK)
+		return rc;
+	return add_entry(c, t.id, "reopened", body, tix_status_names[t.status],
+	    tix_status_names[next], NULL);
+}
+
+enum tix_err
+tix_ticket_reopen(const struct tix_ctx *c, const char *number_text,
+    const char *body, int64_t *ticket_id)
+{
+	enum tix_err rc;
+
+	rc = tix_db_begin(c->db);
+	if (rc != TIX_OK)
+		return rc;
+	return in_transaction(c, reopen(c, number_text, body, ticket_id));
+}
+
+/* Lock the ticket with this id (the scheduler holds it already). */
+static enum tix_err
+lock_id(const struct tix_ctx *c, const char *id, struct tix_ticket_ref *t)
+{
+	struct tix_rows	rs;
+	enum tix_err	rc;
+
+	rc = tix_db_run(c->db, c->arena, TIX_STMT_TICKET_LOCK_ID, &id, 1,
+	    &rs);
+	if (rc != TIX_OK)
+		return rc;
+	if (rs.nrows != 1)
+		return TIX_ENOTFOUND;
+	return read_ref(&rs, t);
+}
+
+static enum tix_err
+autoclose(const struct tix_ctx *c, int days, int limit, int *n)
+{
+	struct tix_ticket_ref	 t;
+	struct tix_transition	 tr;
+	enum tix_status		 next;
+	struct tix_rows		 rs;
+	const char		*p[2];
+	size_t			 i;
+	enum tix_err		 rc;
+
+	p[0] = tix_db_i64(c->arena, days);
+	p[1] = tix_db_i64(c->arena, limit);
+	rc = tix_db_run(c->db, c->arena, TIX_STMT_SCHED_AUTOCLOSE, p, 2, &rs);
+	for (i = 0; rc == TIX_OK && i < rs.nrows; i++) {
+		rc = lock_id(c, tix_rows_get(&rs, i, 0), &t);
+		if (rc != TIX_OK)
+			break;
+		memset(&tr, 0, sizeof(tr));
+		tr.cur = t.status;
+		tr.ev = TIX_EV_AUTO_CLOSE;
+		tr.actor = TIX_ACTOR_SYSTEM;
+		rc = tix_lifecycle_next(&tr, &next);
+		if (rc == TIX_OK)
+			rc = change_status(c, BY_SYSTEM, &t, next);
+	}
+	*n = rc == TIX_OK ? (int)rs.nrows : 0;
+	return rc;
+}
+
+enum tix_err
+tix_ticket_autoclose_due(const struct tix_ctx *c, int days, int limit,
+    int *n)
+{
+	enum tix_err rc;
+
+	*n = 0;
+	rc = tix_db_begin(c->db);
+	if (rc != TIX_OK)
+		return rc;
+	return in_transaction(c, autoclose(c, days, limit, n));
+}
+
+static enum tix_err
+breaches(const struct tix_ctx *c, int limit, int *n)
+{
+	struct tix_rows	 rs;
+	const char	*p[1], *id;
+	size_t		 i;
+	enum tix_err	 rc;
+
+	p[0] = tix_db_i64(c->arena, limit);
+	rc = tix_db_run(c->db, c->arena, TIX_STMT_SCHED_BREACHES, p, 1, &rs);
+	for (i = 0; rc == TIX_OK && i < rs.nrows; i++) {
+		id = tix_rows_get(&rs, i, 0);
+		rc = tix_db_run(c->db, c->arena, TIX_STMT_TICKET_MARK_BREACHED,
+		    &id, 1, NULL);
+		if (rc == TIX_OK)
+			rc = add_entry_by(c, BY_SYSTEM,
+			    tix_rows_int(&rs, i, 0), "sla_breached", NULL,
+			    NULL, NULL, NULL);
+	}
+	*n = rc == TIX_OK ? (int)rs.nrows : 0;
+	return rc;
+}
+
+enum tix_err
+tix_ticket_record_breaches(const struct tix_ctx *c, int limit, int *n)
+{
+	enum tix_err rc;
+
+	*n = 0;
+	rc = tix_db_begin(c->db);
+	if (rc != TIX_OK)
+		return rc;
+	return in_transaction(c, breaches(c, limit, n));
+}
+
+enum tix_err
+tix_ticket_stats(const struct tix_ctx *c, struct tix_ticket_stats *out)
+{
+	const char	*p[1];
+	struct tix_rows	 rs;
+	enum tix_err	 rc;
+	int		 i;
+
+	p[0] = scope(c);
+	rc = tix_db_run(c->db, c->arena, TIX_STMT_TICKET_STATS, p, 1, &rs);
+	if (rc != TIX_OK)
+		return rc;
+	for (i = 0; i < TIX_STATUS__MAX; i++)
+		out->by_status[i] = tix_rows_int(&rs, 0, (size_t)i);
+	out->unassigned = tix_rows_int(&rs, 0, 5);
+	out->breached = tix_rows_int(&rs, 0, 6);
+	return TIX_OK;
 }

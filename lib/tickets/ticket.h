@@ -26,6 +26,10 @@ struct tix_ctx {
 };
 
 struct tix_ticket_new {
+	/* Idempotency-Key and a hash of the request, or NULL: a create
+	 * with a key seen before returns the first ticket instead. */
+	const char		*idempotency_key;
+	const char		*request_hash;
 	const char		*subject;	/* validated by the caller */
 	const char		*description;
 	const char		*category;	/* a tix_category_names entry */
@@ -38,11 +42,14 @@ struct tix_ticket_made {
 	int64_t	id;
 	int64_t	number;		/* TICK-number */
 	int64_t	entry_id;	/* the "created" entry */
+	bool	replayed;	/* an earlier create with the same key */
 };
 
 /*
  * Open a ticket with its "created" entry, in the caller's transaction
- * (so that files uploaded with it commit or vanish with it).
+ * (so that files uploaded with it commit or vanish with it).  With an
+ * idempotency key seen before: the same request hash gives the first
+ * ticket (out->replayed), another one TIX_ECONFLICT.
  */
 enum tix_err	tix_ticket_insert(const struct tix_ctx *c,
 		    const struct tix_ticket_new *in, struct tix_ticket_made *out);
@@ -63,10 +70,19 @@ enum tix_err	tix_ticket_requester(const struct tix_ctx *c,
 bool		tix_ticket_number_parse(const char *s, bool any_case,
 		    int64_t *number);
 
+/* What the domain code knows of a ticket before it changes it. */
 struct tix_ticket_ref {
-	int64_t		 id;
-	enum tix_status	 status;
-	int64_t		 requester_id;
+	int64_t			 id;
+	enum tix_status		 status;
+	int64_t			 requester_id;
+	enum tix_priority	 priority;
+	const char		*category;
+	int64_t			 assignee_id;	/* 0: none */
+	const char		*assignee_name;	/* NULL: none */
+	int64_t			 created;	/* Unix seconds */
+	const char		*timezone;	/* the requester's account's */
+	bool			 in_reopen_window; /* closed < 30 days ago */
+	bool			 overdue;	/* due passed, no agent reply */
 };
 
 /* The ticket numbered number_text if the caller may see it. */
@@ -93,5 +109,51 @@ enum tix_err	tix_ticket_add_reply(const struct tix_ctx *c,
 enum tix_err	tix_ticket_reply(const struct tix_ctx *c,
 		    const char *number_text, const struct tix_reply_in *in,
 		    int64_t *ticket_id, int64_t *entry_id);
+
+/* A PATCH: the fields present, already validated. */
+struct tix_ticket_patch {
+	const enum tix_status	*status;
+	const enum tix_priority	*priority;
+	const char		*category;	/* a tix_category_names entry */
+	bool			 has_assignee;
+	int64_t			 assignee_id;	/* 0: unassign */
+};
+
+/*
+ * Apply a PATCH in one transaction, each change with its timeline entry
+ * (status_changed, priority_changed, category_changed, assigned).
+ * Customers may only close their own ticket (TIX_EFORBIDDEN otherwise);
+ * a closed ticket's status does not change (TIX_ETRANSITION); an
+ * assignee who is not an active agent is TIX_EINVAL.  A priority change
+ * recomputes the first-response due time from the ticket's creation.
+ */
+enum tix_err	tix_ticket_update(const struct tix_ctx *c,
+		    const char *number_text, const struct tix_ticket_patch *p,
+		    int64_t *ticket_id);
+
+/*
+ * Reopen a closed ticket with a message: TIX_ETRANSITION when it is not
+ * closed, TIX_EREOPEN when it was closed 30 days ago or more.
+ */
+enum tix_err	tix_ticket_reopen(const struct tix_ctx *c,
+		    const char *number_text, const char *body,
+		    int64_t *ticket_id);
+
+/* The scheduler's work, each in a transaction of its own, on tickets no
+ * other scheduler holds (SKIP LOCKED).  *n says how many were done. */
+enum tix_err	tix_ticket_autoclose_due(const struct tix_ctx *c, int days,
+		    int limit, int *n);
+enum tix_err	tix_ticket_record_breaches(const struct tix_ctx *c, int limit,
+		    int *n);
+
+struct tix_ticket_stats {
+	int64_t	by_status[TIX_STATUS__MAX];
+	int64_t	unassigned;	/* not resolved or closed */
+	int64_t	breached;	/* not resolved or closed */
+};
+
+/* Counts over the tickets the caller may see. */
+enum tix_err	tix_ticket_stats(const struct tix_ctx *c,
+		    struct tix_ticket_stats *out);
 
 #endif

@@ -1,11 +1,12 @@
 /*
- * test_lifecycle.c: what a reply does to a status, for every status,
- * author and kind of reply.
+ * test_lifecycle.c: the lifecycle table, every status x every event x
+ * every actor, and ticket numbers.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -14,52 +15,169 @@
 
 enum { O = TIX_STATUS_OPEN, P = TIX_STATUS_IN_PROGRESS,
     W = TIX_STATUS_WAITING, R = TIX_STATUS_RESOLVED, C = TIX_STATUS_CLOSED };
+/* Errors in the tables, as negative numbers. */
+enum { XCLOSED = -1, XTRANS = -2, XREOPEN = -3, XFORBID = -4 };
 
-/* Expected next status per current status, or -1 for ticket_closed. */
-static const int customer_reply[] = { O, O, O, O, -1 };
-static const int agent_reply[] = { W, W, W, W, -1 };
-static const int agent_note[] = { O, P, W, R, -1 };
+static int
+code_of(enum tix_err rc, enum tix_status next)
+{
+	switch (rc) {
+	case TIX_OK: return (int)next;
+	case TIX_ECLOSED: return XCLOSED;
+	case TIX_ETRANSITION: return XTRANS;
+	case TIX_EREOPEN: return XREOPEN;
+	case TIX_EFORBIDDEN: return XFORBID;
+	default: return -100;
+	}
+}
+
+/* What tix_lifecycle_next says of t, as a table entry. */
+static int
+outcome(const struct tix_transition *t)
+{
+	enum tix_status	next;
+	enum tix_err	rc;
+
+	rc = tix_lifecycle_next(t, &next);
+	return code_of(rc, next);
+}
+
+/* One row: an event by an actor, the result for each current status
+ * open, in_progress, waiting, resolved, closed. */
+struct row {
+	const char	*what;
+	enum tix_event	 ev;
+	enum tix_actor	 actor;
+	bool		 window;
+	int		 want[TIX_STATUS__MAX];
+};
+
+static const struct row rows[] = {
+	{ "customer reply", TIX_EV_REPLY, TIX_ACTOR_CUSTOMER, true,
+	    { O, O, O, O, XCLOSED } },
+	{ "agent reply", TIX_EV_REPLY, TIX_ACTOR_AGENT, true,
+	    { W, W, W, W, XCLOSED } },
+	{ "system reply", TIX_EV_REPLY, TIX_ACTOR_SYSTEM, true,
+	    { XFORBID, XFORBID, XFORBID, XFORBID, XFORBID } },
+	{ "customer note", TIX_EV_NOTE, TIX_ACTOR_CUSTOMER, true,
+	    { XFORBID, XFORBID, XFORBID, XFORBID, XFORBID } },
+	{ "agent note", TIX_EV_NOTE, TIX_ACTOR_AGENT, true,
+	    { O, P, W, R, XCLOSED } },
+	{ "system note", TIX_EV_NOTE, TIX_ACTOR_SYSTEM, true,
+	    { XFORBID, XFORBID, XFORBID, XFORBID, XFORBID } },
+	{ "customer reopen", TIX_EV_REOPEN, TIX_ACTOR_CUSTOMER, true,
+	    { XTRANS, XTRANS, XTRANS, XTRANS, O } },
+	{ "agent reopen", TIX_EV_REOPEN, TIX_ACTOR_AGENT, true,
+	    { XTRANS, XTRANS, XTRANS, XTRANS, O } },
+	{ "customer late reopen", TIX_EV_REOPEN, TIX_ACTOR_CUSTOMER, false,
+	    { XTRANS, XTRANS, XTRANS, XTRANS, XREOPEN } },
+	{ "agent late reopen", TIX_EV_REOPEN, TIX_ACTOR_AGENT, false,
+	    { XTRANS, XTRANS, XTRANS, XTRANS, XREOPEN } },
+	{ "system reopen", TIX_EV_REOPEN, TIX_ACTOR_SYSTEM, true,
+	    { XFORBID, XFORBID, XFORBID, XFORBID, XFORBID } },
+	{ "auto-close", TIX_EV_AUTO_CLOSE, TIX_ACTOR_SYSTEM, true,
+	    { XTRANS, XTRANS, XTRANS, C, XTRANS } },
+	{ "customer auto-close", TIX_EV_AUTO_CLOSE, TIX_ACTOR_CUSTOMER, true,
+	    { XFORBID, XFORBID, XFORBID, XFORBID, XFORBID } },
+	{ "agent auto-close", TIX_EV_AUTO_CLOSE, TIX_ACTOR_AGENT, true,
+	    { XFORBID, XFORBID, XFORBID, XFORBID, XFORBID } },
+};
 
 static void
-check_row(const int *want, bool staff, bool internal)
+test_events(void **state)
 {
-	enum tix_status	 cur, next;
-	enum tix_err	 rc;
+	struct tix_transition	 t;
+	enum tix_status		 cur;
+	size_t			 i;
+	int			 got;
 
-	for (cur = TIX_STATUS_OPEN; cur < TIX_STATUS__MAX; cur++) {
-		rc = tix_lifecycle_reply(cur, staff, internal, NULL, &next);
-		if (want[cur] < 0) {
-			assert_int_equal(rc, TIX_ECLOSED);
-			continue;
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		for (cur = TIX_STATUS_OPEN; cur < TIX_STATUS__MAX; cur++) {
+			memset(&t, 0, sizeof(t));
+			t.cur = cur;
+			t.ev = rows[i].ev;
+			t.actor = rows[i].actor;
+			t.in_reopen_window = rows[i].window;
+			got = outcome(&t);
+			if (got != rows[i].want[cur])
+				fail_msg("%s on %s: got %d, want %d",
+				    rows[i].what, tix_status_names[cur], got,
+				    rows[i].want[cur]);
 		}
-		assert_int_equal(rc, TIX_OK);
-		assert_int_equal(next, want[cur]);
-	}
 }
 
-static void
-test_replies(void **state)
-{
-	(void)state;
-	check_row(customer_reply, false, false);
-	check_row(agent_reply, true, false);
-	check_row(agent_note, true, true);
-}
+/* Setting a status: [actor][current][target]. */
+static const int set_status[TIX_ACTOR__MAX][TIX_STATUS__MAX]
+    [TIX_STATUS__MAX] = {
+	[TIX_ACTOR_CUSTOMER] = {
+		{ XFORBID, XFORBID, XFORBID, XFORBID, C },
+		{ XFORBID, XFORBID, XFORBID, XFORBID, C },
+		{ XFORBID, XFORBID, XFORBID, XFORBID, C },
+		{ XFORBID, XFORBID, XFORBID, XFORBID, C },
+		{ XFORBID, XFORBID, XFORBID, XFORBID, XTRANS },
+	},
+	[TIX_ACTOR_AGENT] = {
+		{ O, P, W, R, C },
+		{ O, P, W, R, C },
+		{ O, P, W, R, C },
+		{ O, P, W, R, C },
+		{ XTRANS, XTRANS, XTRANS, XTRANS, XTRANS },
+	},
+	[TIX_ACTOR_SYSTEM] = {
+		{ XFORBID, XFORBID, XFORBID, XFORBID, XFORBID },
+		{ XFORBID, XFORBID, XFORBID, XFORBID, XFORBID },
+		{ XFORBID, XFORBID, XFORBID, XFORBID, XFORBID },
+		{ XFORBID, XFORBID, XFORBID, XFORBID, XFORBID },
+		{ XFORBID, XFORBID, XFORBID, XFORBID, XFORBID },
+	},
+};
+
+/* An agent's reply that asks for a status: [current][target]. */
+static const int reply_with[TIX_STATUS__MAX][TIX_STATUS__MAX] = {
+	{ O, P, W, R, XTRANS },
+	{ O, P, W, R, XTRANS },
+	{ O, P, W, R, XTRANS },
+	{ O, P, W, R, XTRANS },
+	{ XCLOSED, XCLOSED, XCLOSED, XCLOSED, XCLOSED },
+};
 
 static void
-test_agent_chooses(void **state)
+test_targets(void **state)
 {
-	enum tix_status	next, want;
+	struct tix_transition	 t;
+	enum tix_status		 cur, target, next;
+	enum tix_actor		 a;
+	int			 got;
 
 	(void)state;
-	for (want = TIX_STATUS_OPEN; want < TIX_STATUS_CLOSED; want++) {
-		assert_int_equal(tix_lifecycle_reply(TIX_STATUS_OPEN, true,
-		    false, &want, &next), TIX_OK);
-		assert_int_equal(next, want);
-	}
-	want = TIX_STATUS_CLOSED;
-	assert_int_equal(tix_lifecycle_reply(TIX_STATUS_OPEN, true, false,
-	    &want, &next), TIX_ETRANSITION);
+	for (a = TIX_ACTOR_CUSTOMER; a < TIX_ACTOR__MAX; a++)
+		for (cur = 0; cur < TIX_STATUS__MAX; cur++)
+			for (target = 0; target < TIX_STATUS__MAX; target++) {
+				memset(&t, 0, sizeof(t));
+				t.cur = cur;
+				t.ev = TIX_EV_SET_STATUS;
+				t.actor = a;
+				t.target = target;
+				t.has_target = true;
+				got = outcome(&t);
+				if (got != set_status[a][cur][target])
+					fail_msg("actor %d sets %s on %s: %d",
+					    (int)a, tix_status_names[target],
+					    tix_status_names[cur], got);
+				if (a != TIX_ACTOR_AGENT)
+					continue;
+				t.ev = TIX_EV_REPLY;
+				got = outcome(&t);
+				assert_int_equal(got, reply_with[cur][target]);
+			}
+	/* A customer cannot choose a status with a reply. */
+	t.cur = TIX_STATUS_OPEN;
+	t.ev = TIX_EV_REPLY;
+	t.actor = TIX_ACTOR_CUSTOMER;
+	t.target = TIX_STATUS_RESOLVED;
+	t.has_target = true;
+	assert_int_equal(tix_lifecycle_next(&t, &next), TIX_EFORBIDDEN);
 }
 
 static void
@@ -100,8 +218,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_replies),
-		cmocka_unit_test(test_agent_chooses),
+		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_targets),
 		cmocka_unit_test(test_numbers),
 	};
 

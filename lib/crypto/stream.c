@@ -1,0 +1,222 @@
+/*
+ * stream.c: the master key, per-file keys, secretstream chunks and
+ * streaming SHA-256 over libsodium (stream.h).
+ */
+#include <sodium.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "crypto/stream.h"
+
+_Static_assert(TIX_SEAL_HEADER_LEN ==
+    crypto_secretstream_xchacha20poly1305_HEADERBYTES, "header size");
+_Static_assert(TIX_SEAL_ABYTES ==
+    crypto_secretstream_xchacha20poly1305_ABYTES, "abytes");
+_Static_assert(sizeof(crypto_secretstream_xchacha20poly1305_state) <=
+    sizeof(((struct tix_seal *)0)->st), "seal state");
+_Static_assert(sizeof(crypto_hash_sha256_state) <=
+    sizeof(((struct tix_sha256 *)0)->st), "sha256 state");
+_Static_assert(crypto_kdf_KEYBYTES == 32, "master key size");
+
+/* The domain of our subkeys: any 8 bytes, fixed forever. */
+static const char kdf_context[crypto_kdf_CONTEXTBYTES] = "tixfile1";
+
+static unsigned char	master[crypto_kdf_KEYBYTES];
+static bool		has_master;
+
+static bool
+is_space(unsigned char c)
+{
+	return c == '\n' || c == '\r' || c == ' ' || c == '\t';
+}
+
+enum tix_err
+tix_master_key_load(const char *path)
+{
+	unsigned char	 buf[130];
+	size_t		 n, got = 0;
+	FILE		*f;
+	struct stat	 st;
+	bool		 ok;
+
+	if (path == NULL || *path == '\0') {
+		fprintf(stderr, "TIX_ATTACHMENT_KEY_FILE is not set (a file "
+		    "with the 32-byte attachment key; see README)\n");
+		return TIX_EINVAL;
+	}
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		fprintf(stderr, "TIX_ATTACHMENT_KEY_FILE %s: %s\n", path,
+		    strerror(errno));
+		return TIX_EINVAL;
+	}
+	n = fread(buf, 1, sizeof(buf), f);
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 0077) != 0)
+		fprintf(stderr, "warning: TIX_ATTACHMENT_KEY_FILE %s can be "
+		    "read by other users; chmod 0400 it\n", path);
+	fclose(f);
+	ok = n == sizeof(master);
+	if (ok)
+		memcpy(master, buf, sizeof(master));
+	else {
+		while (n > 0 && is_space(buf[n - 1]))
+			n--;
+		ok = n == 2 * sizeof(master) && sodium_hex2bin(master,
+		    sizeof(master), (const char *)buf, n, NULL, &got,
+		    NULL) == 0 && got == sizeof(master);
+	}
+	sodium_memzero(buf, sizeof(buf));
+	if (!ok) {
+		fprintf(stderr, "TIX_ATTACHMENT_KEY_FILE %s must hold 32 raw "
+		    "bytes or 64 hex digits\n", path);
+		return TIX_EINVAL;
+	}
+	(void)sodium_mlock(master, sizeof(master));
+	has_master = true;
+	return TIX_OK;
+}
+
+int64_t
+tix_seal_key_id_new(void)
+{
+	uint64_t v;
+
+	randombytes_buf(&v, sizeof(v));
+	return (int64_t)(v >> 1);	/* fits a bigint, positive */
+}
+
+static enum tix_err
+file_key(int64_t key_id, unsigned char key[32])
+{
+	if (!has_master)
+		return TIX_EINTERNAL;
+	if (crypto_kdf_derive_from_key(key, 32, (uint64_t)key_id, kdf_context,
+	    master) != 0)
+		return TIX_EINTERNAL;
+	return TIX_OK;
+}
+
+static void
+ad_of(int64_t file_id, unsigned char ad[8])
+{
+	uint64_t	v = (uint64_t)file_id;
+	int		i;
+
+	for (i = 0; i < 8; i++)
+		ad[i] = (unsigned char)(v >> (8 * i));
+}
+
+enum tix_err
+tix_seal_init(struct tix_seal *s, int64_t key_id,
+    unsigned char header[TIX_SEAL_HEADER_LEN])
+{
+	unsigned char	key[32];
+	enum tix_err	rc;
+
+	rc = file_key(key_id, key);
+	if (rc == TIX_OK &&
+	    crypto_secretstream_xchacha20poly1305_init_push(
+	    (crypto_secretstream_xchacha20poly1305_state *)s->st, header,
+	    key) != 0)
+		rc = TIX_EINTERNAL;
+	sodium_memzero(key, sizeof(key));
+	return rc;
+}
+
+enum tix_err
+tix_seal_push(struct tix_seal *s, int64_t file_id, const unsigned char *in,
+    size_t n, bool final, unsigned char *out)
+{
+	unsigned char ad[8];
+
+	ad_of(file_id, ad);
+	if (crypto_secretstream_xchacha20poly1305_push(
+	    (crypto_secretstream_xchacha20poly1305_state *)s->st, out, NULL,
+	    in, n, ad, sizeof(ad), final ?
+	    crypto_secretstream_xchacha20poly1305_TAG_FINAL :
+	    crypto_secretstream_xchacha20poly1305_TAG_MESSAGE) != 0)
+		return TIX_EINTERNAL;
+	return TIX_OK;
+}
+
+enum tix_err
+tix_open_init(struct tix_seal *s, int64_t key_id,
+    const unsigned char header[TIX_SEAL_HEADER_LEN])
+{
+	unsigned char	key[32];
+	enum tix_err	rc;
+
+	rc = file_key(key_id, key);
+	if (rc == TIX_OK &&
+	    crypto_secretstream_xchacha20poly1305_init_pull(
+	    (crypto_secretstream_xchacha20poly1305_state *)s->st, header,
+	    key) != 0)
+		rc = TIX_EINTERNAL;
+	sodium_memzero(key, sizeof(key));
+	return rc;
+}
+
+enum tix_err
+tix_open_pull(struct tix_seal *s, int64_t file_id, const unsigned char *in,
+    size_t n, unsigned char *out, size_t *out_n, bool *final)
+{
+	unsigned char		ad[8], tag = 0;
+	unsigned long long	m = 0;
+
+	*out_n = 0;
+	*final = false;
+	if (n < TIX_SEAL_ABYTES)
+		return TIX_EINTERNAL;
+	ad_of(file_id, ad);
+	if (crypto_secretstream_xchacha20poly1305_pull(
+	    (crypto_secretstream_xchacha20poly1305_state *)s->st, out, &m,
+	    &tag, in, n, ad, sizeof(ad)) != 0)
+		return TIX_EINTERNAL;
+	if (tag != crypto_secretstream_xchacha20poly1305_TAG_MESSAGE &&
+	    tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL)
+		return TIX_EINTERNAL;	/* we never write other tags */
+	*out_n = (size_t)m;
+	*final = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+	return TIX_OK;
+}
+
+void
+tix_sha256_init(struct tix_sha256 *h)
+{
+	crypto_hash_sha256_init((crypto_hash_sha256_state *)h->st);
+}
+
+void
+tix_sha256_update(struct tix_sha256 *h, const void *p, size_t n)
+{
+	crypto_hash_sha256_update((crypto_hash_sha256_state *)h->st, p, n);
+}
+
+void
+tix_sha256_final_hex(struct tix_sha256 *h, char out[65])
+{
+	unsigned char d[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256_final((crypto_hash_sha256_state *)h->st, d);
+	sodium_bin2hex(out, 65, d, sizeof(d));
+}
+
+void
+tix_hex(const unsigned char *p, size_t n, char *out)
+{
+	sodium_bin2hex(out, 2 * n + 1, p, n);
+}
+
+bool
+tix_unhex(const char *hex, unsigned char *out, size_t n)
+{
+	size_t got = 0;
+
+	if (strlen(hex) != 2 * n)
+		return false;
+	return sodium_hex2bin(out, n, hex, 2 * n, NULL, &got, NULL) == 0 &&
+	    got == n;
+}
