@@ -674,37 +674,14 @@ tix_json_get_int(const struct tix_json *j, const char *key, int64_t *out)
 }
 
 /*
- * The writer.
- *
- * struct tix_jw has a "no comma yet" flag per level but no record of
- * whether a level is an object or an array, which is needed to refuse a
- * value without a key or a key inside an array.  So w->depth carries more
- * than the depth: its low byte is the number of open containers, bit
- * JW_OBJ(i) is set while level i is an object, and JW_DONE once the
- * top-level value is complete.
+ * The writer.  It refuses, with TIX_EINTERNAL, what would not be JSON: a
+ * value without a key in an object, a key in an array, unbalanced
+ * closes, a second top-level value.
  */
-#define JW_LEVELS	0xffu
-#define JW_OBJ(i)	(1u << (8 + (i)))
-#define JW_DONE		(1u << 30)
-
-static unsigned int
-jw_state(const struct tix_jw *w)
-{
-	return (unsigned int)w->depth;
-}
-
-static unsigned int
-jw_level(const struct tix_jw *w)
-{
-	return jw_state(w) & JW_LEVELS;
-}
-
 static bool
 jw_in_obj(const struct tix_jw *w)
 {
-	unsigned int	 lvl = jw_level(w);
-
-	return lvl > 0 && (jw_state(w) & JW_OBJ(lvl - 1)) != 0;
+	return w->depth > 0 && w->is_obj[w->depth - 1];
 }
 
 static void
@@ -731,22 +708,19 @@ jw_add(struct tix_jw *w, const char *p, size_t n)
 static bool
 jw_begin_value(struct tix_jw *w)
 {
-	unsigned int	 lvl;
-
 	if (w->err != TIX_OK)
 		return false;
-	lvl = jw_level(w);
-	if (lvl == 0) {
-		if (jw_state(w) & JW_DONE)
+	if (w->depth == 0) {
+		if (w->done)
 			jw_fail(w, TIX_EINTERNAL);
 	} else if (jw_in_obj(w)) {
 		if (!w->after_key)
 			jw_fail(w, TIX_EINTERNAL);
 		w->after_key = false;
 	} else {
-		if (!w->first[lvl - 1])
+		if (!w->first[w->depth - 1])
 			jw_add(w, ",", 1);
-		w->first[lvl - 1] = false;
+		w->first[w->depth - 1] = false;
 	}
 	return w->err == TIX_OK;
 }
@@ -754,8 +728,8 @@ jw_begin_value(struct tix_jw *w)
 static void
 jw_end_value(struct tix_jw *w)
 {
-	if (w->err == TIX_OK && jw_level(w) == 0)
-		w->depth = (int)(jw_state(w) | JW_DONE);
+	if (w->err == TIX_OK && w->depth == 0)
+		w->done = true;
 }
 
 /*
@@ -857,42 +831,33 @@ tix_jw_init(struct tix_jw *w, struct tix_buf *b)
 static void
 jw_open(struct tix_jw *w, bool is_obj)
 {
-	unsigned int	 st, lvl;
-
 	if (!jw_begin_value(w))
 		return;
-	lvl = jw_level(w);
-	if (lvl >= TIX_JW_MAX_DEPTH) {
+	if (w->depth >= TIX_JW_MAX_DEPTH) {
 		jw_fail(w, TIX_EINTERNAL);
 		return;
 	}
 	jw_add(w, is_obj ? "{" : "[", 1);
 	if (w->err != TIX_OK)
 		return;
-	w->first[lvl] = true;
-	st = (jw_state(w) & ~JW_LEVELS & ~JW_OBJ(lvl)) | (lvl + 1);
-	if (is_obj)
-		st |= JW_OBJ(lvl);
-	w->depth = (int)st;
+	w->first[w->depth] = true;
+	w->is_obj[w->depth] = is_obj;
+	w->depth++;
 }
 
 static void
 jw_close(struct tix_jw *w, bool is_obj)
 {
-	unsigned int	 lvl;
-
 	if (w->err != TIX_OK)
 		return;
-	lvl = jw_level(w);
-	if (lvl == 0 || jw_in_obj(w) != is_obj || w->after_key) {
+	if (w->depth == 0 || jw_in_obj(w) != is_obj || w->after_key) {
 		jw_fail(w, TIX_EINTERNAL);
 		return;
 	}
 	jw_add(w, is_obj ? "}" : "]", 1);
 	if (w->err != TIX_OK)
 		return;
-	w->depth = (int)((jw_state(w) & ~JW_LEVELS & ~JW_OBJ(lvl - 1)) |
-	    (lvl - 1));
+	w->depth--;
 	jw_end_value(w);
 }
 
@@ -923,18 +888,15 @@ tix_jw_arr_close(struct tix_jw *w)
 void
 tix_jw_key(struct tix_jw *w, const char *key)
 {
-	unsigned int	 lvl;
-
 	if (w->err != TIX_OK)
 		return;
 	if (key == NULL || !jw_in_obj(w) || w->after_key) {
 		jw_fail(w, TIX_EINTERNAL);
 		return;
 	}
-	lvl = jw_level(w);
-	if (!w->first[lvl - 1])
+	if (!w->first[w->depth - 1])
 		jw_add(w, ",", 1);
-	w->first[lvl - 1] = false;
+	w->first[w->depth - 1] = false;
 	jw_string(w, key, strlen(key));
 	jw_add(w, ":", 1);
 	w->after_key = true;
@@ -1023,7 +985,7 @@ tix_jw_finish(struct tix_jw *w)
 {
 	if (w->err != TIX_OK)
 		return w->err;
-	if (jw_level(w) != 0 || (jw_state(w) & JW_DONE) == 0)
+	if (w->depth != 0 || !w->done)
 		return TIX_EINTERNAL;
 	return TIX_OK;
 }

@@ -71,9 +71,11 @@ enum tix_err	tix_json_get_int(const struct tix_json *j, const char *key,
 struct tix_jw {
 	struct tix_buf	*b;	/* borrowed */
 	enum tix_err	 err;
-	int		 depth;
+	int		 depth;	/* open containers */
 	bool		 first[TIX_JW_MAX_DEPTH];	/* no comma needed yet */
+	bool		 is_obj[TIX_JW_MAX_DEPTH];	/* else an array */
 	bool		 after_key;
+	bool		 done;	/* the top-level value is complete */
 };
 
 void	tix_jw_init(struct tix_jw *w, struct tix_buf *b);
