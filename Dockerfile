@@ -1,4 +1,5 @@
-# Tix: the image of tix-auth, tix-tickets, tix-scheduler and tix-admin.
+# Tix: the image of tix-auth, tix-tickets, tix-files, tix-scheduler and
+# tix-admin.
 #
 #   docker build -t tix .
 #
@@ -23,7 +24,8 @@ COPY fcgi fcgi
 COPY tools tools
 COPY tests tests
 RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
- && cmake --build build -j"$(nproc)" --target tix-admin tix-auth tix-tickets tix-scheduler
+ && cmake --build build -j"$(nproc)" --target tix-admin tix-auth tix-tickets tix-files \
+      tix-scheduler
 
 FROM debian:12-slim
 # tzdata: business hours are computed in each account's time zone.
@@ -36,10 +38,11 @@ RUN apt-get update \
  && useradd --system --uid 10001 --gid tix --no-create-home \
         --home-dir /nonexistent --shell /usr/sbin/nologin tix
 COPY --from=build /src/build/tix-admin /src/build/tix-auth \
-     /src/build/tix-tickets /src/build/tix-scheduler /usr/local/bin/
+     /src/build/tix-tickets /src/build/tix-files /src/build/tix-scheduler \
+     /usr/local/bin/
 COPY sql /usr/share/tix/sql
 COPY html /usr/share/tix/html
 ENV TIX_SQL_DIR=/usr/share/tix/sql
 USER tix:tix
-EXPOSE 9001 9002
+EXPOSE 9001 9002 9003
 CMD ["tix-tickets", "--listen", "0.0.0.0:9002", "--workers", "4"]

@@ -25,6 +25,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "crypto/crypto.h"
+#include "crypto/stream.h"
 #include "db/db.h"
 #include "fcgi/runner.h"
 
@@ -142,9 +143,9 @@ spawn(int sock, const struct tix_config *cfg, const struct tix_route *routes,
 	return pid;
 }
 
-int
-tix_runner_main(int argc, char **argv, const char *progname,
-    const struct tix_route *routes, size_t nroutes)
+static int
+run(int argc, char **argv, const char *progname,
+    const struct tix_route *routes, size_t nroutes, bool needs_key)
 {
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, 'l' },
@@ -193,6 +194,9 @@ tix_runner_main(int argc, char **argv, const char *progname,
 		tix_log_error("libsodium failed to start");
 		return 1;
 	}
+	if (needs_key && tix_master_key_load(cfg.attachment_key_file) !=
+	    TIX_OK)
+		return 2;
 	if (FCGX_Init() != 0)
 		return 1;
 	sock = open_socket(listen);
@@ -236,4 +240,18 @@ tix_runner_main(int argc, char **argv, const char *progname,
 		(void)unlink(listen + 5);
 	tix_log_info("stopped");
 	return 0;
+}
+
+int
+tix_runner_main(int argc, char **argv, const char *progname,
+    const struct tix_route *routes, size_t nroutes)
+{
+	return run(argc, argv, progname, routes, nroutes, false);
+}
+
+int
+tix_runner_main_files(int argc, char **argv, const char *progname,
+    const struct tix_route *routes, size_t nroutes)
+{
+	return run(argc, argv, progname, routes, nroutes, true);
 }

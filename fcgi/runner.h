@@ -18,5 +18,12 @@
 /* Run the worker; returns the process exit status. */
 int	tix_runner_main(int argc, char **argv, const char *progname,
 	    const struct tix_route *routes, size_t nroutes);
+/*
+ * The same for a worker that reads or writes attachments: it refuses to
+ * start (status 2) unless TIX_ATTACHMENT_KEY_FILE names a readable file
+ * with a 32-byte key, rather than fail every upload later.
+ */
+int	tix_runner_main_files(int argc, char **argv, const char *progname,
+	    const struct tix_route *routes, size_t nroutes);
 
 #endif

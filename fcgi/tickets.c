@@ -7,6 +7,7 @@
 int
 main(int argc, char **argv)
 {
-	return tix_runner_main(argc, argv, "tix-tickets", tix_ticket_routes,
-	    tix_ticket_nroutes);
+	/* Tickets and replies may come with files: the key is needed. */
+	return tix_runner_main_files(argc, argv, "tix-tickets",
+	    tix_ticket_routes, tix_ticket_nroutes);
 }

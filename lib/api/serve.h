@@ -23,5 +23,7 @@ extern const struct tix_route	tix_auth_routes[];
 extern const size_t		tix_auth_nroutes;
 extern const struct tix_route	tix_ticket_routes[];
 extern const size_t		tix_ticket_nroutes;
+extern const struct tix_route	tix_file_routes[];	/* api/files_api.c */
+extern const size_t		tix_file_nroutes;
 
 #endif

@@ -27,12 +27,37 @@ enum {
 	C_DESCRIPTION, C_REOPEN_WINDOW	/* detail only */
 };
 
+/* Whether the path's {} names a ticket at all: a path that cannot is 404
+ * before its body is read, like any other unknown resource. */
+static bool
+names_ticket(const struct tix_req *r)
+{
+	int64_t number;
+
+	return tix_ticket_number_parse(r->args[0], false, &number);
+}
+
 static struct tix_ctx
 ctx_of(struct tix_req *r)
 {
 	struct tix_ctx c = { r->db, r->arena, &r->who };
 
 	return c;
+}
+
+/*
+ * TIX_ENOTFOUND unless the caller may see the path's ticket.  Checked
+ * before a role rule where the role rule would otherwise answer 403 for
+ * someone else's ticket: what is not yours is not there (404), what is
+ * yours but not allowed is 403, then come the field rules (422).
+ */
+static enum tix_err
+visible(struct tix_req *r)
+{
+	struct tix_ctx		c = ctx_of(r);
+	struct tix_ticket_ref	t;
+
+	return tix_ticket_find(&c, r->args[0], &t);
 }
 
 static void
@@ -403,6 +428,16 @@ tix_api_reply_fields(struct tix_req *r, const struct tix_json *j,
 	enum tix_err	 rc;
 
 	memset(in, 0, sizeof(*in));
+	/* A customer asking for a note on their ticket is refused before any
+	 * field rule. */
+	if (!tix_is_staff(&r->who) &&
+	    tix_json_type_of(j, "internal") == TIX_JSON_BOOL &&
+	    tix_json_get_bool(j, "internal", &in->internal) == TIX_OK &&
+	    in->internal) {
+		rc = visible(r);
+		return rc != TIX_OK ? rc : tix_req_fail(r, TIX_EFORBIDDEN,
+		    "Only agents write internal notes.");
+	}
 	rc = tix_field_text(r, j, "body", 1, TIX_MAX_TEXT, TIX_TEXT_REQUIRED,
 	    &in->body);
 	rc = tix_fields_merge(rc, tix_field_bool(r, j, "internal",
@@ -463,6 +498,9 @@ h_reply(struct tix_req *r)
 	int64_t			 ticket_id, entry_id;
 	enum tix_err		 rc;
 
+	if (!names_ticket(r))
+		return TIX_ENOTFOUND;
+
 	if (tix_req_is_multipart(r))
 		return tix_upload_reply(r);
 	rc = tix_req_json(r, &j);
@@ -478,6 +516,33 @@ h_reply(struct tix_req *r)
 	return tix_api_send_replied(r, ticket_id, entry_id);
 }
 
+/*
+ * A customer may send {"status": "closed"} and nothing else: any other
+ * member, or any other value, is 403 before a field rule is looked at,
+ * so that a customer learns nothing about what agents may send.
+ */
+static enum tix_err
+customer_may_patch(struct tix_req *r, const struct tix_json *j)
+{
+	static const char *const staff_only[] = {
+		"priority", "category", "assignee_id", NULL
+	};
+	struct tix_str	s;
+	size_t		i;
+
+	for (i = 0; staff_only[i] != NULL; i++)
+		if (tix_json_type_of(j, staff_only[i]) != TIX_JSON_ABSENT)
+			return tix_req_fail(r, TIX_EFORBIDDEN, "Customers may "
+			    "only close their own tickets.");
+	if (tix_json_type_of(j, "status") == TIX_JSON_ABSENT)
+		return TIX_OK;
+	if (tix_json_get_string(j, "status", r->arena, &s) != TIX_OK ||
+	    strcmp(s.p, "closed") != 0)
+		return tix_req_fail(r, TIX_EFORBIDDEN, "Customers may only "
+		    "close their own tickets.");
+	return TIX_OK;
+}
+
 static enum tix_err
 h_patch(struct tix_req *r)
 {
@@ -491,8 +556,15 @@ h_patch(struct tix_req *r)
 	int64_t			 ticket_id;
 	enum tix_err		 rc;
 
+	if (!names_ticket(r))
+		return TIX_ENOTFOUND;
+
 	memset(&pt, 0, sizeof(pt));
 	rc = tix_req_json(r, &j);
+	if (rc == TIX_OK && !tix_is_staff(&r->who))
+		rc = visible(r);
+	if (rc == TIX_OK && !tix_is_staff(&r->who))
+		rc = customer_may_patch(r, j);
 	if (rc != TIX_OK)
 		return rc;
 	rc = tix_field_enum(r, j, "status", tix_status_names, false, &sv);
@@ -548,6 +620,9 @@ h_reopen(struct tix_req *r)
 	const char	*body;
 	int64_t		 ticket_id;
 	enum tix_err	 rc;
+
+	if (!names_ticket(r))
+		return TIX_ENOTFOUND;
 
 	rc = tix_req_json(r, &j);
 	if (rc == TIX_OK)
@@ -788,6 +863,7 @@ const struct tix_route tix_ticket_routes[] = {
 	{ TIX_GET, "/api/tickets/stats", h_stats, false },
 	{ TIX_GET, "/api/tickets/{}", h_get, false },
 	{ TIX_PATCH, "/api/tickets/{}", h_patch, false },
+	{ TIX_DELETE, "/api/tickets/{}", tix_api_delete_ticket, false },
 	{ TIX_POST, "/api/tickets/{}/messages", h_reply, false },
 	{ TIX_POST, "/api/tickets/{}/reopen", h_reopen, false },
 };

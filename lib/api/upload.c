@@ -1,11 +1,69 @@
 /*
- * upload.c: files on tickets.  Not yet: multipart bodies are refused
- * with 415 and tickets have no attachments.
+ * upload.c: files on tickets.  A ticket or a reply sent as
+ * multipart/form-data, POST .../attachments, and the attachments of a
+ * ticket as JSON.
+ *
+ * One request is one transaction: BEGIN, then the body is parsed as it
+ * arrives from nginx (http/multipart.c) and each file is checked and
+ * stored in encrypted chunks as it goes (files/store.c); the form fields
+ * are collected, turned into the JSON object the JSON routes take and
+ * validated by the very same code (api/tickets_api.c); then the ticket,
+ * reply or attachment_added entry is written, the files are linked to
+ * it, and the transaction commits.  Any error, a malformed body, a file
+ * too large or of a type not allowed, a bad field, a client that went
+ * away, rolls the whole of it back: no ticket, no entry, no chunk.
+ *
+ * Memory does not grow with the files: one read buffer, one file writer
+ * (two chunk buffers) and the parser, allocated once per request.
  */
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "api/render.h"
+#include "api/tickets_api.h"
 #include "api/upload.h"
+#include "core/config.h"
+#include "core/limits.h"
 #include "core/str.h"
+#include "crypto/crypto.h"
+#include "files/name.h"
+#include "files/store.h"
+#include "http/multipart.h"
+
+#define READ_BUF	(64 * 1024)
+
+enum kind { K_TICKET, K_REPLY, K_FILES };
+
+/* The form fields each kind takes besides its files ("attachments"). */
+static const char *const ticket_fields[] = {
+	"subject", "description", "category", "priority", "license_key",
+	"requester_email", NULL
+};
+static const char *const reply_fields[] = {
+	"body", "internal", "status", NULL
+};
+static const char *const no_fields[] = { NULL };
+
+enum part { P_NONE, P_FIELD, P_FILE, P_EMPTY };
+
+struct upload {
+	struct tix_req		*r;
+	const char *const	*allowed;
+	enum part		 part;
+	/* fields: names from allowed, values in the arena */
+	const char		*names[TIX_MAX_FORM_FIELDS];
+	const char		*values[TIX_MAX_FORM_FIELDS];
+	size_t			 nfields;
+	struct tix_buf		 value;	/* the field being read */
+	/* files */
+	struct tix_file_w	*w;
+	const char		*filename;	/* the file being read */
+	int64_t			 ids[TIX_CEIL_MAX_FILES];
+	char			 sha[TIX_CEIL_MAX_FILES][65];
+	const char		*filenames[TIX_CEIL_MAX_FILES];
+	size_t			 nfiles;
+};
 
 bool
 tix_req_is_multipart(const struct tix_req *r)
@@ -17,35 +75,481 @@ tix_req_is_multipart(const struct tix_req *r)
 	    want);
 }
 
+static bool
+str_is(struct tix_str s, const char *lit)
+{
+	return strlen(lit) == s.n && memcmp(s.p, lit, s.n) == 0;
+}
+
+static enum tix_err
+begin_file(struct upload *u, struct tix_str filename)
+{
+	struct tix_req	*r = u->r;
+	enum tix_ftype	 type;
+	enum tix_err	 rc;
+
+	if (filename.p == NULL)
+		return tix_req_fail(r, TIX_EBADREQ,
+		    "A part named attachments needs a filename.");
+	if (filename.n == 0) {
+		/* A browser's empty file input: a nameless, empty part. */
+		u->part = P_EMPTY;
+		return TIX_OK;
+	}
+	if (u->nfiles == (size_t)r->cfg->max_files)
+		return tix_req_fail(r, TIX_ETOOMANYFILES, tix_arena_printf(
+		    r->arena, "At most %d files may be sent at once.",
+		    r->cfg->max_files));
+	rc = tix_file_name_clean(r->arena, filename.p, filename.n,
+	    &u->filename);
+	if (rc == TIX_EBADREQ)
+		return tix_req_fail(r, rc, "A file name is not valid UTF-8 "
+		    "or is empty.");
+	if (rc != TIX_OK)
+		return rc;
+	type = tix_sniff_by_name(u->filename, strlen(u->filename));
+	if (type == TIX_FT_NONE)
+		return tix_req_fail(r, TIX_EFILETYPE, "Files of this type are "
+		    "not allowed: send PNG, JPEG, GIF, PDF or text (.txt, "
+		    ".log, .json, .xml, .yml, .yaml).");
+	u->part = P_FILE;
+	return tix_file_begin(u->w, r->db, r->who.user_id, u->filename, type,
+	    (uint64_t)r->cfg->max_file_bytes);
+}
+
+static enum tix_err
+on_begin(void *arg, const struct tix_mp_part *p)
+{
+	struct upload	*u = arg;
+	struct tix_req	*r = u->r;
+	size_t		 i;
+
+	if (str_is(p->name, "attachments"))
+		return begin_file(u, p->filename);
+	for (i = 0; u->allowed[i] != NULL; i++)
+		if (str_is(p->name, u->allowed[i]))
+			break;
+	if (u->allowed[i] == NULL || p->filename.p != NULL)
+		return tix_req_fail(r, TIX_EBADREQ, "A part has a name this "
+		    "route does not take.");
+	for (i = 0; i < u->nfields; i++)
+		if (str_is(p->name, u->names[i]))
+			return tix_req_fail(r, TIX_EBADREQ, tix_arena_printf(
+			    r->arena, "The field %s is given twice.",
+			    u->names[i]));
+	if (u->nfields == TIX_MAX_FORM_FIELDS)
+		return tix_req_fail(r, TIX_EBADREQ, "Too many form fields.");
+	for (i = 0; u->allowed[i] != NULL; i++)
+		if (str_is(p->name, u->allowed[i]))
+			u->names[u->nfields] = u->allowed[i];
+	tix_buf_clear(&u->value);
+	u->part = P_FIELD;
+	return TIX_OK;
+}
+
+static enum tix_err
+on_data(void *arg, const char *p, size_t n)
+{
+	struct upload	*u = arg;
+	enum tix_err	 rc;
+
+	switch (u->part) {
+	case P_FIELD:
+		rc = tix_buf_add(&u->value, p, n);
+		if (rc == TIX_ETOOBIG)
+			return tix_req_fail(u->r, rc, "A form field is "
+			    "longer than allowed.");
+		return rc;
+	case P_FILE:
+		rc = tix_file_write(u->w, p, n);
+		break;
+	case P_EMPTY:
+		return tix_req_fail(u->r, TIX_EBADREQ,
+		    "A file without a name.");
+	default:
+		return TIX_EINTERNAL;
+	}
+	if (rc == TIX_EFILETOOBIG)
+		return tix_req_fail(u->r, rc, tix_arena_printf(u->r->arena,
+		    "%s is larger than %d bytes.", u->filename,
+		    u->r->cfg->max_file_bytes));
+	if (rc == TIX_EFILETYPE)
+		return tix_req_fail(u->r, rc, tix_arena_printf(u->r->arena,
+		    "The content of %s is not what its name says.",
+		    u->filename));
+	return rc;
+}
+
+static enum tix_err
+on_end(void *arg)
+{
+	struct upload	*u = arg;
+	struct tix_req	*r = u->r;
+	enum tix_err	 rc;
+	char		*v;
+
+	switch (u->part) {
+	case P_FIELD:
+		if (!tix_utf8_valid(u->value.data == NULL ? "" :
+		    u->value.data, u->value.len))
+			return tix_req_fail(r, TIX_EBADREQ, tix_arena_printf(
+			    r->arena, "The field %s is not UTF-8 text.",
+			    u->names[u->nfields]));
+		v = tix_arena_strndup(r->arena, u->value.data == NULL ? "" :
+		    u->value.data, u->value.len);
+		if (v == NULL)
+			return TIX_ENOMEM;
+		u->values[u->nfields++] = v;
+		break;
+	case P_FILE:
+		rc = tix_file_end(u->w);
+		if (rc == TIX_EFILETYPE)
+			return tix_req_fail(r, rc, tix_arena_printf(r->arena,
+			    "The content of %s is not what its name says.",
+			    u->filename));
+		if (rc != TIX_OK)
+			return rc;
+		u->ids[u->nfiles] = u->w->id;
+		u->filenames[u->nfiles] = u->filename;
+		memcpy(u->sha[u->nfiles], u->w->sha_hex, sizeof(u->sha[0]));
+		u->nfiles++;
+		break;
+	default:
+		break;
+	}
+	u->part = P_NONE;
+	return TIX_OK;
+}
+
+static const struct tix_mp_cb callbacks = { on_begin, on_data, on_end };
+
+/* Read and parse the whole body, storing files as they come. */
+static enum tix_err
+receive(struct upload *u)
+{
+	struct tix_req	*r = u->r;
+	struct tix_mp	*mp;
+	struct tix_str	 boundary;
+	char		*buf;
+	size_t		 len, got, max;
+	enum tix_err	 rc;
+
+	if (tix_mp_boundary(tix_req_param(r, "CONTENT_TYPE"), &boundary) !=
+	    TIX_OK)
+		return tix_req_fail(r, TIX_EBADREQ, "Send multipart/form-data "
+		    "with a boundary.");
+	rc = tix_req_length(r, &len);
+	if (rc != TIX_OK)
+		return rc;
+	max = (size_t)r->cfg->max_files * (size_t)r->cfg->max_file_bytes +
+	    TIX_MAX_FORM_OVERHEAD;
+	if (len > max)
+		return tix_req_fail(r, TIX_ETOOBIG, "The request body is "
+		    "larger than the files allowed.");
+	mp = tix_arena_alloc(r->arena, sizeof(*mp));
+	buf = tix_arena_alloc(r->arena, READ_BUF);
+	u->w = tix_arena_alloc(r->arena, sizeof(*u->w));
+	if (mp == NULL || buf == NULL || u->w == NULL)
+		return TIX_ENOMEM;
+	tix_mp_init(mp, boundary, &callbacks, u);
+	for (;;) {
+		rc = tix_req_read(r, buf, READ_BUF, &got);
+		if (rc != TIX_OK || got == 0)
+			break;
+		rc = tix_mp_feed(mp, buf, got);
+		if (rc != TIX_OK)
+			break;
+	}
+	if (rc == TIX_OK)
+		rc = tix_mp_finish(mp);
+	if (rc == TIX_EBADREQ && r->err_message == NULL)
+		r->err_message = "The multipart body is malformed.";
+	return rc;
+}
+
+/*
+ * The form fields as the JSON object the JSON routes take, parsed into
+ * r->json (freed by the runner).  "internal" is a JSON boolean when it
+ * says true or false; anything else stays a string, which the field
+ * rules then refuse as the wrong type.
+ */
+static enum tix_err
+fields_json(struct upload *u, struct tix_json **out, struct tix_buf *b)
+{
+	struct tix_jw	w;
+	size_t		i;
+	enum tix_err	rc;
+
+	tix_jw_init(&w, b);
+	tix_jw_obj_open(&w);
+	for (i = 0; i < u->nfields; i++) {
+		tix_jw_key(&w, u->names[i]);
+		if (strcmp(u->names[i], "internal") == 0 &&
+		    (strcmp(u->values[i], "true") == 0 ||
+		    strcmp(u->values[i], "false") == 0))
+			tix_jw_bool(&w, u->values[i][0] == 't');
+		else
+			tix_jw_strz(&w, u->values[i]);
+	}
+	tix_jw_obj_close(&w);
+	rc = tix_jw_finish(&w);
+	if (rc == TIX_OK)
+		rc = tix_json_parse_object(b->data, b->len, &u->r->json);
+	if (rc == TIX_EBADREQ)
+		return tix_req_fail(u->r, rc, "The form fields are malformed.");
+	*out = u->r->json;
+	return rc;
+}
+
+/* Link the request's files to the ticket and entry. */
+static enum tix_err
+link_files(struct upload *u, int64_t ticket_id, int64_t entry_id)
+{
+	struct tix_req	*r = u->r;
+	const char	*p[3], *list = "";
+	size_t		 i;
+
+	if (u->nfiles == 0)
+		return TIX_OK;
+	for (i = 0; i < u->nfiles; i++)
+		list = tix_arena_printf(r->arena, "%s%s%" PRId64, list,
+		    i == 0 ? "" : ",", u->ids[i]);
+	p[0] = tix_arena_printf(r->arena, "{%s}", list);
+	p[1] = tix_db_i64(r->arena, ticket_id);
+	p[2] = tix_db_i64(r->arena, entry_id);
+	if (p[0] == NULL || p[1] == NULL || p[2] == NULL)
+		return TIX_ENOMEM;
+	return tix_db_run(r->db, r->arena, TIX_STMT_ATTACH_LINK, p, 3, NULL);
+}
+
+static void
+upload_init(struct upload *u, struct tix_req *r, const char *const *allowed)
+{
+	memset(u, 0, sizeof(*u));
+	u->r = r;
+	u->allowed = allowed;
+	tix_buf_init(&u->value, TIX_MAX_FORM_FIELD);
+}
+
+/* The end of a request that failed: nothing of it stays. */
+static enum tix_err
+fail(struct upload *u, enum tix_err rc)
+{
+	tix_db_rollback(u->r->db);
+	tix_req_drain(u->r);
+	tix_buf_free(&u->value);
+	return rc;
+}
+
+static struct tix_ctx
+ctx_of(struct tix_req *r)
+{
+	struct tix_ctx c = { r->db, r->arena, &r->who };
+
+	return c;
+}
+
+/*
+ * The Idempotency-Key's request hash of a multipart create: the fields as
+ * JSON and each file's name and SHA-256, so that a retry with another
+ * boundary still counts as the same request.
+ */
+static enum tix_err
+idempotency(struct upload *u, const struct tix_buf *fields,
+    struct tix_ticket_new *in)
+{
+	struct tix_buf	b;
+	size_t		i;
+	enum tix_err	rc;
+
+	tix_buf_init(&b, fields->len + 2048 + u->nfiles * 400);
+	rc = tix_buf_add(&b, fields->data, fields->len);
+	for (i = 0; rc == TIX_OK && i < u->nfiles; i++)
+		rc = tix_buf_printf(&b, "\n%s %s", u->sha[i],
+		    u->filenames[i]);
+	if (rc == TIX_OK)
+		rc = tix_api_idempotency(u->r, b.data, b.len, in);
+	tix_buf_free(&b);
+	return rc;
+}
+
 enum tix_err
 tix_upload_create_ticket(struct tix_req *r)
 {
-	return tix_req_fail(r, TIX_EMEDIA, "Files are not accepted yet.");
+	struct upload		 u;
+	struct tix_ctx		 c = ctx_of(r);
+	struct tix_ticket_new	 in;
+	struct tix_ticket_made	 made;
+	struct tix_json		*j;
+	struct tix_buf		 text;
+	enum tix_err		 rc;
+
+	upload_init(&u, r, ticket_fields);
+	tix_buf_init(&text, TIX_MAX_JSON_BODY);
+	rc = tix_db_begin(r->db);
+	if (rc == TIX_OK)
+		rc = receive(&u);
+	if (rc == TIX_OK)
+		rc = fields_json(&u, &j, &text);
+	if (rc == TIX_OK)
+		rc = tix_api_ticket_fields(r, j, &in);
+	if (rc == TIX_OK)
+		rc = idempotency(&u, &text, &in);
+	tix_buf_free(&text);
+	if (rc == TIX_OK)
+		rc = tix_ticket_insert(&c, &in, &made);
+	if (rc == TIX_ECONFLICT)
+		rc = tix_req_field(r, "Idempotency-Key", "was used with "
+		    "another request; use a new key for a new ticket");
+	if (rc != TIX_OK)
+		return fail(&u, rc);
+	if (made.replayed)
+		tix_db_rollback(r->db);	/* this request's files go */
+	else {
+		rc = link_files(&u, made.id, made.entry_id);
+		if (rc == TIX_OK)
+			rc = tix_db_commit(r->db);
+		if (rc != TIX_OK)
+			return fail(&u, rc);
+	}
+	tix_buf_free(&u.value);
+	return tix_api_send_created(r, &made);
 }
 
 enum tix_err
 tix_upload_reply(struct tix_req *r)
 {
-	return tix_req_fail(r, TIX_EMEDIA, "Files are not accepted yet.");
+	struct upload		 u;
+	struct tix_ctx		 c = ctx_of(r);
+	struct tix_ticket_ref	 t;
+	struct tix_reply_in	 in;
+	struct tix_json		*j;
+	struct tix_buf		 text;
+	enum tix_status		 st;
+	int64_t			 ticket_id, entry_id;
+	enum tix_err		 rc;
+
+	upload_init(&u, r, reply_fields);
+	tix_buf_init(&text, TIX_MAX_JSON_BODY);
+	/* Not the caller's ticket: 404 before a byte is stored. */
+	rc = tix_ticket_find(&c, r->args[0], &t);
+	if (rc == TIX_OK)
+		rc = tix_db_begin(r->db);
+	if (rc == TIX_OK)
+		rc = receive(&u);
+	if (rc == TIX_OK)
+		rc = fields_json(&u, &j, &text);
+	tix_buf_free(&text);
+	if (rc == TIX_OK)
+		rc = tix_api_reply_fields(r, j, &in, &st);
+	if (rc == TIX_OK)
+		rc = tix_ticket_add_reply(&c, r->args[0], &in, &ticket_id,
+		    &entry_id);
+	if (rc == TIX_EFORBIDDEN && r->err_message == NULL)
+		rc = tix_req_fail(r, rc, "Only agents write internal notes.");
+	if (rc == TIX_OK)
+		rc = link_files(&u, ticket_id, entry_id);
+	if (rc == TIX_OK)
+		rc = tix_db_commit(r->db);
+	if (rc != TIX_OK)
+		return fail(&u, rc);
+	tix_buf_free(&u.value);
+	return tix_api_send_replied(r, ticket_id, entry_id);
 }
+
+enum tix_err
+tix_upload_files(struct tix_req *r)
+{
+	struct upload		 u;
+	struct tix_ctx		 c = ctx_of(r);
+	struct tix_ticket_ref	 t;
+	struct tix_rows		 rs, att;
+	struct tix_out		 o;
+	const char		*p[7];
+	int64_t			 entry_id = 0;
+	enum tix_err		 rc;
+
+	upload_init(&u, r, no_fields);
+	rc = tix_ticket_find(&c, r->args[0], &t);
+	if (rc == TIX_OK && !tix_req_is_multipart(r))
+		rc = tix_req_fail(r, TIX_EMEDIA,
+		    "Send the files as multipart/form-data.");
+	if (rc == TIX_OK && t.status == TIX_STATUS_CLOSED)
+		rc = tix_req_fail(r, TIX_ECLOSED, "The ticket is closed; "
+		    "reopen it to add files.");
+	if (rc == TIX_OK)
+		rc = tix_db_begin(r->db);
+	if (rc == TIX_OK)
+		rc = receive(&u);
+	if (rc == TIX_OK && u.nfiles == 0)
+		rc = tix_req_field(r, "attachments", "send at least one file");
+	if (rc == TIX_OK) {
+		p[0] = tix_db_i64(r->arena, t.id);
+		p[1] = "attachment_added";
+		p[2] = tix_db_i64(r->arena, r->who.user_id);
+		p[3] = tix_via_name(r->who.via);
+		p[4] = p[5] = p[6] = NULL;
+		rc = tix_db_run(r->db, r->arena, TIX_STMT_ENTRY_INSERT, p, 7,
+		    &rs);
+		if (rc == TIX_OK)
+			entry_id = tix_rows_int(&rs, 0, 0);
+	}
+	if (rc == TIX_OK)
+		rc = link_files(&u, t.id, entry_id);
+	if (rc == TIX_OK)
+		rc = tix_db_run(r->db, r->arena, TIX_STMT_TICKET_TOUCH, p, 1,
+		    NULL);
+	if (rc == TIX_OK)
+		rc = tix_db_commit(r->db);
+	if (rc != TIX_OK)
+		return fail(&u, rc);
+	tix_buf_free(&u.value);
+	rc = tix_attachments_load(r, t.id, &att);
+	if (rc != TIX_OK)
+		return rc;
+	tix_out_begin(&o);
+	tix_jw_key(&o.w, "attachments");
+	tix_attachments_render(&o.w, &att, entry_id, r->args[0]);
+	return tix_out_send(r, &o, 201);
+}
+
+/* Columns of TIX_STMT_ATTACH_LIST. */
+enum { A_ID, A_NAME, A_TYPE, A_SIZE, A_CREATED, A_ENTRY };
 
 enum tix_err
 tix_attachments_load(struct tix_req *r, int64_t ticket_id,
     struct tix_rows *out)
 {
-	(void)r;
-	(void)ticket_id;
-	memset(out, 0, sizeof(*out));
-	return TIX_OK;
+	const char *p[2];
+
+	p[0] = tix_db_i64(r->arena, ticket_id);
+	p[1] = tix_is_staff(&r->who) ? "t" : "f";
+	if (p[0] == NULL)
+		return TIX_ENOMEM;
+	return tix_db_run(r->db, r->arena, TIX_STMT_ATTACH_LIST, p, 2, out);
 }
 
 void
 tix_attachments_render(struct tix_jw *w, const struct tix_rows *rs,
     int64_t entry_id, const char *number)
 {
-	(void)rs;
-	(void)entry_id;
-	(void)number;
+	char	url[128];
+	size_t	i;
+
 	tix_jw_arr_open(w);
+	for (i = 0; i < rs->nrows; i++) {
+		if (entry_id != 0 && tix_rows_int(rs, i, A_ENTRY) != entry_id)
+			continue;
+		snprintf(url, sizeof(url), "/api/tickets/%s/attachments/%s",
+		    number == NULL ? "-" : number, tix_rows_get(rs, i, A_ID));
+		tix_jw_obj_open(w);
+		tix_jw_kint(w, "id", tix_rows_int(rs, i, A_ID));
+		tix_jw_kstr(w, "filename", tix_rows_get(rs, i, A_NAME));
+		tix_jw_kstr(w, "content_type", tix_rows_get(rs, i, A_TYPE));
+		tix_jw_kint(w, "size", tix_rows_int(rs, i, A_SIZE));
+		tix_jw_kstr(w, "created_at", tix_rows_get(rs, i, A_CREATED));
+		tix_jw_kstr(w, "url", url);
+		tix_jw_obj_close(w);
+	}
 	tix_jw_arr_close(w);
 }

@@ -18,13 +18,19 @@
  * lib/tickets/ticket.c.  "breached": no first response by the due time,
  * or a late one.
  */
-#define SUMMARY_COLS(updated) \
+#define SUMMARY_COLS(updated, customer) \
 	"t.number, t.subject, t.status, t.priority, t.category," \
 	" t.license_key, r.id, r.name, r.email, asg.id, asg.name," \
 	" tix_ts(t.created_at), tix_ts(" updated ")," \
 	" tix_ts(t.first_response_at), tix_ts(t.resolved_at)," \
 	" tix_ts(t.closed_at), tix_ts(t.first_response_due_at)," \
-	" " BREACHED ", 0, t.id"
+	" " BREACHED ", " ATTACHMENT_COUNT(customer) ", t.id"
+/* The files of a ticket the viewer may see: a customer does not count
+ * those on internal notes. */
+#define ATTACHMENT_COUNT(customer) \
+	"(SELECT count(*) FROM attachments x" \
+	" JOIN ticket_entries xe ON xe.id = x.entry_id" \
+	" WHERE x.ticket_id = t.id AND NOT (xe.internal AND " customer "))"
 #define SUMMARY_FROM \
 	" FROM tickets t JOIN users r ON r.id = t.requester_id" \
 	" LEFT JOIN users asg ON asg.id = t.assignee_id"
@@ -39,8 +45,9 @@
  * parsed in C first.
  */
 #define BREACHED \
-	"((t.first_response_at IS NULL AND now() > t.first_response_due_at)" \
-	" OR t.first_response_at > t.first_response_due_at)"
+	"(CASE WHEN t.first_response_at IS NULL" \
+	" THEN now() > t.first_response_due_at" \
+	" ELSE t.first_response_at > t.first_response_due_at END)"
 #define LIST_WHERE \
 	" WHERE ($1::bigint IS NULL OR t.requester_id = $1)" \
 	" AND ($2::text IS NULL" \
@@ -71,18 +78,20 @@
  * tix_ticket_ref, read in lib/tickets/ticket.c): id, status, requester,
  * priority, category, assignee, created_at (Unix), the requester's zone,
  * whether it was closed less than 30 days ago, whether its first
- * response is overdue and unanswered, the assignee's name.
+ * response is overdue and unanswered.
  */
 #define REF_COLS \
 	"t.id, t.status, t.requester_id, t.priority, t.category," \
 	" t.assignee_id, floor(extract(epoch FROM t.created_at))::bigint," \
 	" a.timezone, coalesce(t.closed_at > now() - interval '30 days'," \
 	" false), t.first_response_at IS NULL" \
-	" AND now() > t.first_response_due_at, asg.name"
+	" AND now() > t.first_response_due_at"
+/* No join reaches a row that another transaction may change while we wait
+ * for the ticket's lock: after the wait PostgreSQL re-reads the ticket but
+ * not the joined rows, so a joined assignee's name could be stale. */
 #define REF_FROM \
 	" FROM tickets t JOIN users r ON r.id = t.requester_id" \
-	" JOIN accounts a ON a.id = r.account_id" \
-	" LEFT JOIN users asg ON asg.id = t.assignee_id"
+	" JOIN accounts a ON a.id = r.account_id"
 
 static const struct {
 	const char	*name;
@@ -203,7 +212,7 @@ static const struct {
 	/* $2: the viewer is a customer (sees customer_updated_at). */
 	[TIX_STMT_TICKET_SUMMARY] = { "ticket_summary",
 	    "SELECT " SUMMARY_COLS("CASE WHEN $2::bool"
-	    " THEN t.customer_updated_at ELSE t.updated_at END")
+	    " THEN t.customer_updated_at ELSE t.updated_at END", "$2::bool")
 	    ", t.description, t.closed_at > now() - interval '30 days'"
 	    SUMMARY_FROM " WHERE t.id = $1" },
 	[TIX_STMT_TICKET_ENTRIES] = { "ticket_entries",
@@ -264,6 +273,8 @@ static const struct {
 	    "UPDATE tickets SET status = 'open', closed_at = NULL,"
 	    " resolved_at = NULL, updated_at = now(),"
 	    " customer_updated_at = now() WHERE id = $1" },
+	[TIX_STMT_USER_NAME] = { "user_name",
+	    "SELECT name FROM users WHERE id = $1" },
 	[TIX_STMT_STAFF_NAME] = { "staff_name",
 	    "SELECT name FROM users WHERE id = $1"
 	    " AND role IN ('agent', 'admin') AND disabled_at IS NULL" },
@@ -324,6 +335,48 @@ static const struct {
 	[TIX_STMT_TICKET_MARK_BREACHED] = { "ticket_mark_breached",
 	    "UPDATE tickets SET sla_breached_at = now(), updated_at = now()"
 	    " WHERE id = $1 AND sla_breached_at IS NULL" },
+
+	/* Attachments.  Rows and chunks are written inside the transaction
+	 * of the ticket, reply or upload they belong to (sql/003). */
+	[TIX_STMT_ATTACH_INSERT] = { "attach_insert",
+	    "INSERT INTO attachments (uploader_id, filename, key_id, header)"
+	    " VALUES ($1, $2, $3, decode($4, 'hex')) RETURNING id" },
+	/* $3 is binary (tix_db_put_blob). */
+	[TIX_STMT_ATTACH_CHUNK_INSERT] = { "attach_chunk_insert",
+	    "INSERT INTO attachment_chunks (attachment_id, seq, data)"
+	    " VALUES ($1, $2, $3)" },
+	[TIX_STMT_ATTACH_FINISH] = { "attach_finish",
+	    "UPDATE attachments SET content_type = $2, size = $3,"
+	    " sha256 = decode($4, 'hex'), nchunks = $5 WHERE id = $1" },
+	/* $1 the files of this request as "{1,2}". */
+	[TIX_STMT_ATTACH_LINK] = { "attach_link",
+	    "UPDATE attachments SET ticket_id = $2, entry_id = $3"
+	    " WHERE id = ANY ($1::bigint[]) AND ticket_id IS NULL" },
+	/* $2: the viewer is staff (sees files on internal notes). */
+	[TIX_STMT_ATTACH_LIST] = { "attach_list",
+	    "SELECT a.id, a.filename, a.content_type, a.size,"
+	    " tix_ts(a.created_at), a.entry_id FROM attachments a"
+	    " JOIN ticket_entries e ON e.id = a.entry_id"
+	    " WHERE a.ticket_id = $1 AND (NOT e.internal OR $2::bool)"
+	    " ORDER BY a.id" },
+	[TIX_STMT_ATTACH_GET] = { "attach_get",
+	    "SELECT a.id, a.filename, a.content_type, a.size,"
+	    " encode(a.sha256, 'hex'), a.key_id, encode(a.header, 'hex'),"
+	    " a.nchunks FROM attachments a"
+	    " JOIN ticket_entries e ON e.id = a.entry_id"
+	    " WHERE a.id = $1 AND a.ticket_id = $2"
+	    " AND (NOT e.internal OR $3::bool)" },
+	/* Fetched in binary (tix_db_get_blob). */
+	[TIX_STMT_ATTACH_CHUNK_GET] = { "attach_chunk_get",
+	    "SELECT data FROM attachment_chunks"
+	    " WHERE attachment_id = $1 AND seq = $2" },
+	/* A change every viewer sees (an upload). */
+	[TIX_STMT_TICKET_TOUCH] = { "ticket_touch",
+	    "UPDATE tickets SET updated_at = now(),"
+	    " customer_updated_at = now() WHERE id = $1" },
+	/* Entries, attachments and chunks go with it (ON DELETE CASCADE). */
+	[TIX_STMT_TICKET_DELETE] = { "ticket_delete",
+	    "DELETE FROM tickets WHERE id = $1" },
 };
 
 /* The list statements, made once from constant parts: a sort order is
@@ -348,8 +401,9 @@ list_statement(int i)
 	if (list_sql[i][0] != '\0')
 		return list_sql[i];
 	n = snprintf(list_sql[i], sizeof(list_sql[i]), "SELECT "
-	    SUMMARY_COLS("%s") SUMMARY_FROM LIST_WHERE
-	    " ORDER BY %s LIMIT $13 OFFSET $14", updated, list_order[i]);
+	    SUMMARY_COLS("%s", "%s") SUMMARY_FROM LIST_WHERE
+	    " ORDER BY %s LIMIT $13 OFFSET $14", updated,
+	    i % 2 ? "true" : "false", list_order[i]);
 	if (n < 0 || (size_t)n >= sizeof(list_sql[i])) {
 		list_sql[i][0] = '\0';
 		return NULL;	/* cannot happen: the parts are constants */

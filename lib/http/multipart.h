@@ -40,11 +40,12 @@
  * live only during the part_begin call.  They are not NUL-terminated. */
 struct tix_mp_part {
 	struct tix_str	 name;
-	struct tix_str	 filename;	/* p == NULL when there was none */
+	struct tix_str	 filename;	/* p == NULL: none was given */
 };
 
 struct tix_mp_cb {
-	enum tix_err	(*part_begin)(void *arg, const struct tix_mp_part *p);
+	enum tix_err	(*part_begin)(void *arg,
+			    const struct tix_mp_part *p);
 	enum tix_err	(*part_data)(void *arg, const char *p, size_t n);
 	enum tix_err	(*part_end)(void *arg);
 };
@@ -52,11 +53,12 @@ struct tix_mp_cb {
 struct tix_mp {
 	const struct tix_mp_cb	*cb;
 	void			*arg;
-	char			 delim[4 + TIX_MP_MAX_BOUNDARY]; /* CRLF "--" b */
+	/* CRLF "--" boundary */
+	char			 delim[4 + TIX_MP_MAX_BOUNDARY];
 	size_t			 delim_len;
-	size_t			 match;		/* delim bytes matched */
+	size_t			 match;	/* delim bytes matched */
 	int			 state;
-	size_t			 lwsp;		/* padding after a delimiter */
+	size_t			 lwsp;	/* padding seen */
 	bool			 in_part;
 	enum tix_err		 err;
 	size_t			 hdr_len;
@@ -69,7 +71,8 @@ struct tix_mp {
  * or the boundary is missing, empty, longer than 70 or has characters
  * RFC 2046 does not allow.
  */
-enum tix_err	tix_mp_boundary(const char *content_type, struct tix_str *out);
+enum tix_err	tix_mp_boundary(const char *content_type,
+		    struct tix_str *out);
 
 /* Start parsing a body with this boundary (checked by tix_mp_boundary). */
 void		tix_mp_init(struct tix_mp *mp, struct tix_str boundary,

@@ -206,7 +206,6 @@ read_ref(const struct tix_rows *rs, struct tix_ticket_ref *out)
 	out->timezone = tix_rows_get(rs, 0, 7);
 	out->in_reopen_window = tix_rows_bool(rs, 0, 8);
 	out->overdue = tix_rows_bool(rs, 0, 9);
-	out->assignee_name = tix_rows_get(rs, 0, 10);
 	return TIX_OK;
 }
 
@@ -372,16 +371,38 @@ in_transaction(const struct tix_ctx *c, enum tix_err rc)
 	return rc;
 }
 
+/* The name of user id, or NULL for 0. */
+static enum tix_err
+user_name(const struct tix_ctx *c, int64_t id, const char **name)
+{
+	const char	*p[1];
+	struct tix_rows	 rs;
+	enum tix_err	 rc;
+
+	*name = NULL;
+	if (id == 0)
+		return TIX_OK;
+	p[0] = tix_db_i64(c->arena, id);
+	rc = tix_db_run(c->db, c->arena, TIX_STMT_USER_NAME, p, 1, &rs);
+	if (rc == TIX_OK && rs.nrows == 1)
+		*name = tix_rows_get(&rs, 0, 0);
+	return rc;
+}
+
 static enum tix_err
 assign(const struct tix_ctx *c, const struct tix_ticket_ref *t,
     int64_t assignee_id)
 {
-	const char	*p[2], *name = NULL;
+	const char	*p[2], *name = NULL, *before;
 	struct tix_rows	 rs;
 	enum tix_err	 rc;
 
 	if (assignee_id == t->assignee_id)
 		return TIX_OK;
+	/* Read under the ticket's lock: the name of the assignee now. */
+	rc = user_name(c, t->assignee_id, &before);
+	if (rc != TIX_OK)
+		return rc;
 	p[0] = tix_db_i64(c->arena, assignee_id);
 	if (assignee_id != 0) {
 		rc = tix_db_run(c->db, c->arena, TIX_STMT_STAFF_NAME, p, 1,
@@ -398,8 +419,7 @@ assign(const struct tix_ctx *c, const struct tix_ticket_ref *t,
 	    NULL);
 	if (rc != TIX_OK)
 		return rc;
-	return add_entry(c, t->id, "assigned", NULL, t->assignee_name, name,
-	    NULL);
+	return add_entry(c, t->id, "assigned", NULL, before, name, NULL);
 }
 
 static enum tix_err

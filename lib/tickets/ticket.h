@@ -78,7 +78,6 @@ struct tix_ticket_ref {
 	enum tix_priority	 priority;
 	const char		*category;
 	int64_t			 assignee_id;	/* 0: none */
-	const char		*assignee_name;	/* NULL: none */
 	int64_t			 created;	/* Unix seconds */
 	const char		*timezone;	/* the requester's account's */
 	bool			 in_reopen_window; /* closed < 30 days ago */

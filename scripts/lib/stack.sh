@@ -24,7 +24,7 @@ TIX_PACKAGES=(build-essential cmake pkg-config libfcgi-dev libpq-dev
 # The placeholders of nginx/tix.conf.template.  envsubst replaces these and
 # nothing else, so nginx's own $uri, $request_id... survive.
 # shellcheck disable=SC2016 # literal placeholders, for envsubst
-TIX_NGINX_VARS='${TIX_HTTP_ADDR} ${TIX_HTTP_PORT} ${TIX_HTML_DIR} ${TIX_STATE_DIR} ${TIX_LOG_DIR} ${TIX_AUTH_UPSTREAM} ${TIX_TICKETS_UPSTREAM}'
+TIX_NGINX_VARS='${TIX_HTTP_ADDR} ${TIX_HTTP_PORT} ${TIX_HTML_DIR} ${TIX_STATE_DIR} ${TIX_LOG_DIR} ${TIX_AUTH_UPSTREAM} ${TIX_TICKETS_UPSTREAM} ${TIX_FILES_UPSTREAM}'
 
 TIX_STACK_PIDFILES=()
 
@@ -210,7 +210,7 @@ _log_tail() {
 }
 
 # start_worker NAME BIN LISTEN WORKERS LOGFILE PIDFILE: start a FastCGI
-# worker (tix-auth, tix-tickets) and wait until its socket accepts.  The
+# worker (tix-auth, tix-tickets, tix-files) and wait until its socket accepts.  The
 # extra environment in the array TIX_WORKER_ENV (NAME=VALUE...) is added.
 # Unix sockets are created group-accessible (umask 007) so that nginx,
 # through the socket directory's group, can connect and nobody else can.
@@ -270,6 +270,20 @@ wait_for_http() {
 		sleep 0.2
 	done
 	stack_fail "$url did not answer ${want:-at all} in ${secs}s (last: $code)"
+}
+
+# ensure_attachment_key FILE: create FILE with a new random 32-byte
+# attachment key (64 hex digits), mode 0600, unless it exists.  The key
+# encrypts every stored file: losing it loses them all.
+ensure_attachment_key() {
+	[ -s "$1" ] && return 0
+	mkdir -p "$(dirname "$1")"
+	if ! (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' \
+		>"$1.tmp" && echo >>"$1.tmp" && mv "$1.tmp" "$1"); then
+		stack_fail "cannot write the attachment key $1"
+		return 1
+	fi
+	stack_say "created a new attachment key in $1 (back it up)"
 }
 
 # ---------------------------------------------------------------- nginx
@@ -546,13 +560,15 @@ EOF
 # ---------------------------------------------------------------- stack
 
 # stack_up BUILD STATE PG_AREA PG_PORT HTTP_PORT WORKERS: the whole stack.
-# BUILD holds tix-admin, tix-auth and tix-tickets; STATE gets run/ (worker
+# BUILD holds tix-admin, tix-auth, tix-tickets and tix-files; STATE gets
+# run/ (worker
 # sockets, pid files), log/ (every log but PostgreSQL's, which stays in
 # PG_AREA) and nginx/ (its config, pid and temp files).  Starts PostgreSQL
 # (database and role "tix"), migrates, starts both workers with WORKERS
 # processes each and nginx on 127.0.0.1:HTTP_PORT, and waits until
 # /api/health answers 200.  Exports TIX_DATABASE_URL, TIX_SQL_DIR and the
-# workers' settings (defaults unless set).
+# workers' settings (defaults unless set).  TIX_ATTACHMENT_KEY_FILE names
+# the attachment key; unset, a new one is made in STATE/attachment.key.
 stack_up() {
 	local build=$1 state=$2 pgarea=$3 pgport=$4 port=$5 n=$6
 	local root
@@ -577,7 +593,9 @@ stack_up() {
 	fi
 
 	local w
-	for w in auth tickets; do
+	export TIX_ATTACHMENT_KEY_FILE=${TIX_ATTACHMENT_KEY_FILE:-$state/attachment.key}
+	ensure_attachment_key "$TIX_ATTACHMENT_KEY_FILE" || return 1
+	for w in auth tickets files; do
 		start_worker "tix-$w" "$build/tix-$w" "unix:$state/run/$w.sock" \
 			"$n" "$state/log/tix-$w.log" "$state/run/tix-$w.pid" ||
 			return 1
@@ -590,6 +608,7 @@ stack_up() {
 	export TIX_LOG_DIR=$state/log
 	export TIX_AUTH_UPSTREAM=unix:$state/run/auth.sock
 	export TIX_TICKETS_UPSTREAM=unix:$state/run/tickets.sock
+	export TIX_FILES_UPSTREAM=unix:$state/run/files.sock
 	render_nginx "$root/nginx/tix.conf.template" "$state/nginx/nginx.conf" ||
 		return 1
 	TIX_NGINX_USER=$(nginx_user_directive "$TIX_HTML_DIR" \
@@ -609,4 +628,5 @@ stack_stop_stale() {
 	stop_pidfile "$1/run/nginx.pid" nginx
 	stop_pidfile "$1/run/tix-auth.pid" tix-auth
 	stop_pidfile "$1/run/tix-tickets.pid" tix-tickets
+	stop_pidfile "$1/run/tix-files.pid" tix-files
 }

@@ -5,10 +5,10 @@
 #
 #  1. docker-compose.yml is valid (`docker-compose config -q`).
 #  2. Every command a Tix service runs (tix-admin migrate, tix-auth,
-#     tix-tickets) exists in BUILD_DIR, answers --help with status 0, and
+#     tix-tickets, tix-files) exists in BUILD_DIR, answers --help with status 0, and
 #     its help names the subcommand and every option the file passes.
 #  3. Each worker listens on the port its healthcheck probes and nginx's
-#     upstream points at.
+#     upstream points at; tix-tickets and tix-files get the attachment key.
 #  4. nginx/tix.conf.template, rendered the way the nginx image renders it
 #     (envsubst over the environment variables matching
 #     NGINX_ENVSUBST_FILTER), leaves no placeholder and passes `nginx -t`.
@@ -23,6 +23,7 @@ cd "$root"
 # The passwords are required by the file; any value will do here.
 export POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-check}
 export TIX_DB_PASSWORD=${TIX_DB_PASSWORD:-check}
+export TIX_ATTACHMENT_KEY=${TIX_ATTACHMENT_KEY:-/etc/tix/attachment.key}
 # Debian's python3 has the yaml module docker-compose itself uses.
 py=/usr/bin/python3
 
@@ -93,7 +94,8 @@ import re, sys, yaml
 c = yaml.safe_load(open(sys.argv[1]))
 s = c["services"]
 env = s["nginx"]["environment"]
-for name, var in (("auth", "TIX_AUTH_UPSTREAM"), ("tickets", "TIX_TICKETS_UPSTREAM")):
+for name, var in (("auth", "TIX_AUTH_UPSTREAM"), ("tickets", "TIX_TICKETS_UPSTREAM"),
+                  ("files", "TIX_FILES_UPSTREAM")):
     cmd = s[name]["command"]
     listen = cmd[cmd.index("--listen") + 1].rsplit(":", 1)[1]
     probe = re.search(r"/dev/tcp/[^/]+/(\d+)", " ".join(s[name]["healthcheck"]["test"]))
@@ -107,6 +109,24 @@ EOF
 while read -r verdict rest; do
 	if [ "$verdict" = ok ]; then ok "ports: $rest"; else bad "ports: $rest"; fi
 done <"$tmp/ports"
+
+# The workers that read or write files get the attachment key.
+"$py" - "$tmp/compose.yml" >"$tmp/secrets" <<'EOF'
+import sys, yaml
+c = yaml.safe_load(open(sys.argv[1]))
+s = c["services"]
+for name in ("tickets", "files"):
+    sec = [x if isinstance(x, str) else x.get("source")
+           for x in s[name].get("secrets") or []]
+    env = s[name].get("environment") or {}
+    fine = ("tix_attachment_key" in sec and
+            env.get("TIX_ATTACHMENT_KEY_FILE") == "/run/secrets/tix_attachment_key")
+    print("%s %s" % ("ok" if fine else "bad", name))
+EOF
+while read -r verdict name; do
+	if [ "$verdict" = ok ]; then ok "key: $name has the attachment key"
+	else bad "key: $name lacks the attachment key secret"; fi
+done <"$tmp/secrets"
 
 # 4: render like docker-entrypoint.d/20-envsubst-on-templates.sh, with the
 # nginx service's environment; directories and upstreams point at this
@@ -123,6 +143,7 @@ mapfile -t nginx_env <"$tmp/nginx.env"
 env -i PATH="$PATH" "${nginx_env[@]}" \
 	TIX_HTML_DIR="$tmp/html" TIX_STATE_DIR="$tmp/state" TIX_LOG_DIR="$tmp/log" \
 	TIX_AUTH_UPSTREAM=127.0.0.1:9001 TIX_TICKETS_UPSTREAM=127.0.0.1:9002 \
+	TIX_FILES_UPSTREAM=127.0.0.1:9003 \
 	bash -c '
 	filter=${NGINX_ENVSUBST_FILTER:-}
 	defined_envs=$(printf "\${%s} " $(awk "END { for (name in ENVIRON) { print ( name ~ /${filter}/ ) ? name : \"\" } }" </dev/null))

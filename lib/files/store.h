@@ -1,0 +1,78 @@
+/*
+ * store.h: files in the database, encrypted, one chunk at a time.
+ *
+ * Writing: tix_file_begin inserts the file's row, tix_file_write takes
+ * the content in pieces of any size, checks it (size limit, type) and
+ * seals and inserts a chunk each time TIX_FILE_CHUNK bytes are complete
+ * and more follow; tix_file_end seals the last chunk (possibly empty)
+ * with the FINAL tag and completes the row.  All of it runs in the
+ * caller's transaction: on any error the caller rolls back and nothing
+ * is left.  Memory: the struct (two chunk buffers), whatever the size.
+ *
+ * Reading: tix_file_open, then tix_file_next for each chunk's plaintext
+ * in order.  Every chunk is authenticated before a byte of it is handed
+ * out; a chunk that fails, a missing or extra one, a stream without its
+ * FINAL tag where the row says it ends, or a size other than the row's
+ * is TIX_EINTERNAL (the caller logs it; nothing of that chunk is served).
+ */
+#ifndef TIX_FILES_STORE_H
+#define TIX_FILES_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/limits.h"
+#include "crypto/stream.h"
+#include "db/db.h"
+#include "files/sniff.h"
+
+struct tix_file_w {
+	struct tix_db		*db;
+	int64_t			 id;		/* attachments.id */
+	enum tix_ftype		 type;
+	struct tix_seal		 seal;
+	struct tix_sha256	 sha;
+	struct tix_sniff	 sniff;
+	uint64_t		 size, max;
+	int32_t			 seq;	/* chunks inserted */
+	char			 sha_hex[65];	/* by tix_file_end */
+	size_t			 plain_len;
+	unsigned char		 plain[TIX_FILE_CHUNK];
+	unsigned char		 cipher[TIX_FILE_CHUNK + TIX_SEAL_ABYTES];
+};
+
+/*
+ * Start a file named name (cleaned, see files/name.h) of type (from the
+ * name; TIX_FT_NONE is TIX_EFILETYPE) uploaded by user uploader, at most
+ * max bytes.  The row is unlinked until the caller links it.
+ */
+enum tix_err	tix_file_begin(struct tix_file_w *w, struct tix_db *db,
+		    int64_t uploader, const char *name, enum tix_ftype type,
+		    uint64_t max);
+/* TIX_EFILETOOBIG past max, TIX_EFILETYPE when the content is not the
+ * type, database errors. */
+enum tix_err	tix_file_write(struct tix_file_w *w, const void *p,
+		    size_t n);
+enum tix_err	tix_file_end(struct tix_file_w *w);
+
+struct tix_file_r {
+	struct tix_db		*db;
+	int64_t			 id;
+	int32_t			 seq, nchunks;
+	uint64_t		 size, seen;
+	struct tix_seal		 seal;
+	unsigned char		 cipher[TIX_FILE_CHUNK + TIX_SEAL_ABYTES];
+	unsigned char		 plain[TIX_FILE_CHUNK];
+};
+
+/* Prepare to read file id (key_id, header_hex, nchunks and size from its
+ * row). */
+enum tix_err	tix_file_open(struct tix_file_r *rd, struct tix_db *db,
+		    int64_t id, int64_t key_id, const char *header_hex,
+		    int32_t nchunks, uint64_t size);
+/* The next chunk's plaintext in *p (n bytes, valid until the next call);
+ * *done after the last one. */
+enum tix_err	tix_file_next(struct tix_file_r *rd,
+		    const unsigned char **p, size_t *n, bool *done);
+
+#endif
