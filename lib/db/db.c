@@ -227,37 +227,55 @@ copy_rows(struct tix_arena *a, PGresult *res, struct tix_rows *out)
 	return TIX_OK;
 }
 
-enum tix_err
-tix_db_run(struct tix_db *db, struct tix_arena *a, enum tix_stmt id,
-    const char *const *params, int n, struct tix_rows *out)
+/*
+ * Run prepared statement id (preparing it first if this connection has
+ * not).  On success *res holds the result, for the caller to PQclear; on
+ * failure *res is NULL and the error is classified.
+ */
+static enum tix_err
+exec_prepared(struct tix_db *db, enum tix_stmt id, int n,
+    const char *const *vals, const int *lens, const int *fmts, int binary,
+    PGresult **res)
 {
 	char		 name[16];
-	PGresult	*res;
 	ExecStatusType	 st;
 	enum tix_err	 rc;
-	const char	*tuples;
 
-	if (out != NULL)
-		memset(out, 0, sizeof(*out));
+	*res = NULL;
 	if (db->conn == NULL)
 		return TIX_EUNAVAIL;
 	snprintf(name, sizeof(name), "s%d", (int)id);
 	rc = prepare(db, id, name);
 	if (rc != TIX_OK)
 		return rc;
-	res = PQexecPrepared(db->conn, name, n, params, NULL, NULL, 0);
-	st = res == NULL ? PGRES_FATAL_ERROR : PQresultStatus(res);
-	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-		rc = classify(db, res, id);
-		PQclear(res);
+	*res = PQexecPrepared(db->conn, name, n, vals, lens, fmts, binary);
+	st = *res == NULL ? PGRES_FATAL_ERROR : PQresultStatus(*res);
+	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+		return TIX_OK;
+	rc = classify(db, *res, id);
+	PQclear(*res);
+	*res = NULL;
+	return rc;
+}
+
+enum tix_err
+tix_db_run(struct tix_db *db, struct tix_arena *a, enum tix_stmt id,
+    const char *const *params, int n, struct tix_rows *out)
+{
+	PGresult	*res;
+	enum tix_err	 rc;
+	const char	*tuples;
+
+	if (out != NULL)
+		memset(out, 0, sizeof(*out));
+	rc = exec_prepared(db, id, n, params, NULL, NULL, 0, &res);
+	if (rc != TIX_OK)
 		return rc;
-	}
-	rc = TIX_OK;
 	if (out != NULL) {
 		tuples = PQcmdTuples(res);
 		out->affected = tuples[0] == '\0' ? 0 :
 		    strtoull(tuples, NULL, 10);
-		if (st == PGRES_TUPLES_OK)
+		if (PQresultStatus(res) == PGRES_TUPLES_OK)
 			rc = copy_rows(a, res, out);
 	}
 	PQclear(res);
@@ -272,19 +290,12 @@ tix_db_put_blob(struct tix_db *db, enum tix_stmt id,
 {
 	const char	*vals[MAX_BLOB_PARAMS];
 	int		 lens[MAX_BLOB_PARAMS], fmts[MAX_BLOB_PARAMS];
-	char		 name[16];
 	PGresult	*res;
 	enum tix_err	 rc;
 	int		 i;
 
 	if (n < 1 || n > MAX_BLOB_PARAMS || blob_len > INT_MAX)
 		return TIX_EINTERNAL;
-	if (db->conn == NULL)
-		return TIX_EUNAVAIL;
-	snprintf(name, sizeof(name), "s%d", (int)id);
-	rc = prepare(db, id, name);
-	if (rc != TIX_OK)
-		return rc;
 	for (i = 0; i < n; i++) {
 		vals[i] = params[i];
 		lens[i] = 0;
@@ -293,12 +304,7 @@ tix_db_put_blob(struct tix_db *db, enum tix_stmt id,
 	vals[n - 1] = blob;
 	lens[n - 1] = (int)blob_len;
 	fmts[n - 1] = 1;
-	res = PQexecPrepared(db->conn, name, n, vals, lens, fmts, 0);
-	if (res != NULL && (PQresultStatus(res) == PGRES_COMMAND_OK ||
-	    PQresultStatus(res) == PGRES_TUPLES_OK))
-		rc = TIX_OK;
-	else
-		rc = classify(db, res, id);
+	rc = exec_prepared(db, id, n, vals, lens, fmts, 0, &res);
 	PQclear(res);
 	return rc;
 }
@@ -307,22 +313,15 @@ enum tix_err
 tix_db_get_blob(struct tix_db *db, enum tix_stmt id,
     const char *const *params, int n, void *buf, size_t cap, size_t *len)
 {
-	char		 name[16];
 	PGresult	*res;
 	enum tix_err	 rc;
 	size_t		 got;
 
 	*len = 0;
-	if (db->conn == NULL)
-		return TIX_EUNAVAIL;
-	snprintf(name, sizeof(name), "s%d", (int)id);
-	rc = prepare(db, id, name);
+	rc = exec_prepared(db, id, n, params, NULL, NULL, 1, &res);
 	if (rc != TIX_OK)
 		return rc;
-	res = PQexecPrepared(db->conn, name, n, params, NULL, NULL, 1);
-	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
-		rc = classify(db, res, id);
-	else if (PQntuples(res) == 0)
+	if (PQntuples(res) == 0)
 		rc = TIX_ENOTFOUND;
 	else if (PQnfields(res) != 1 || PQgetisnull(res, 0, 0))
 		rc = TIX_EINTERNAL;

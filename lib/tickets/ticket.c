@@ -89,6 +89,18 @@ tix_ticket_requester(const struct tix_ctx *c, const char *email,
 	return TIX_OK;
 }
 
+/* End the transaction begun for a call: commit after rc == TIX_OK,
+ * roll back otherwise. */
+static enum tix_err
+in_transaction(const struct tix_ctx *c, enum tix_err rc)
+{
+	if (rc == TIX_OK)
+		rc = tix_db_commit(c->db);
+	if (rc != TIX_OK)
+		tix_db_rollback(c->db);
+	return rc;
+}
+
 /*
  * Claim the caller's idempotency key for this request.  A key already
  * claimed (its transaction committed: the claim waits for a concurrent
@@ -182,12 +194,7 @@ tix_ticket_create(const struct tix_ctx *c, const struct tix_ticket_new *in,
 	rc = tix_db_begin(c->db);
 	if (rc != TIX_OK)
 		return rc;
-	rc = tix_ticket_insert(c, in, out);
-	if (rc == TIX_OK)
-		rc = tix_db_commit(c->db);
-	if (rc != TIX_OK)
-		tix_db_rollback(c->db);
-	return rc;
+	return in_transaction(c, tix_ticket_insert(c, in, out));
 }
 
 /* A ticket_ref from the REF_COLS of TICKET_FIND, TICKET_LOCK(_ID). */
@@ -351,24 +358,8 @@ tix_ticket_reply(const struct tix_ctx *c, const char *number_text,
 	rc = tix_db_begin(c->db);
 	if (rc != TIX_OK)
 		return rc;
-	rc = tix_ticket_add_reply(c, number_text, in, ticket_id, entry_id);
-	if (rc == TIX_OK)
-		rc = tix_db_commit(c->db);
-	if (rc != TIX_OK)
-		tix_db_rollback(c->db);
-	return rc;
-}
-
-/* End the transaction begun for a call: commit after rc == TIX_OK,
- * roll back otherwise. */
-static enum tix_err
-in_transaction(const struct tix_ctx *c, enum tix_err rc)
-{
-	if (rc == TIX_OK)
-		rc = tix_db_commit(c->db);
-	if (rc != TIX_OK)
-		tix_db_rollback(c->db);
-	return rc;
+	return in_transaction(c, tix_ticket_add_reply(c, number_text, in,
+	    ticket_id, entry_id));
 }
 
 /* The name of user id, or NULL for 0. */
