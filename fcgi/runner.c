@@ -31,6 +31,8 @@
 
 #define MAX_WORKERS	256
 #define LISTEN_BACKLOG	1024
+/* nginx's fastcgi_read_timeout (30 s) and a little more. */
+#define STOP_GRACE_SECONDS 35
 
 static volatile sig_atomic_t	stopping;
 
@@ -105,6 +107,8 @@ child_main(int sock, const struct tix_config *cfg,
 	FCGX_Request	 fr;
 	struct tix_arena arena;
 	struct tix_db	*db;
+	sigset_t	 stop_set;
+	bool		 accepted;
 
 	prctl(PR_SET_PDEATHSIG, SIGTERM);	/* never outlive the parent */
 	catch_stop(on_stop);
@@ -115,12 +119,23 @@ child_main(int sock, const struct tix_config *cfg,
 		tix_db_close(db);
 		return 1;
 	}
+	/*
+	 * SIGTERM is let in only while waiting for a request: one that comes
+	 * in the middle of a request waits until the response is out, so a
+	 * stop never cuts a request short (a signal would make a blocked
+	 * read of the body fail with EINTR).  The parent's deadline covers
+	 * the one that slips in just before accept() blocks.
+	 */
+	sigemptyset(&stop_set);
+	sigaddset(&stop_set, SIGTERM);
+	sigaddset(&stop_set, SIGINT);
+	sigprocmask(SIG_BLOCK, &stop_set, NULL);
 	while (!stopping) {
-		if (FCGX_Accept_r(&fr) < 0) {
-			if (stopping)
-				break;
-			continue;	/* EINTR without a stop, or a bad peer */
-		}
+		sigprocmask(SIG_UNBLOCK, &stop_set, NULL);
+		accepted = !stopping && FCGX_Accept_r(&fr) >= 0;
+		sigprocmask(SIG_BLOCK, &stop_set, NULL);
+		if (!accepted)
+			continue;	/* a stop, EINTR, or a bad peer */
 		tix_serve(&fr, &arena, db, cfg, routes, nroutes);
 		FCGX_Finish_r(&fr);
 		tix_arena_reset(&arena);
@@ -158,7 +173,7 @@ run(int argc, char **argv, const char *progname,
 	pid_t			 kids[MAX_WORKERS], pid;
 	int64_t			 nworkers = 2;
 	int			 c, i, sock, status, alive;
-	time_t			 last_crash = 0;
+	time_t			 last_crash = 0, deadline;
 
 	tix_log_init(progname);
 	while ((c = getopt_long(argc, argv, "l:w:h", opts, NULL)) != -1) {
@@ -231,10 +246,23 @@ run(int argc, char **argv, const char *progname,
 	for (i = 0; i < nworkers; i++)
 		if (kids[i] > 0)
 			kill(kids[i], SIGTERM);
+	/* Requests in flight finish within nginx's read timeout; a child
+	 * still there after that is stuck, and is killed. */
+	deadline = time(NULL) + STOP_GRACE_SECONDS;
 	for (alive = 1; alive;) {
-		pid = waitpid(-1, &status, 0);
+		pid = waitpid(-1, &status, WNOHANG);
 		if (pid < 0 && errno == ECHILD)
 			alive = 0;
+		else if (pid <= 0 && time(NULL) >= deadline) {
+			tix_log_warn("workers still busy after %d s; killing "
+			    "them", STOP_GRACE_SECONDS);
+			for (i = 0; i < nworkers; i++)
+				if (kids[i] > 0)
+					kill(kids[i], SIGKILL);
+			deadline = time(NULL) + STOP_GRACE_SECONDS;
+		} else if (pid <= 0)
+			(void)nanosleep(&(struct timespec){ 0, 50000000 },
+			    NULL);
 	}
 	if (strncmp(listen, "unix:", 5) == 0)
 		(void)unlink(listen + 5);
