@@ -1,0 +1,150 @@
+-- bench/seed.sql: a year of tickets for bench/run, straight into the
+-- tables (the API would take minutes for 100,000 tickets).
+--
+-- psql variables (bench/run sets them):
+--   tickets    how many tickets (100000)
+--   customers  how many generated customers (2000), in accounts of ten
+--   mine       how many tickets the benchmark customer gets (50)
+--   customer   the benchmark customer's e-mail address
+--   vacuum     true: VACUUM (ANALYZE) at the end (the state autovacuum
+--              keeps a live database in: visibility map set, so counts
+--              can use index-only scans); false: ANALYZE only
+--
+-- The benchmark customer and agent exist already (tix-admin user add).
+-- Generated users get the password hash "!": nobody can log in as them.
+-- Ticket numbers come from ticket_number_seq as usual, in creation order.
+-- Each ticket gets its `created` entry, as the API would write it.
+
+\set ON_ERROR_STOP on
+BEGIN;
+
+SELECT setseed(0.4242);
+
+INSERT INTO accounts (name, timezone)
+SELECT 'Bench customer ' || a,
+       (ARRAY['UTC', 'Europe/Berlin', 'America/New_York',
+              'Asia/Tokyo'])[1 + a % 4]
+  FROM generate_series(1, (:customers + 9) / 10) AS a;
+
+INSERT INTO users (account_id, email, name, role, password_hash)
+SELECT acc.id, 'customer' || u || '@bench.test', 'Customer ' || u,
+       'customer', '!'
+  FROM generate_series(1, :customers) AS u
+  JOIN accounts acc ON acc.name = 'Bench customer ' || (1 + (u - 1) / 10);
+
+-- Nine more agents beside the benchmark one, in its account.
+INSERT INTO users (account_id, email, name, role, password_hash)
+SELECT (SELECT account_id FROM users WHERE role = 'agent' ORDER BY id
+         LIMIT 1),
+       'agent' || a || '@bench.test', 'Agent ' || a, 'agent', '!'
+  FROM generate_series(1, 9) AS a;
+
+CREATE TEMP TABLE bench_customers AS
+SELECT row_number() OVER (ORDER BY id) - 1 AS k, id, account_id
+  FROM users WHERE email LIKE 'customer%@bench.test';
+CREATE TEMP TABLE bench_agents AS
+SELECT row_number() OVER (ORDER BY id) - 1 AS k, id
+  FROM users WHERE role = 'agent';
+CREATE TEMP TABLE bench_me AS
+SELECT id, account_id FROM users WHERE email = :'customer';
+
+-- One row per ticket: g = 1 is the oldest, a year ago; g = :tickets is
+-- a few minutes old.  Every (:tickets / :mine)-th ticket is the
+-- benchmark customer's; the rest are spread over the generated ones.
+CREATE TEMP TABLE bench_rows AS
+SELECT g,
+       now() - interval '365 days'
+           + (g - 1) * (interval '365 days' / :tickets) AS created,
+       random() AS r_status, random() AS r_prio, random() AS r_cat,
+       random() AS r_time, random() AS r_asg,
+       CASE WHEN g % (:tickets / :mine) = 0 THEN -1
+            ELSE (g * 7919) % :customers END AS who
+  FROM generate_series(1, :tickets) AS g;
+
+CREATE TEMP TABLE bench_tickets AS
+SELECT r.g, r.created, r.r_time, r.r_asg,
+       coalesce(me.id, c.id) AS requester_id,
+       coalesce(me.account_id, c.account_id) AS account_id,
+       CASE WHEN r.created < now() - interval '30 days' THEN
+                CASE WHEN r.r_status < 0.85 THEN 'closed'
+                     WHEN r.r_status < 0.95 THEN 'resolved'
+                     ELSE 'waiting' END
+            ELSE
+                CASE WHEN r.r_status < 0.30 THEN 'open'
+                     WHEN r.r_status < 0.50 THEN 'in_progress'
+                     WHEN r.r_status < 0.70 THEN 'waiting'
+                     WHEN r.r_status < 0.90 THEN 'resolved'
+                     ELSE 'closed' END
+       END::ticket_status AS status,
+       CASE WHEN r.r_prio < 0.20 THEN 'low'
+            WHEN r.r_prio < 0.75 THEN 'normal'
+            WHEN r.r_prio < 0.95 THEN 'high'
+            ELSE 'critical' END::ticket_priority AS priority,
+       CASE WHEN r.r_cat < 0.45 THEN 'technical'
+            WHEN r.r_cat < 0.65 THEN 'billing'
+            WHEN r.r_cat < 0.85 THEN 'license'
+            ELSE 'general' END::ticket_category AS category
+  FROM bench_rows r
+  LEFT JOIN bench_me me ON r.who = -1
+  LEFT JOIN bench_customers c ON c.k = r.who;
+
+INSERT INTO tickets (account_id, requester_id, assignee_id, subject,
+                     description, status, priority, category, created_at,
+                     updated_at, customer_updated_at, first_response_due_at,
+                     first_response_at, resolved_at, closed_at)
+SELECT t.account_id, t.requester_id,
+       CASE WHEN t.status = 'open' AND t.r_asg < 0.7 THEN NULL
+            ELSE (SELECT a.id FROM bench_agents a
+                   WHERE a.k = (t.g * 31) % 10) END,
+       (ARRAY['Cannot log in after the password reset',
+              'Invoice shows the wrong VAT number',
+              'License activation fails on a new laptop',
+              'CSV export times out for large projects',
+              'How do we add a second administrator?',
+              'Error 500 after upgrading to the new release',
+              'Slow search in the reports view',
+              'Please extend our trial licence'])[1 + t.g % 8]
+           || ' (' || t.g || ')',
+       'Generated ticket ' || t.g || E'.\n\n'
+           || repeat('We see this since this morning and it blocks our '
+                     || 'team; the log shows nothing unusual. ',
+                     1 + t.g % 6),
+       t.status, t.priority, t.category, t.created,
+       d.updated, d.updated,
+       t.created + CASE t.priority WHEN 'critical' THEN interval '1 hour'
+                                   WHEN 'high' THEN interval '4 hours'
+                                   WHEN 'normal' THEN interval '24 hours'
+                                   ELSE interval '5 days' END,
+       CASE WHEN t.status = 'open' THEN NULL
+            ELSE least(now(), t.created + t.r_time * interval '30 hours')
+       END,
+       CASE WHEN t.status IN ('resolved', 'closed') THEN d.updated END,
+       CASE WHEN t.status = 'closed' THEN d.updated END
+  FROM bench_tickets t
+  CROSS JOIN LATERAL (
+      SELECT CASE WHEN t.status = 'open' THEN t.created
+                  ELSE least(now(), t.created + interval '1 day'
+                             + t.r_time * interval '14 days') END
+             AS updated) d
+ ORDER BY t.g;
+
+INSERT INTO ticket_entries (ticket_id, type, actor_id, via, body,
+                            created_at)
+SELECT id, 'created', requester_id, 'portal', description, created_at
+  FROM tickets
+ ORDER BY id;
+
+COMMIT;
+
+-- Settled now, so that autovacuum (an insert-only table of 100,000 new
+-- rows qualifies) does not start during the measurements and change the
+-- plans half-way.
+\if :vacuum
+VACUUM (ANALYZE);
+\else
+ANALYZE;
+\endif
+
+-- Write the seeded pages out now rather than at a checkpoint in the
+-- middle of a measurement.
+CHECKPOINT;
