@@ -2,9 +2,8 @@
 
 import unittest
 
-from tixclient import (ApiTestCase, Client, count_entries, create_ticket,
-                       login, make_user, new_account_name, psql, ticket_int,
-                       ticket_row, unique_word)
+from tixclient import (cast, ApiTestCase, Client, count_entries, create_ticket,
+                       psql, ticket_int, ticket_row, unique_word)
 
 
 def path(number):
@@ -16,15 +15,7 @@ class MessagesTest(ApiTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        acct = new_account_name()
-        cls.cust = make_user("customer", account=acct)
-        cls.same = make_user("customer", account=acct)
-        cls.stranger = make_user("customer")
-        cls.agent = make_user("agent")
-        cls.c = login(cls.cust)
-        cls.s = login(cls.same)
-        cls.x = login(cls.stranger)
-        cls.a = login(cls.agent)
+        cast(cls)
 
     def new(self):
         return create_ticket(self.c)["number"]

@@ -4,8 +4,7 @@ in the timeline, not in search, not in counts, not in updated_at."""
 import time
 import unittest
 
-from tixclient import (Client, login, make_user, new_account_name,
-                       unique_word)
+from tixclient import cast, Client, unique_word
 from tixflow import FlowCase, db_entries, set_status, tpath
 
 
@@ -14,15 +13,7 @@ class NotesTest(FlowCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        acct = new_account_name()
-        cls.cust = make_user("customer", account=acct)
-        cls.same = make_user("customer", account=acct)
-        cls.agent = make_user("agent")
-        cls.admin = make_user("admin")
-        cls.c = login(cls.cust)
-        cls.s = login(cls.same)
-        cls.a = login(cls.agent)
-        cls.ad = login(cls.admin)
+        cast(cls, admin=True)
 
     def note(self, client, number, text):
         r = client.post(tpath(number, "/messages"),

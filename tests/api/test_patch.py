@@ -4,8 +4,8 @@ time a priority change recomputes."""
 
 import unittest
 
-from tixclient import (Client, disable_user, login, make_user,
-                       new_account_name, parse_time, ticket_row)
+from tixclient import (cast, Client, disable_user, login, make_user,
+                       parse_time, ticket_row)
 from tixflow import (CATEGORIES, FlowCase, PRIORITIES, db_entries,
                      set_created, set_status, tpath)
 
@@ -15,21 +15,11 @@ class PatchCase(FlowCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        acct = new_account_name()
-        cls.cust = make_user("customer", account=acct)
-        cls.same = make_user("customer", account=acct)
-        cls.stranger = make_user("customer")
-        cls.agent = make_user("agent")
+        cast(cls, admin=True)
         cls.agent2 = make_user("agent")
-        cls.admin = make_user("admin")
+        cls.a2 = login(cls.agent2)
         cls.gone = make_user("agent")
         disable_user(cls.gone.email)
-        cls.c = login(cls.cust)
-        cls.s = login(cls.same)
-        cls.x = login(cls.stranger)
-        cls.a = login(cls.agent)
-        cls.a2 = login(cls.agent2)
-        cls.ad = login(cls.admin)
 
     def new(self, **fields):
         return self.new_ticket(self.c, **fields)

@@ -3,7 +3,7 @@ tickets."""
 
 import unittest
 
-from tixclient import Client, login, make_user, new_account_name, ticket_row
+from tixclient import cast, Client, ticket_row
 from tixflow import FlowCase, set_status, tpath
 
 
@@ -12,17 +12,7 @@ class ReopenCase(FlowCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        acct = new_account_name()
-        cls.cust = make_user("customer", account=acct)
-        cls.same = make_user("customer", account=acct)
-        cls.stranger = make_user("customer")
-        cls.agent = make_user("agent")
-        cls.admin = make_user("admin")
-        cls.c = login(cls.cust)
-        cls.s = login(cls.same)
-        cls.x = login(cls.stranger)
-        cls.a = login(cls.agent)
-        cls.ad = login(cls.admin)
+        cast(cls, admin=True)
 
     def closed(self, ago="0 seconds"):
         """A ticket of cust, closed (and resolved) ago."""

@@ -4,8 +4,8 @@ escalation of a customer's reply after the first-response due time."""
 import datetime
 import unittest
 
-from tixclient import (create_ticket, login, make_user, new_account_name,
-                       parse_time, unique_word)
+from tixclient import (cast, create_ticket, login, make_user, parse_time,
+                       unique_word)
 from tixflow import (FlowCase, db_entries_of, db_priority, set_assignee,
                      set_created, set_due_past, set_status, tpath)
 
@@ -15,14 +15,8 @@ class SlaCase(FlowCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        acct = new_account_name()
-        cls.cust = make_user("customer", account=acct)
-        cls.same = make_user("customer", account=acct)
-        cls.agent = make_user("agent")
+        cast(cls)
         cls.agent2 = make_user("agent")
-        cls.c = login(cls.cust)
-        cls.s = login(cls.same)
-        cls.a = login(cls.agent)
         cls.a2 = login(cls.agent2)
 
     def reply(self, client, number, body="a reply", **extra):

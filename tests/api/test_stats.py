@@ -5,7 +5,7 @@ their differences."""
 
 import unittest
 
-from tixclient import Client, login, make_user, new_account_name
+from tixclient import cast, Client, login, make_user
 from tixflow import (FlowCase, STATUSES, set_assignee, set_due_past,
                      set_status, tpath)
 
@@ -17,17 +17,7 @@ class StatsTest(FlowCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        acct = new_account_name()
-        cls.cust = make_user("customer", account=acct)
-        cls.same = make_user("customer", account=acct)
-        cls.stranger = make_user("customer")
-        cls.agent = make_user("agent")
-        cls.admin = make_user("admin")
-        cls.c = login(cls.cust)
-        cls.s = login(cls.same)
-        cls.x = login(cls.stranger)
-        cls.a = login(cls.agent)
-        cls.ad = login(cls.admin)
+        cast(cls, admin=True)
 
     def stats(self, client, customer=False):
         r = client.get(STATS)

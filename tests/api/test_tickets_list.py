@@ -3,7 +3,7 @@
 import unittest
 import urllib.parse
 
-from tixclient import (ApiTestCase, Client, create_ticket, login, make_user,
+from tixclient import (cast, ApiTestCase, Client, create_ticket, login, make_user,
                        new_account_name, psql, ticket_int, unique_word)
 
 
@@ -254,15 +254,7 @@ class SearchTest(ListCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        acct = new_account_name()
-        cls.cust = make_user("customer", account=acct)
-        cls.same = make_user("customer", account=acct)
-        cls.stranger = make_user("customer")
-        cls.agent = make_user("agent")
-        cls.c = login(cls.cust)
-        cls.s = login(cls.same)
-        cls.x = login(cls.stranger)
-        cls.a = login(cls.agent)
+        cast(cls)
         cls.word = unique_word()
         w = cls.word
         cls.in_subject = create_ticket(

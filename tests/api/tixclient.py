@@ -395,6 +395,25 @@ def make_user(role, account=None, timezone="UTC", name=None):
     return UserInfo(email, password, name, role, account, timezone)
 
 
+def cast(cls, admin=False):
+    """The usual people of a test class, each logged in: cls.cust (client
+    cls.c) and cls.same (cls.s), two customers of one account; cls.stranger
+    (cls.x), a customer of another; cls.agent (cls.a); with admin, also
+    cls.admin (cls.ad)."""
+    acct = new_account_name()
+    cls.cust = make_user("customer", account=acct)
+    cls.same = make_user("customer", account=acct)
+    cls.stranger = make_user("customer")
+    cls.agent = make_user("agent")
+    cls.c = login(cls.cust)
+    cls.s = login(cls.same)
+    cls.x = login(cls.stranger)
+    cls.a = login(cls.agent)
+    if admin:
+        cls.admin = make_user("admin")
+        cls.ad = login(cls.admin)
+
+
 def disable_user(email):
     tix_admin("user", "disable", "--email", email)
 
