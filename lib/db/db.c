@@ -24,7 +24,7 @@
 struct tix_db {
 	PGconn	*conn;		/* NULL when not connected */
 	char	*conninfo;
-	int64_t	 last_try_ms;	/* monotonic time of the last attempt */
+	int64_t	 last_fail_ms;	/* monotonic time of the last failed connect */
 	bool	 prepared[TIX_STMT__MAX];	/* on this connection */
 };
 
@@ -54,7 +54,7 @@ tix_db_open(const char *conninfo, struct tix_db **out)
 		free(db);
 		return TIX_ENOMEM;
 	}
-	db->last_try_ms = -RECONNECT_INTERVAL_MS;
+	db->last_fail_ms = -RECONNECT_INTERVAL_MS;
 	*out = db;
 	return TIX_OK;
 }
@@ -138,10 +138,12 @@ tix_db_ensure(struct tix_db *db)
 	    !server_went_away(db->conn))
 		return TIX_OK;
 	disconnect(db);
+	/* After a failed attempt, wait before the next: a server that is
+	 * down costs each request nothing but a quick 503.  A connection
+	 * that merely ended is replaced at once. */
 	now = now_ms();
-	if (now - db->last_try_ms < RECONNECT_INTERVAL_MS)
+	if (now - db->last_fail_ms < RECONNECT_INTERVAL_MS)
 		return TIX_EUNAVAIL;
-	db->last_try_ms = now;
 
 	vals[0] = db->conninfo;
 	vals[1] = "3";
@@ -155,6 +157,7 @@ tix_db_ensure(struct tix_db *db)
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		tix_log_warn("db: connect: %s", PQerrorMessage(db->conn));
 		disconnect(db);
+		db->last_fail_ms = now;
 		return TIX_EUNAVAIL;
 	}
 	PQsetNoticeProcessor(db->conn, ignore_notice, NULL);
