@@ -136,8 +136,12 @@ child_main(int sock, const struct tix_config *cfg,
 		sigprocmask(SIG_BLOCK, &stop_set, NULL);
 		if (!accepted)
 			continue;	/* a stop, EINTR, or a bad peer */
+		/* The watchdog: SIGALRM's default action ends a process stuck
+		 * in a request (a hung read, a loop); the parent replaces it. */
+		alarm((unsigned)cfg->request_timeout_seconds);
 		tix_serve(&fr, &arena, db, cfg, routes, nroutes);
 		FCGX_Finish_r(&fr);
+		alarm(0);
 		tix_arena_reset(&arena);
 	}
 	FCGX_Free(&fr, 1);

@@ -10,6 +10,9 @@
 struct tix_config {
 	const char	*database_url;		/* TIX_DATABASE_URL */
 	int		 session_idle_minutes;	/* TIX_SESSION_IDLE_MINUTES */
+	/* TIX_REQUEST_TIMEOUT_SECONDS: a worker process still on one request
+	 * after this long is stuck, and ends (the runner starts another). */
+	int		 request_timeout_seconds;
 	int		 login_max_failures;	/* TIX_LOGIN_MAX_FAILURES */
 	int		 login_window_minutes;	/* TIX_LOGIN_WINDOW_MINUTES */
 	int		 max_files;		/* TIX_MAX_FILES */

@@ -1,6 +1,7 @@
 """The worker processes themselves, spoken to over raw FastCGI: malformed
-records and short bodies (security.md 2, 3), a child that dies (F15), and
-a stop that lets the request in flight finish."""
+records and short bodies (security.md 2, 3), a child that dies (F15), a
+child stuck in a request (F16), and a stop that lets the request in
+flight finish."""
 import json
 import os
 import signal
@@ -115,43 +116,79 @@ class SupervisionTest(unittest.TestCase):
             r = fcgiclient.request(sock, "GET", "/api/health")
             self.assertEqual(r[0], 200)
 
-    def test_stop_lets_the_request_in_flight_finish(self):
-        tmp = tempfile.mkdtemp(prefix="tix-stop-")
+    def start_auth(self, *env):
+        """A tix-auth of our own with one process; returns (proc, sock)."""
+        tmp = tempfile.mkdtemp(prefix="tix-proc-")
         sock = os.path.join(tmp, "auth.sock")
         log = open(os.path.join(tmp, "auth.log"), "w")
+        self.addCleanup(log.close)
         proc = subprocess.Popen(["tix-auth", "--listen", "unix:" + sock,
-                                 "--workers", "1"], stdout=log, stderr=log)
-        try:
-            deadline = time.time() + 20
-            while not os.path.exists(sock) and time.time() < deadline:
-                time.sleep(0.05)
-            self.assertTrue(os.path.exists(sock))
-            body = json.dumps({"email": "nobody@example.com",
-                               "password": "wrong-password"}).encode()
-            s = fcgiclient.connect(sock, timeout=30)
-            s.sendall(fcgiclient.begin() + fcgiclient.params_records({
-                "REQUEST_METHOD": "POST", "DOCUMENT_URI": "/api/auth/login",
-                "CONTENT_TYPE": "application/json",
-                "CONTENT_LENGTH": str(len(body))}) +
-                fcgiclient.record(fcgiclient.STDIN, body[:5]))
-            time.sleep(0.5)          # the worker now waits for the rest
-            proc.send_signal(signal.SIGTERM)
-            time.sleep(0.5)
-            self.assertIsNone(proc.poll(), "stopped with a request open")
-            s.sendall(fcgiclient.stdin_records(body[5:]))
-            r = fcgiclient.read_response(s)
-            s.close()
-            self.assertIsNotNone(r, "the request in flight was cut off")
-            self.assertEqual(r[0], 401)
-            self.assertEqual(json.loads(r[2])["error"]["code"],
-                             "invalid_credentials")
-            self.assertEqual(proc.wait(timeout=15), 0)
-            self.assertFalse(os.path.exists(sock))
-        finally:
+                                 "--workers", "1"], stdout=log, stderr=log,
+                                env=dict(os.environ, **dict(env)))
+
+        def stop():
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
-            log.close()
+        self.addCleanup(stop)
+        deadline = time.time() + 20
+        while not os.path.exists(sock) and time.time() < deadline:
+            time.sleep(0.05)
+        self.assertTrue(os.path.exists(sock))
+        return proc, sock
+
+    def test_a_stuck_request_ends_its_process(self):
+        proc, sock = self.start_auth(("TIX_REQUEST_TIMEOUT_SECONDS", "1"))
+        child = children(proc.pid)
+        self.assertEqual(len(child), 1)
+        body = b'{"email":"a@example.com","password":"xxxxxxxx"}'
+        s = fcgiclient.connect(sock, timeout=30)
+        # Half a body, then nothing: the process waits on its read.
+        s.sendall(fcgiclient.begin() + fcgiclient.params_records({
+            "REQUEST_METHOD": "POST", "DOCUMENT_URI": "/api/auth/login",
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(body))}) +
+            fcgiclient.record(fcgiclient.STDIN, body[:10]))
+        start = time.monotonic()
+        r = fcgiclient.read_response(s)   # returns when the socket closes
+        s.close()
+        self.assertIsNone(r)
+        self.assertLess(time.monotonic() - start, 10)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            now = children(proc.pid)
+            if len(now) == 1 and now != child:
+                break
+            time.sleep(0.1)
+        self.assertNotEqual(now, child)
+        self.assertIsNone(proc.poll())
+        r = fcgiclient.request(sock, "POST", "/api/auth/login", body=body,
+                               content_type="application/json")
+        self.assertEqual(r[0], 401)
+
+    def test_stop_lets_the_request_in_flight_finish(self):
+        proc, sock = self.start_auth()
+        body = json.dumps({"email": "nobody@example.com",
+                           "password": "wrong-password"}).encode()
+        s = fcgiclient.connect(sock, timeout=30)
+        s.sendall(fcgiclient.begin() + fcgiclient.params_records({
+            "REQUEST_METHOD": "POST", "DOCUMENT_URI": "/api/auth/login",
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(body))}) +
+            fcgiclient.record(fcgiclient.STDIN, body[:5]))
+        time.sleep(0.5)          # the worker now waits for the rest
+        proc.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        self.assertIsNone(proc.poll(), "stopped with a request open")
+        s.sendall(fcgiclient.stdin_records(body[5:]))
+        r = fcgiclient.read_response(s)
+        s.close()
+        self.assertIsNotNone(r, "the request in flight was cut off")
+        self.assertEqual(r[0], 401)
+        self.assertEqual(json.loads(r[2])["error"]["code"],
+                         "invalid_credentials")
+        self.assertEqual(proc.wait(timeout=15), 0)
+        self.assertFalse(os.path.exists(sock))
 
 
 if __name__ == "__main__":
