@@ -1,10 +1,10 @@
-# Tix: the image of tix-auth, tix-tickets, tix-files, tix-scheduler and
-# tix-admin.
+# Tix: the image of tix-auth, tix-tickets, tix-files, tix-scheduler,
+# tix-notify and tix-admin.
 #
 #   docker build -t tix .
 #
 # Two stages: the build stage has the compiler and the -dev packages; the
-# runtime stage only the shared libraries, the three binaries, sql/ (for
+# runtime stage only the shared libraries, the binaries, sql/ (for
 # `tix-admin migrate`) and html/, and runs as an unprivileged user.
 # docker-compose.yml shows how the pieces run together; docs/deploy.md
 # lists every setting.
@@ -25,7 +25,7 @@ COPY tools tools
 COPY tests tests
 RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
  && cmake --build build -j"$(nproc)" --target tix-admin tix-auth tix-tickets tix-files \
-      tix-scheduler
+      tix-scheduler tix-notify
 
 FROM debian:12-slim
 # tzdata: business hours are computed in each account's time zone.
@@ -39,7 +39,7 @@ RUN apt-get update \
         --home-dir /nonexistent --shell /usr/sbin/nologin tix
 COPY --from=build /src/build/tix-admin /src/build/tix-auth \
      /src/build/tix-tickets /src/build/tix-files /src/build/tix-scheduler \
-     /usr/local/bin/
+     /src/build/tix-notify /usr/local/bin/
 COPY sql /usr/share/tix/sql
 COPY html /usr/share/tix/html
 ENV TIX_SQL_DIR=/usr/share/tix/sql

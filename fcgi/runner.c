@@ -28,6 +28,7 @@
 #include "crypto/stream.h"
 #include "db/db.h"
 #include "fcgi/runner.h"
+#include "outbox/queue.h"
 
 #define MAX_WORKERS	256
 #define LISTEN_BACKLOG	1024
@@ -208,6 +209,7 @@ run(int argc, char **argv, const char *progname,
 	}
 	if (tix_config_load(&cfg) != TIX_OK)
 		return 2;
+	tix_outbox_init(cfg.public_base_url);
 	/* Before the fork, so the children share the dummy hash. */
 	if (tix_crypto_init() != TIX_OK) {
 		tix_log_error("libsodium failed to start");

@@ -26,6 +26,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "db/db.h"
+#include "outbox/queue.h"
 #include "tickets/ticket.h"
 
 #define AUTOCLOSE_DAYS	7
@@ -140,6 +141,7 @@ main(int argc, char **argv)
 	}
 	if (tix_config_load(&cfg) != TIX_OK)
 		return 2;
+	tix_outbox_init(cfg.public_base_url);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;

@@ -28,6 +28,68 @@ int_setting(const char *name, int def, int min, int max, int *out)
 	return TIX_OK;
 }
 
+/* A setting that goes into mail text or headers: printable ASCII only. */
+static enum tix_err
+text_setting(const char *name, const char *def, const char **out)
+{
+	const char	*s = getenv(name);
+	size_t		 i;
+
+	*out = def;
+	if (s == NULL || *s == '\0')
+		return TIX_OK;
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] <= ' ' || s[i] > '~' || i >= 500) {
+			fprintf(stderr, "%s must be up to 500 printable ASCII "
+			    "characters without spaces\n", name);
+			return TIX_EINVAL;
+		}
+	*out = s;
+	return TIX_OK;
+}
+
+static enum tix_err
+mail_settings(struct tix_config *cfg)
+{
+	static char	 base[512];
+	const char	*at;
+	size_t		 n;
+	enum tix_err	 rc;
+
+	rc = text_setting("TIX_PUBLIC_BASE_URL", "http://localhost",
+	    &cfg->public_base_url);
+	if (rc == TIX_OK)
+		rc = text_setting("TIX_SMTP_URL", NULL, &cfg->smtp_url);
+	if (rc == TIX_OK)
+		rc = text_setting("TIX_SUPPORT_ADDRESS", "support@localhost",
+		    &cfg->support_address);
+	if (rc != TIX_OK)
+		return rc;
+	if (strncmp(cfg->public_base_url, "http://", 7) != 0 &&
+	    strncmp(cfg->public_base_url, "https://", 8) != 0) {
+		fprintf(stderr, "TIX_PUBLIC_BASE_URL must start with http:// "
+		    "or https://\n");
+		return TIX_EINVAL;
+	}
+	/* Links append "/customer/...": keep no trailing slash. */
+	n = strlen(cfg->public_base_url);
+	while (n > 0 && cfg->public_base_url[n - 1] == '/')
+		n--;
+	memcpy(base, cfg->public_base_url, n);
+	base[n] = '\0';
+	cfg->public_base_url = base;
+	at = strchr(cfg->support_address, '@');
+	if (at == NULL || at == cfg->support_address || at[1] == '\0' ||
+	    strchr(at + 1, '@') != NULL ||
+	    strcspn(cfg->support_address, "<>()[],;:\\\"+") !=
+	    strlen(cfg->support_address)) {
+		fprintf(stderr, "TIX_SUPPORT_ADDRESS must be a plain address "
+		    "like support@example.com (no '+': tags are added)\n");
+		return TIX_EINVAL;
+	}
+	return TIX_OK;
+}
+
 enum tix_err
 tix_config_load(struct tix_config *cfg)
 {
@@ -60,5 +122,7 @@ tix_config_load(struct tix_config *cfg)
 		    (int)TIX_CEIL_MAX_FILE_BYTES, &cfg->max_file_bytes);
 	/* Checked by the workers that need it (tix-tickets, tix-files). */
 	cfg->attachment_key_file = getenv("TIX_ATTACHMENT_KEY_FILE");
+	if (rc == TIX_OK)
+		rc = mail_settings(cfg);
 	return rc;
 }

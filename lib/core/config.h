@@ -18,6 +18,12 @@ struct tix_config {
 	int		 max_files;		/* TIX_MAX_FILES */
 	int		 max_file_bytes;	/* TIX_MAX_FILE_BYTES */
 	const char	*attachment_key_file;	/* TIX_ATTACHMENT_KEY_FILE */
+	/* Mail: the base of links in notices (no trailing slash; default
+	 * http://localhost), the SMTP server (tix-notify; NULL: unset) and
+	 * the address notices come from (default support@localhost). */
+	const char	*public_base_url;	/* TIX_PUBLIC_BASE_URL */
+	const char	*smtp_url;		/* TIX_SMTP_URL */
+	const char	*support_address;	/* TIX_SUPPORT_ADDRESS */
 };
 
 /*

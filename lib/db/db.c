@@ -386,6 +386,68 @@ tix_db_script(struct tix_db *db, const char *sql)
 	return simple(db, sql);
 }
 
+enum tix_err
+tix_db_listen(struct tix_db *db, const char *channel)
+{
+	char	sql[80];
+	size_t	i;
+
+	/* An identifier of the program's own, never input: checked all
+	 * the same, since LISTEN takes no parameters. */
+	for (i = 0; channel[i] != '\0'; i++)
+		if ((channel[i] < 'a' || channel[i] > 'z') &&
+		    channel[i] != '_')
+			return TIX_EINTERNAL;
+	if (i == 0 || i > 63)
+		return TIX_EINTERNAL;
+	(void)snprintf(sql, sizeof(sql), "LISTEN %s", channel);
+	return simple(db, sql);
+}
+
+/* Drop the notifications libpq holds; true if there were any. */
+static bool
+drain_notifies(PGconn *conn)
+{
+	PGnotify	*nf;
+	bool		 any = false;
+
+	for (;;) {
+		nf = PQnotifies(conn);
+		if (nf == NULL)
+			return any;
+		PQfreemem(nf);
+		any = true;
+	}
+}
+
+enum tix_err
+tix_db_wait(struct tix_db *db, int timeout_ms, bool *notified)
+{
+	struct pollfd	pfd;
+	int		n;
+
+	*notified = false;
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
+		return TIX_EUNAVAIL;
+	*notified = drain_notifies(db->conn);
+	if (*notified)
+		return TIX_OK;
+	pfd.fd = PQsocket(db->conn);
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if (pfd.fd < 0)
+		return TIX_EUNAVAIL;
+	n = poll(&pfd, 1, timeout_ms);
+	if (n <= 0)
+		return TIX_OK;	/* the time is up, or a signal came */
+	if (PQconsumeInput(db->conn) == 0) {
+		disconnect(db);
+		return TIX_EUNAVAIL;
+	}
+	*notified = drain_notifies(db->conn);
+	return TIX_OK;
+}
+
 const char *
 tix_rows_get(const struct tix_rows *rs, size_t r, size_t c)
 {

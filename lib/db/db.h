@@ -87,6 +87,21 @@ void		tix_db_rollback(struct tix_db *db);
  */
 enum tix_err	tix_db_script(struct tix_db *db, const char *sql);
 
+/*
+ * LISTEN on channel (lower-case letters and '_': a constant of the
+ * program, TIX_EINTERNAL otherwise).  A new connection listens to
+ * nothing: call it again after tix_db_ensure.
+ */
+enum tix_err	tix_db_listen(struct tix_db *db, const char *channel);
+
+/*
+ * Wait up to timeout_ms for a notification on a channel listened to, or
+ * for a signal.  *notified says whether one came (all pending are
+ * consumed).  TIX_EUNAVAIL when the connection is gone.
+ */
+enum tix_err	tix_db_wait(struct tix_db *db, int timeout_ms,
+		    bool *notified);
+
 /* Cell access; r and c must be in range. */
 const char	*tix_rows_get(const struct tix_rows *rs, size_t r, size_t c);
 int64_t		 tix_rows_int(const struct tix_rows *rs, size_t r, size_t c);

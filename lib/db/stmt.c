@@ -93,6 +93,13 @@
 	" FROM tickets t JOIN users r ON r.id = t.requester_id" \
 	" JOIN accounts a ON a.id = r.account_id"
 
+/* Whether user u wants this kind of mail: $5 names the preference. */
+#define OUTBOX_PREF \
+	"($5::text IS NULL OR CASE $5::text" \
+	" WHEN 'reply' THEN u.email_on_reply" \
+	" WHEN 'status' THEN u.email_on_status" \
+	" WHEN 'assigned' THEN u.email_on_assigned ELSE false END)"
+
 static const struct {
 	const char	*name;
 	const char	*sql;
@@ -377,6 +384,57 @@ static const struct {
 	/* Entries, attachments and chunks go with it (ON DELETE CASCADE). */
 	[TIX_STMT_TICKET_DELETE] = { "ticket_delete",
 	    "DELETE FROM tickets WHERE id = $1" },
+
+	/* The outbox (sql/005).  What a notice says is read in the
+	 * transaction that causes it, after the change. */
+	[TIX_STMT_OUTBOX_TICKET] = { "outbox_ticket",
+	    "SELECT t.number, t.subject, t.status, t.priority, t.category,"
+	    " t.description, r.name, r.email, tix_ts(t.first_response_due_at),"
+	    " r.id FROM tickets t JOIN users r ON r.id = t.requester_id"
+	    " WHERE t.id = $1" },
+	/* One row for user $6 unless that is $7 (who acted), disabled, or
+	 * has turned this kind off ($5 names the preference, NULL: none). */
+	[TIX_STMT_OUTBOX_TO_USER] = { "outbox_to_user",
+	    "INSERT INTO outbox (ticket_id, ticket_number, recipient_id,"
+	    " recipient, kind, subject, body, reply_token)"
+	    " SELECT t.id, t.number, u.id, u.email, $2::outbox_kind, $3, $4,"
+	    " t.reply_token FROM tickets t, users u"
+	    " WHERE t.id = $1 AND u.id = $6 AND u.disabled_at IS NULL"
+	    " AND u.id IS DISTINCT FROM $7::bigint AND " OUTBOX_PREF },
+	/* The assignee, or every active agent and admin when there is
+	 * none, except $6; otherwise as OUTBOX_TO_USER. */
+	[TIX_STMT_OUTBOX_TO_STAFF] = { "outbox_to_staff",
+	    "INSERT INTO outbox (ticket_id, ticket_number, recipient_id,"
+	    " recipient, kind, subject, body, reply_token)"
+	    " SELECT t.id, t.number, u.id, u.email, $2::outbox_kind, $3, $4,"
+	    " t.reply_token FROM tickets t JOIN users u ON"
+	    " CASE WHEN t.assignee_id IS NULL"
+	    "  THEN u.role IN ('agent', 'admin') ELSE u.id = t.assignee_id END"
+	    " WHERE t.id = $1 AND u.disabled_at IS NULL"
+	    " AND u.id IS DISTINCT FROM $6::bigint AND " OUTBOX_PREF },
+	/* Delivered at commit, so a sender wakes when the rows are there. */
+	[TIX_STMT_OUTBOX_NOTIFY] = { "outbox_notify",
+	    "SELECT pg_notify('tix_outbox', '')" },
+	/* Claim up to $1 due rows for $2 seconds (the lease): other senders
+	 * skip them while the claim runs and find them not due after. */
+	[TIX_STMT_OUTBOX_CLAIM] = { "outbox_claim",
+	    "UPDATE outbox o SET attempts = o.attempts + 1,"
+	    " next_attempt_at = now() + make_interval(secs => $2::int)"
+	    " FROM (SELECT id FROM outbox WHERE status = 'queued'"
+	    "  AND next_attempt_at <= now() ORDER BY next_attempt_at, id"
+	    "  LIMIT $1 FOR UPDATE SKIP LOCKED) c WHERE o.id = c.id"
+	    " RETURNING o.id, o.ticket_number, o.recipient, o.subject, o.body,"
+	    " o.reply_token, o.attempts" },
+	[TIX_STMT_OUTBOX_SENT] = { "outbox_sent",
+	    "UPDATE outbox SET status = 'sent', sent_at = now(),"
+	    " last_error = NULL WHERE id = $1 AND status = 'queued'" },
+	[TIX_STMT_OUTBOX_RETRY] = { "outbox_retry",
+	    "UPDATE outbox SET next_attempt_at = now() +"
+	    " make_interval(secs => $2::int), last_error = left($3, 1000)"
+	    " WHERE id = $1 AND status = 'queued'" },
+	[TIX_STMT_OUTBOX_FAILED] = { "outbox_failed",
+	    "UPDATE outbox SET status = 'failed', last_error = left($2, 1000)"
+	    " WHERE id = $1 AND status = 'queued'" },
 };
 
 /* The list statements, made once from constant parts: a sort order is

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/str.h"
+#include "outbox/queue.h"
 #include "tickets/lifecycle.h"
 #include "tickets/sla.h"
 #include "tickets/ticket.h"
@@ -33,6 +34,20 @@ scope(const struct tix_ctx *c)
 	if (tix_is_staff(c->who))
 		return NULL;
 	return tix_db_i64(c->arena, c->who->user_id);
+}
+
+/* The caller as the outbox sees it: the system has no user. */
+static struct tix_outbox_ctx
+outbox(const struct tix_ctx *c)
+{
+	struct tix_outbox_ctx o;
+
+	o.db = c->db;
+	o.arena = c->arena;
+	o.actor_id = c->who->via == TIX_VIA_SYSTEM ? 0 : c->who->user_id;
+	o.actor_name = c->who->name != NULL ? c->who->name : "Support";
+	o.actor_is_staff = tix_is_staff(c->who);
+	return o;
 }
 
 /* Who an entry is by: the caller, or the system (actor null). */
@@ -177,6 +192,8 @@ tix_ticket_insert(const struct tix_ctx *c, const struct tix_ticket_new *in,
 	out->number = tix_rows_int(&rs, 0, 1);
 	rc = add_entry(c, out->id, "created", in->description, NULL, NULL,
 	    &out->entry_id);
+	if (rc == TIX_OK)
+		rc = tix_outbox_created(outbox(c), out->id);
 	if (rc != TIX_OK || in->idempotency_key == NULL)
 		return rc;
 	p[0] = tix_db_i64(c->arena, c->who->user_id);
@@ -267,10 +284,13 @@ change_status(const struct tix_ctx *c, enum by by,
 	p[1] = tix_status_names[next];
 	rc = tix_db_run(c->db, c->arena, TIX_STMT_TICKET_SET_STATUS, p, 2,
 	    NULL);
+	if (rc == TIX_OK)
+		rc = add_entry_by(c, by, t->id, "status_changed", NULL,
+		    tix_status_names[t->status], tix_status_names[next], NULL);
 	if (rc != TIX_OK)
 		return rc;
-	return add_entry_by(c, by, t->id, "status_changed", NULL,
-	    tix_status_names[t->status], tix_status_names[next], NULL);
+	return tix_outbox_status(outbox(c), t->id, tix_status_names[t->status],
+	    tix_status_names[next]);
 }
 
 /* Set the priority and the due time that follows from it. */
@@ -345,6 +365,9 @@ tix_ticket_add_reply(const struct tix_ctx *c, const char *number_text,
 	rc = tix_db_run(c->db, c->arena, TIX_STMT_TICKET_AFTER_MESSAGE, p, 4,
 	    NULL);
 	if (rc == TIX_OK)
+		rc = tix_outbox_message(outbox(c), t.id, in->body, in->internal,
+		    tix_status_names[t.status], tix_status_names[next]);
+	if (rc == TIX_OK)
 		*ticket_id = t.id;
 	return rc;
 }
@@ -408,9 +431,11 @@ assign(const struct tix_ctx *c, const struct tix_ticket_ref *t,
 	p[1] = assignee_id == 0 ? NULL : tix_db_i64(c->arena, assignee_id);
 	rc = tix_db_run(c->db, c->arena, TIX_STMT_TICKET_SET_ASSIGNEE, p, 2,
 	    NULL);
+	if (rc == TIX_OK)
+		rc = add_entry(c, t->id, "assigned", NULL, before, name, NULL);
 	if (rc != TIX_OK)
 		return rc;
-	return add_entry(c, t->id, "assigned", NULL, before, name, NULL);
+	return tix_outbox_assigned(outbox(c), t->id, assignee_id);
 }
 
 static enum tix_err
@@ -501,10 +526,13 @@ reopen(const struct tix_ctx *c, const char *number_text, const char *body,
 	id = tix_db_i64(c->arena, t.id);
 	rc = tix_db_run(c->db, c->arena, TIX_STMT_TICKET_REOPEN, &id, 1,
 	    NULL);
+	if (rc == TIX_OK)
+		rc = add_entry(c, t.id, "reopened", body,
+		    tix_status_names[t.status], tix_status_names[next], NULL);
 	if (rc != TIX_OK)
 		return rc;
-	return add_entry(c, t.id, "reopened", body, tix_status_names[t.status],
-	    tix_status_names[next], NULL);
+	return tix_outbox_reopened(outbox(c), t.id, body,
+	    tix_status_names[t.status]);
 }
 
 enum tix_err
@@ -596,6 +624,9 @@ breaches(const struct tix_ctx *c, int limit, int *n)
 			rc = add_entry_by(c, BY_SYSTEM,
 			    tix_rows_int(&rs, i, 0), "sla_breached", NULL,
 			    NULL, NULL, NULL);
+		if (rc == TIX_OK)
+			rc = tix_outbox_breach(outbox(c),
+			    tix_rows_int(&rs, i, 0));
 	}
 	*n = rc == TIX_OK ? (int)rs.nrows : 0;
 	return rc;

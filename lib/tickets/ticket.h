@@ -2,7 +2,8 @@
  * ticket.h: creating, finding and replying to tickets.
  *
  * Every function that changes something does it in one transaction:
- * on any error nothing of it is left in the database.  Visibility is
+ * on any error nothing of it is left in the database.  The mail a change
+ * causes is queued in the same transaction (lib/outbox/queue.h).  Visibility is
  * decided here, in the SQL: a customer finds only tickets they requested,
  * and any other ticket is TIX_ENOTFOUND, exactly like a missing one.
  */

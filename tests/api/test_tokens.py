@@ -16,7 +16,7 @@ def flip(s):
     i = len(s) // 2
     c = s[i]
     d = ("0" if c != "0" else "1") if c.isdigit() else \
-        ("a" if c != "a" else "b") if c.isalpha() else "A"
+        ("a" if c.lower() != "a" else "b") if c.isalpha() else "A"
     if c.isupper():
         d = d.upper()
     return s[:i] + d + s[i + 1:]

@@ -5,7 +5,7 @@
 #
 #  1. docker-compose.yml is valid (`docker-compose config -q`).
 #  2. Every command a Tix service runs (tix-admin migrate, tix-auth,
-#     tix-tickets, tix-files) exists in BUILD_DIR, answers --help with status 0, and
+#     tix-tickets, tix-files, tix-scheduler, tix-notify) exists in BUILD_DIR, answers --help with status 0, and
 #     its help names the subcommand and every option the file passes.
 #  3. Each worker listens on the port its healthcheck probes and nginx's
 #     upstream points at; tix-tickets and tix-files get the attachment key.
@@ -20,10 +20,12 @@ build=$(cd "${1:?usage: check_compose.sh BUILD_DIR}" && pwd -P)
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 cd "$root"
 
-# The passwords are required by the file; any value will do here.
+# The passwords and the SMTP URL are required by the file; any value
+# will do here.
 export POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-check}
 export TIX_DB_PASSWORD=${TIX_DB_PASSWORD:-check}
 export TIX_ATTACHMENT_KEY=${TIX_ATTACHMENT_KEY:-/etc/tix/attachment.key}
+export TIX_SMTP_URL=${TIX_SMTP_URL:-smtp://mail.example.com:25}
 # Debian's python3 has the yaml module docker-compose itself uses.
 py=/usr/bin/python3
 

@@ -1,0 +1,91 @@
+/*
+ * mail.h: outgoing mail.  compose.c writes an RFC 5322 message (pure, no
+ * I/O); send.c hands it to an SMTP server with libcurl.  lib/mail/ is the
+ * only place that includes <curl/curl.h>.
+ *
+ * Header injection cannot happen: every header value is either checked
+ * to hold only printable ASCII without CR or LF (addresses, tokens,
+ * ids) or, for the subject, RFC 2047-encoded as a whole when it is not
+ * plain ASCII.  A value that fails a check makes the message TIX_EINVAL,
+ * never a header with a line break in it.
+ */
+#ifndef TIX_MAIL_MAIL_H
+#define TIX_MAIL_MAIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+
+/* The largest message we compose (a 20,000-character body in
+ * quoted-printable is at most about 3 times as large). */
+#define TIX_MAIL_MAX		(256 * 1024)
+
+/* One notification: a row of the outbox.  Strings are borrowed. */
+struct tix_mail {
+	int64_t		 id;		/* outbox id: the Message-ID */
+	int64_t		 ticket_number;	/* 1001 for TICK-1001 */
+	const char	*from;		/* the support address */
+	const char	*to;		/* the recipient's address */
+	const char	*subject;	/* UTF-8, one line */
+	const char	*body;		/* UTF-8 text, any line ends */
+	const char	*reply_token;	/* [0-9A-Za-z]{1,64} */
+	time_t		 date;
+};
+
+/*
+ * Write m as a complete message (headers, blank line, body; CRLF line
+ * ends) into out, which the caller initialised with a maximum (use
+ * TIX_MAIL_MAX).  Headers:
+ *   Date, From, To, Subject (RFC 2047 B-encoded in words of whole
+ *   characters when it is not printable ASCII; folded),
+ *   Message-ID <id.TICK-n@domain>  (stable per outbox row),
+ *   In-Reply-To and References <TICK-n@domain> (the ticket's thread),
+ *   Reply-To local+TICK-n.token@domain,
+ *   Auto-Submitted: auto-generated, X-Loop: <from>,
+ *   MIME-Version, Content-Type text/plain; charset=utf-8,
+ *   Content-Transfer-Encoding: quoted-printable.
+ * domain is the part of from after "@".  TIX_EINVAL when an address,
+ * the token or the subject holds what a header may not (CR, LF, other
+ * control characters, invalid UTF-8); TIX_ETOOBIG past out's maximum.
+ * On error out holds a partial message: clear it.
+ */
+enum tix_err	tix_mail_compose(const struct tix_mail *m, struct tix_buf *out);
+
+/* Whether s is an address we put in a header or an SMTP command:
+ * printable ASCII, local@domain, no spaces, quotes, angle brackets,
+ * commas or semicolons, at most 254 bytes. */
+int		tix_mail_address_ok(const char *s);
+
+/* What became of a message handed to the SMTP server. */
+enum tix_mail_result {
+	TIX_MAIL_SENT,		/* accepted (250) */
+	TIX_MAIL_RETRY,		/* 4xx, no connection, timeout: try later */
+	TIX_MAIL_FAILED		/* 5xx: the server refused it for good */
+};
+
+struct tix_mailer;
+
+/*
+ * A sender for smtp_url (smtp://host:port or smtps://...; copied).  One
+ * per process; it keeps its connection between messages.  Release with
+ * tix_mailer_free(), which accepts NULL.  TIX_ENOMEM or TIX_EINTERNAL
+ * (libcurl failed to start).
+ */
+enum tix_err	tix_mailer_new(const char *smtp_url, struct tix_mailer **out);
+void		tix_mailer_free(struct tix_mailer *m);
+
+/*
+ * Send msg (len bytes, as tix_mail_compose wrote it) from `from` to
+ * `to` (the envelope: both checked with tix_mail_address_ok).  Bounded
+ * in time: 10 s to connect, 60 s in all, and a server that sends
+ * nothing for 20 s is given up on.  err (errcap bytes) gets a one-line
+ * reason for anything but TIX_MAIL_SENT.
+ */
+enum tix_mail_result tix_mail_send(struct tix_mailer *m, const char *from,
+		    const char *to, const char *msg, size_t len, char *err,
+		    size_t errcap);
+
+#endif

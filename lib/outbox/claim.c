@@ -1,0 +1,90 @@
+/*
+ * claim.c: claiming and marking outbox rows (claim.h).
+ */
+#include "outbox/claim.h"
+
+enum tix_err
+tix_outbox_claim(struct tix_db *db, struct tix_arena *a, int limit,
+    struct tix_outbox_row **rows, size_t *n)
+{
+	const char		*p[2];
+	struct tix_rows		 rs;
+	struct tix_outbox_row	*out;
+	size_t			 i;
+	enum tix_err		 rc;
+
+	*rows = NULL;
+	*n = 0;
+	p[0] = tix_db_i64(a, limit);
+	p[1] = tix_db_i64(a, TIX_OUTBOX_LEASE);
+	if (p[0] == NULL || p[1] == NULL)
+		return TIX_ENOMEM;
+	rc = tix_db_run(db, a, TIX_STMT_OUTBOX_CLAIM, p, 2, &rs);
+	if (rc != TIX_OK || rs.nrows == 0)
+		return rc;
+	out = tix_arena_alloc(a, rs.nrows * sizeof(*out));
+	if (out == NULL)
+		return TIX_ENOMEM;
+	for (i = 0; i < rs.nrows; i++) {
+		out[i].id = tix_rows_int(&rs, i, 0);
+		out[i].ticket_number = tix_rows_int(&rs, i, 1);
+		out[i].recipient = tix_rows_get(&rs, i, 2);
+		out[i].subject = tix_rows_get(&rs, i, 3);
+		out[i].body = tix_rows_get(&rs, i, 4);
+		out[i].reply_token = tix_rows_get(&rs, i, 5);
+		out[i].attempts = tix_rows_int(&rs, i, 6);
+	}
+	*rows = out;
+	*n = rs.nrows;
+	return TIX_OK;
+}
+
+enum tix_err
+tix_outbox_mark_sent(struct tix_db *db, struct tix_arena *a, int64_t id)
+{
+	const char *p[1];
+
+	p[0] = tix_db_i64(a, id);
+	if (p[0] == NULL)
+		return TIX_ENOMEM;
+	return tix_db_run(db, a, TIX_STMT_OUTBOX_SENT, p, 1, NULL);
+}
+
+enum tix_err
+tix_outbox_mark_retry(struct tix_db *db, struct tix_arena *a, int64_t id,
+    int delay, const char *error)
+{
+	const char *p[3];
+
+	p[0] = tix_db_i64(a, id);
+	p[1] = tix_db_i64(a, delay);
+	p[2] = error;
+	if (p[0] == NULL || p[1] == NULL)
+		return TIX_ENOMEM;
+	return tix_db_run(db, a, TIX_STMT_OUTBOX_RETRY, p, 3, NULL);
+}
+
+enum tix_err
+tix_outbox_mark_failed(struct tix_db *db, struct tix_arena *a, int64_t id,
+    const char *error)
+{
+	const char *p[2];
+
+	p[0] = tix_db_i64(a, id);
+	p[1] = error;
+	if (p[0] == NULL)
+		return TIX_ENOMEM;
+	return tix_db_run(db, a, TIX_STMT_OUTBOX_FAILED, p, 2, NULL);
+}
+
+int
+tix_outbox_backoff(int64_t attempts)
+{
+	int	delay = 60;
+
+	while (attempts > 1 && delay < 3600) {
+		delay *= 2;
+		attempts--;
+	}
+	return delay < 3600 ? delay : 3600;
+}

@@ -1,0 +1,252 @@
+/*
+ * tix-notify: sends the notification outbox by SMTP.
+ *
+ *   tix-notify [--interval SECONDS] [--once]
+ *
+ * Each pass claims due rows of the outbox in batches of ten (FOR UPDATE
+ * SKIP LOCKED, so any number of senders may run at once, on any hosts,
+ * and none sends a row another has claimed), composes each message
+ * (lib/mail/compose.c), hands it to TIX_SMTP_URL and marks the row:
+ *   accepted              sent
+ *   4xx, no connection    queued again, due after a backoff (1 minute,
+ *                         doubling, at most an hour); failed after 20 tries
+ *   5xx                   failed, for good, with the server's answer in
+ *                         last_error
+ * Delivery is at least once: a sender that dies after the server
+ * accepted a message and before marking it leaves the row claimed for a
+ * lease of 15 minutes, after which it is sent again with the same
+ * Message-ID (receivers can drop the duplicate).
+ *
+ * Between passes it waits for a NOTIFY on "tix_outbox" (sent by every
+ * enqueue, at commit) or --interval seconds (default 30), whichever
+ * comes first.  --once: one pass, exit 0 (1 when the database is
+ * unreachable), for cron and tests.  SIGTERM or SIGINT: stop after the
+ * message being sent.
+ *
+ * Settings: TIX_DATABASE_URL, TIX_SMTP_URL (required, e.g.
+ * smtp://127.0.0.1:25), TIX_SUPPORT_ADDRESS (the From: address).
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "db/db.h"
+#include "mail/mail.h"
+#include "outbox/claim.h"
+#include "outbox/queue.h"
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: tix-notify [--interval SECONDS] [--once]\n");
+}
+
+struct sender {
+	struct tix_db		*db;
+	struct tix_arena	 arena;
+	struct tix_mailer	*mailer;
+	const char		*from;
+	struct tix_buf		 msg;
+};
+
+/* Keep a server's answer storable: printable ASCII only. */
+static void
+clean(char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s < ' ' || *s > '~')
+			*s = '?';
+}
+
+/* Send one claimed row and record what became of it. */
+static enum tix_err
+deliver(struct sender *s, const struct tix_outbox_row *row, int *sent)
+{
+	struct tix_mail		 m;
+	enum tix_mail_result	 res;
+	char			 err[512];
+	enum tix_err		 rc;
+
+	memset(&m, 0, sizeof(m));
+	m.id = row->id;
+	m.ticket_number = row->ticket_number;
+	m.from = s->from;
+	m.to = row->recipient;
+	m.subject = row->subject;
+	m.body = row->body;
+	m.reply_token = row->reply_token;
+	m.date = time(NULL);
+	tix_buf_clear(&s->msg);
+	rc = tix_mail_compose(&m, &s->msg);
+	if (rc != TIX_OK) {
+		tix_log_warn("outbox %lld: cannot compose: %s",
+		    (long long)row->id, tix_err_name(rc));
+		return tix_outbox_mark_failed(s->db, &s->arena, row->id,
+		    "cannot compose the message (invalid address or subject)");
+	}
+	res = tix_mail_send(s->mailer, s->from, row->recipient, s->msg.data,
+	    s->msg.len, err, sizeof(err));
+	clean(err);
+	if (res == TIX_MAIL_SENT) {
+		(*sent)++;
+		return tix_outbox_mark_sent(s->db, &s->arena, row->id);
+	}
+	if (res == TIX_MAIL_RETRY &&
+	    row->attempts < TIX_OUTBOX_MAX_ATTEMPTS) {
+		tix_log_warn("outbox %lld: attempt %lld failed, will retry: %s",
+		    (long long)row->id, (long long)row->attempts, err);
+		return tix_outbox_mark_retry(s->db, &s->arena, row->id,
+		    tix_outbox_backoff(row->attempts), err);
+	}
+	tix_log_error("outbox %lld to %s failed after %lld attempt(s): %s",
+	    (long long)row->id, row->recipient, (long long)row->attempts,
+	    err);
+	return tix_outbox_mark_failed(s->db, &s->arena, row->id, err);
+}
+
+static enum tix_err
+pass(struct sender *s)
+{
+	struct tix_outbox_row	*rows;
+	size_t			 n = 0, i;
+	int			 sent = 0;
+	enum tix_err		 rc;
+
+	rc = tix_db_ensure(s->db);
+	do {
+		if (rc == TIX_OK)
+			rc = tix_outbox_claim(s->db, &s->arena,
+			    TIX_OUTBOX_BATCH, &rows, &n);
+		for (i = 0; rc == TIX_OK && i < n; i++)
+			rc = deliver(s, &rows[i], &sent);
+		tix_arena_reset(&s->arena);
+	} while (rc == TIX_OK && n == TIX_OUTBOX_BATCH && !stopping);
+	if (rc != TIX_OK) {
+		tix_log_warn("pass failed: %s", tix_err_name(rc));
+		return rc;
+	}
+	if (sent > 0)
+		tix_log_info("sent %d message(s)", sent);
+	return TIX_OK;
+}
+
+/* Until stopped: a pass, then wait for a NOTIFY or the interval. */
+static void
+run(struct sender *s, int64_t interval)
+{
+	struct timespec	nap;
+	bool		notified;
+	enum tix_err	rc;
+
+	tix_log_info("sending the outbox; a pass on notice or every %d s",
+	    (int)interval);
+	while (!stopping) {
+		rc = tix_db_ensure(s->db);
+		/* Listen before the pass: a row committed during it wakes
+		 * the wait at once. */
+		if (rc == TIX_OK)
+			rc = tix_db_listen(s->db, TIX_OUTBOX_CHANNEL);
+		if (rc == TIX_OK)
+			rc = pass(s);
+		if (rc == TIX_OK && !stopping)
+			rc = tix_db_wait(s->db, (int)interval * 1000,
+			    &notified);
+		if (rc != TIX_OK && !stopping) {
+			nap.tv_sec = (time_t)(interval < 5 ? interval : 5);
+			nap.tv_nsec = 0;
+			(void)nanosleep(&nap, NULL);
+		}
+	}
+	tix_log_info("stopped");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "interval", required_argument, NULL, 'i' },
+		{ "once", no_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct tix_config	 cfg;
+	struct sender		 s;
+	struct sigaction	 sa;
+	int64_t			 interval = 30;
+	int			 ch, once = 0, status = 0;
+
+	tix_log_init("tix-notify");
+	while ((ch = getopt_long(argc, argv, "i:oh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'i':
+			if (!tix_parse_int64(optarg, strlen(optarg), false,
+			    &interval) || interval < 1 || interval > 86400) {
+				fprintf(stderr, "tix-notify: --interval "
+				    "takes 1 to 86400 seconds\n");
+				return 2;
+			}
+			break;
+		case 'o':
+			once = 1;
+			break;
+		case 'h':
+			usage();
+			return 0;
+		default:
+			usage();
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage();
+		return 2;
+	}
+	if (tix_config_load(&cfg) != TIX_OK)
+		return 2;
+	if (cfg.smtp_url == NULL) {
+		fprintf(stderr, "tix-notify: TIX_SMTP_URL is not set (e.g. "
+		    "smtp://127.0.0.1:25)\n");
+		return 2;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+
+	memset(&s, 0, sizeof(s));
+	s.from = cfg.support_address;
+	tix_arena_init(&s.arena);
+	tix_buf_init(&s.msg, TIX_MAIL_MAX);
+	if (tix_db_open(cfg.database_url, &s.db) != TIX_OK ||
+	    tix_mailer_new(cfg.smtp_url, &s.mailer) != TIX_OK) {
+		tix_log_error("cannot start");
+		return 1;
+	}
+	if (once)
+		status = pass(&s) == TIX_OK ? 0 : 1;
+	else
+		run(&s, interval);
+	tix_mailer_free(s.mailer);
+	tix_buf_free(&s.msg);
+	tix_db_close(s.db);
+	tix_arena_reset(&s.arena);
+	return status;
+}
