@@ -1,5 +1,5 @@
 # Tix: the image of tix-auth, tix-tickets, tix-files, tix-scheduler,
-# tix-notify and tix-admin.
+# tix-notify, tix-mailin and tix-admin.
 #
 #   docker build -t tix .
 #
@@ -25,7 +25,7 @@ COPY tools tools
 COPY tests tests
 RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
  && cmake --build build -j"$(nproc)" --target tix-admin tix-auth tix-tickets tix-files \
-      tix-scheduler tix-notify
+      tix-scheduler tix-notify tix-mailin
 
 FROM debian:12-slim
 # tzdata: business hours are computed in each account's time zone.
@@ -39,7 +39,7 @@ RUN apt-get update \
         --home-dir /nonexistent --shell /usr/sbin/nologin tix
 COPY --from=build /src/build/tix-admin /src/build/tix-auth \
      /src/build/tix-tickets /src/build/tix-files /src/build/tix-scheduler \
-     /src/build/tix-notify /usr/local/bin/
+     /src/build/tix-notify /src/build/tix-mailin /usr/local/bin/
 COPY sql /usr/share/tix/sql
 COPY html /usr/share/tix/html
 ENV TIX_SQL_DIR=/usr/share/tix/sql

@@ -120,6 +120,10 @@ tix_config_load(struct tix_config *cfg)
 		rc = int_setting("TIX_MAX_FILE_BYTES",
 		    (int)TIX_DEFAULT_MAX_FILE_BYTES, 1,
 		    (int)TIX_CEIL_MAX_FILE_BYTES, &cfg->max_file_bytes);
+	if (rc == TIX_OK)
+		rc = int_setting("TIX_MAX_MAIL_BYTES",
+		    (int)TIX_DEFAULT_MAX_MAIL_BYTES, 1024,
+		    (int)TIX_CEIL_MAX_MAIL_BYTES, &cfg->max_mail_bytes);
 	/* Checked by the workers that need it (tix-tickets, tix-files). */
 	cfg->attachment_key_file = getenv("TIX_ATTACHMENT_KEY_FILE");
 	if (rc == TIX_OK)

@@ -18,6 +18,8 @@ struct tix_config {
 	int		 max_files;		/* TIX_MAX_FILES */
 	int		 max_file_bytes;	/* TIX_MAX_FILE_BYTES */
 	const char	*attachment_key_file;	/* TIX_ATTACHMENT_KEY_FILE */
+	/* The largest message tix-mailin takes. */
+	int		 max_mail_bytes;	/* TIX_MAX_MAIL_BYTES */
 	/* Mail: the base of links in notices (no trailing slash; default
 	 * http://localhost), the SMTP server (tix-notify; NULL: unset) and
 	 * the address notices come from (default support@localhost). */

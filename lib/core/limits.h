@@ -74,6 +74,13 @@
 /* A stored file name, in bytes (longer names are shortened, keeping the
  * extension). */
 #define TIX_MAX_FILENAME		255
+/*
+ * Mail in (tix-mailin): the largest message, a setting
+ * (TIX_MAX_MAIL_BYTES) with this default and ceiling.  25 MiB is what
+ * common mail services accept; a bigger message is refused, for good.
+ */
+#define TIX_DEFAULT_MAX_MAIL_BYTES	(25u * 1024 * 1024)
+#define TIX_CEIL_MAX_MAIL_BYTES		(100u * 1024 * 1024)
 /* Plaintext bytes per stored chunk: the unit of encryption and of
  * database I/O, so a worker holds about two of these per file. */
 #define TIX_FILE_CHUNK			(64 * 1024)

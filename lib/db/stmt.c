@@ -435,6 +435,31 @@ static const struct {
 	[TIX_STMT_OUTBOX_FAILED] = { "outbox_failed",
 	    "UPDATE outbox SET status = 'failed', last_error = left($2, 1000)"
 	    " WHERE id = $1 AND status = 'queued'" },
+
+	/* Mail in.  The sender of a message, by address: an active user. */
+	[TIX_STMT_MAIL_USER] = { "mail_user",
+	    "SELECT u.id, u.role, u.name, u.account_id, a.name, a.timezone"
+	    " FROM users u JOIN accounts a ON a.id = u.account_id"
+	    " WHERE u.email = lower($1) AND u.disabled_at IS NULL" },
+	/* What a message that names ticket $1 is checked against. */
+	[TIX_STMT_MAIL_TICKET] = { "mail_ticket",
+	    "SELECT id, requester_id, reply_token, status FROM tickets"
+	    " WHERE number = $1" },
+	[TIX_STMT_MAIL_OUTBOX_TICKET] = { "mail_outbox_ticket",
+	    "SELECT ticket_number FROM outbox WHERE id = $1" },
+	/* No row back: this Message-ID was decided on before (a concurrent
+	 * delivery waits here for the first one's transaction). */
+	[TIX_STMT_INBOUND_CLAIM] = { "inbound_claim",
+	    "INSERT INTO inbound_messages (message_id, outcome)"
+	    " VALUES ($1, 'review') ON CONFLICT (message_id) DO NOTHING"
+	    " RETURNING id" },
+	[TIX_STMT_INBOUND_SET] = { "inbound_set",
+	    "UPDATE inbound_messages SET outcome = $2::inbound_outcome,"
+	    " ticket_id = $3 WHERE id = $1" },
+	[TIX_STMT_INBOUND_REVIEW] = { "inbound_review",
+	    "INSERT INTO inbound_review (message_id, from_address, subject,"
+	    " body_excerpt, reason, ticket_id)"
+	    " VALUES ($1, $2, left($3, 200), left($4, 2000), $5, $6)" },
 };
 
 /* The list statements, made once from constant parts: a sort order is

@@ -1,0 +1,89 @@
+// The HTTP API (docs/api.md).  Every call sends the session cookie and,
+// for state changes, the CSRF token from login or /api/auth/me.
+
+let csrfToken = null;
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const err = (body && body.error) || {};
+    super(err.message || (status ? 'The request failed (' + status + ').'
+                                 : 'The service cannot be reached.'));
+    this.status = status;
+    this.code = err.code || 'network';
+    this.fields = err.fields || null;
+  }
+}
+
+export function setCsrfToken(token) {
+  csrfToken = token || null;
+}
+
+export async function request(method, path, body, extraHeaders) {
+  const headers = Object.assign({ Accept: 'application/json' }, extraHeaders);
+  const opts = { method, headers, credentials: 'same-origin' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    opts.body = JSON.stringify(body);
+  }
+  if (method !== 'GET' && method !== 'HEAD' && csrfToken) {
+    headers['X-CSRF-Token'] = csrfToken;
+  }
+  let res;
+  try {
+    res = await fetch(path, opts);
+  } catch (e) {
+    throw new ApiError(0, null);
+  }
+  if (res.status === 204) return null;
+  let data = null;
+  try {
+    data = await res.json();
+  } catch (e) {
+    data = null;
+  }
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
+
+export const get = (path) => request('GET', path);
+export const post = (path, body) => request('POST', path, body);
+export const patch = (path, body) => request('PATCH', path, body);
+
+// The signed-in user and a fresh CSRF token, or null when not signed in.
+export async function me() {
+  try {
+    const r = await get('/api/auth/me');
+    setCsrfToken(r.csrf_token);
+    return r.user;
+  } catch (e) {
+    if (e.status === 401) return null;
+    throw e;
+  }
+}
+
+export async function login(email, password) {
+  const r = await post('/api/auth/login', { email, password });
+  setCsrfToken(r.csrf_token);
+  return r.user;
+}
+
+export async function logout() {
+  try {
+    await post('/api/auth/logout');
+  } finally {
+    setCsrfToken(null);
+  }
+}
+
+export function ticketPath(number) {
+  return '/api/tickets/' + encodeURIComponent(number);
+}
+
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, v);
+  }
+  const s = q.toString();
+  return s ? '?' + s : '';
+}

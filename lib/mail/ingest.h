@@ -1,0 +1,74 @@
+/*
+ * ingest.h: turning one parsed incoming message (mail/parse.h) into a
+ * ticket, a reply, or a row for agents to review; tix-mailin's work.
+ *
+ * The rules (docs/api.md, "E-mail", "Mail in"), in order:
+ *   1. A Message-ID decided on before: nothing (TIX_INGEST_DUPLICATE).
+ *   2. Auto-Submitted other than "no", Precedence bulk, junk or list, a
+ *      From that is missing, empty or names more than one address, a
+ *      mailer daemon (MAILER-DAEMON, postmaster, Return-Path <>), our
+ *      own X-Loop: review, never a ticket or reply.
+ *   3. A reply is matched to its ticket by, in order: the tag
+ *      support+TICK-n.token@domain in To, Cc or Delivered-To (the token
+ *      must be the ticket's reply_token, and In-Reply-To/References may
+ *      name no other ticket); our ids in In-Reply-To/References
+ *      (<TICK-n@domain>, <k.TICK-n@domain> of outbox row k); "[TICK-n]"
+ *      in the subject.  In every case the sender must be an active user
+ *      who is the ticket's requester or an agent; otherwise it is
+ *      treated as from an unknown sender.  A closed ticket is not
+ *      reopened: review.  Quoted text and signatures are trimmed.
+ *   4. No ticket named: an active customer's message opens a ticket;
+ *      anyone else's is kept for review.
+ * Everything happens in one transaction, through the domain functions
+ * (lib/tickets), so the lifecycle and the outbox work as for the API;
+ * the timeline's "via" is "email" and the actor the sender.
+ *
+ * From: is not authenticated.  A forged From of the requester or of an
+ * agent is believed when it comes with a ticket's number in the
+ * subject or thread; only the Reply-To token is a secret.  The MTA's
+ * checks (SPF, DKIM, DMARC) are the defence in front of this.
+ */
+#ifndef TIX_MAIL_INGEST_H
+#define TIX_MAIL_INGEST_H
+
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "db/db.h"
+#include "mail/parse.h"
+
+enum tix_ingest_outcome {
+	TIX_INGEST_TICKET,	/* a new ticket */
+	TIX_INGEST_REPLY,	/* a message on a ticket */
+	TIX_INGEST_REVIEW,	/* kept in inbound_review */
+	TIX_INGEST_DUPLICATE	/* the Message-ID was seen before */
+};
+
+struct tix_ingest_result {
+	enum tix_ingest_outcome	 outcome;
+	int64_t			 number;	/* the ticket's, or 0 */
+	const char		*reason;	/* for review: why */
+};
+
+/*
+ * Decide on m and record the decision, in a transaction of its own.
+ * support is the support address (TIX_SUPPORT_ADDRESS).  Strings in out
+ * are constants or in a.  TIX_EUNAVAIL when the database cannot be
+ * reached (nothing was recorded: the MTA should retry); other errors as
+ * tix_db_run.  A message the domain code refuses (a broken check) is
+ * recorded for review instead, in a second transaction.
+ */
+enum tix_err	tix_mail_ingest(struct tix_db *db, struct tix_arena *a,
+		    const char *support, const struct tix_mail_in *m,
+		    struct tix_ingest_result *out);
+
+/*
+ * Record a message that could not be read (parse errors) for review,
+ * with reason, under its Message-ID when known: same transaction rules.
+ */
+enum tix_err	tix_mail_ingest_unreadable(struct tix_db *db,
+		    struct tix_arena *a, const char *reason,
+		    struct tix_ingest_result *out);
+
+#endif

@@ -1,0 +1,133 @@
+/*
+ * parse.h: reading one incoming RFC 5322 message.  Pure: no I/O, no
+ * database; everything it returns is allocated from the caller's arena.
+ *
+ * A small, bounded parser of what tix-mailin needs and nothing more:
+ *   - the header section (RFC 5322 2.2): folded lines unfolded, names
+ *     matched without regard to case, at most TIX_MAX_MAIL_HEADERS
+ *     fields in at most TIX_MAX_MAIL_HEADER_BYTES;
+ *   - the Subject with RFC 2047 encoded words decoded (B and Q, UTF-8,
+ *     US-ASCII and ISO-8859-1; other charsets kept when they decode to
+ *     valid UTF-8), made one line of UTF-8 without control characters;
+ *   - the From address, Message-ID, In-Reply-To, References,
+ *     Auto-Submitted, Precedence, Return-Path, every X-Loop and every
+ *     To, Cc and Delivered-To;
+ *   - the text: a text/plain body, or the first text/plain part (not
+ *     marked as an attachment) of multipart/... entities nested at most
+ *     TIX_MAX_MAIL_DEPTH deep and TIX_MAX_MAIL_PARTS parts in all;
+ *     quoted-printable, base64, 7bit and 8bit; charsets as for the
+ *     subject; made valid UTF-8 with LF line ends, no other control
+ *     characters than tab and LF, at most TIX_MAX_MAIL_TEXT bytes.
+ * What it does not do: attachments, text/html, message/rfc822, RFC 2231
+ * parameter continuations.  Parts past the limits are skipped, never an
+ * error: the message is still read, without them.
+ */
+#ifndef TIX_MAIL_PARSE_H
+#define TIX_MAIL_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+
+/* The header section: a legitimate one is a few KiB; long Received
+ * chains and DKIM signatures stay far below this. */
+#define TIX_MAX_MAIL_HEADER_BYTES	(256 * 1024)
+/* Header fields of one entity. */
+#define TIX_MAX_MAIL_HEADERS		1000
+/* multipart/... nesting (the message itself is depth 0) and parts looked
+ * at in all: real mail nests 3 deep (mixed > alternative > related). */
+#define TIX_MAX_MAIL_DEPTH		5
+#define TIX_MAX_MAIL_PARTS		100
+/* Decoded text kept from the body: the ticket keeps 20,000 characters;
+ * this leaves room for the quoted text that is trimmed away. */
+#define TIX_MAX_MAIL_TEXT		(1024 * 1024)
+/* A Message-ID we record (RFC 5322 allows a line of 998). */
+#define TIX_MAX_MAIL_ID			250
+
+struct tix_mail_in {
+	/* The one address of From:, lower-cased; NULL when there is none,
+	 * it is empty ("<>") or From names more than one. */
+	const char	*from;
+	/* Decoded, one line, trimmed; "" when absent. */
+	const char	*subject;
+	/* The id between the angle brackets; NULL when absent or invalid
+	 * (not printable ASCII, or longer than TIX_MAX_MAIL_ID). */
+	const char	*message_id;
+	/* Raw (unfolded) values; "" when absent. */
+	const char	*in_reply_to;
+	const char	*references;
+	const char	*auto_submitted;
+	const char	*precedence;
+	const char	*return_path;
+	/* Every X-Loop value; every To, Cc and Delivered-To value; each
+	 * value on a line of its own. */
+	const char	*x_loop;
+	const char	*recipients;
+	/* The text (see above); "" when the message has none. */
+	const char	*text;
+	size_t		 text_len;
+	bool		 has_text;	/* a text/plain part was found */
+};
+
+/*
+ * Parse msg (len bytes, borrowed, need not be NUL-terminated) into out.
+ * TIX_ETOOBIG when the header section passes its limits; TIX_EBADREQ
+ * when a field that must be single (From, Subject, Message-ID,
+ * In-Reply-To) occurs more than once, which is how a forged second
+ * header would be smuggled; TIX_ENOMEM.  On error out is zeroed.
+ */
+enum tix_err	tix_mail_parse(struct tix_arena *a, const char *msg,
+		    size_t len, struct tix_mail_in *out);
+
+/*
+ * Decode the RFC 2047 encoded words of an unstructured header value
+ * (n bytes) into one line of valid UTF-8 with every control character a
+ * space, runs of white space one space, trimmed.  NULL on ENOMEM.
+ */
+char		*tix_mail_decode_header(struct tix_arena *a, const char *s,
+		    size_t n);
+
+/*
+ * The reply with what follows it cut: from the first line that is
+ * exactly "-- " (a signature) or that begins with "On " and ends with
+ * "wrote:" (an attribution), and every line that begins with '>'.
+ * Trailing blank lines and white space go too.  text is valid UTF-8;
+ * the result is in a.  NULL on ENOMEM.
+ */
+char		*tix_mail_trim_quoted(struct tix_arena *a, const char *text);
+
+/*
+ * Find, among the addresses in list (as tix_mail_in.recipients), one of
+ * the form local+TICK-n.token@domain, with local and domain those of
+ * support (compared without regard to case).  *number gets n, token
+ * (cap bytes) the token.  False when there is none.
+ */
+bool		tix_mail_find_tag(const char *list, const char *support,
+		    int64_t *number, char *token, size_t cap);
+
+/*
+ * The next message id in list (In-Reply-To or References) from *pos,
+ * copied into id (cap bytes) without the angle brackets; *pos moves
+ * past it.  False when there is no more.
+ */
+bool		tix_mail_next_id(const char *list, size_t *pos, char *id,
+		    size_t cap);
+
+/*
+ * What a message id of ours names: "TICK-n@domain" (the thread) gives
+ * n and *outbox_id 0; "k.TICK-n@domain" (a notification) gives n and
+ * k.  domain must be support's.  False for any other id.
+ */
+bool		tix_mail_our_id(const char *id, const char *support,
+		    int64_t *number, int64_t *outbox_id);
+
+/* The n of the first "[TICK-n]" in subject; false when there is none. */
+bool		tix_mail_subject_tag(const char *subject, int64_t *number);
+
+/* Whether addr's local part is MAILER-DAEMON or postmaster. */
+bool		tix_mail_is_daemon(const char *addr);
+
+#endif

@@ -1,0 +1,329 @@
+"""Mail in end to end: messages piped into tix-mailin (as an MTA's pipe
+transport does), checked through the HTTP API as users see them, and in
+the review table where nothing was made.
+
+The stack's support address is support@tix.test (scripts/test).
+"""
+
+import os
+import subprocess
+import unittest
+import uuid
+
+from tixclient import (ApiTestCase, create_ticket, login, make_user, psql,
+                       psql_int, psql_rows, require_env, ticket_int)
+from tixflow import set_status
+
+SUPPORT = "support@tix.test"
+DOMAIN = "tix.test"
+
+
+def setUpModule():
+    require_env("TIX_DATABASE_URL")
+
+
+def new_id():
+    return "%s@mail.example.com" % uuid.uuid4().hex
+
+
+def message(sender, subject, body, to=SUPPORT, msgid=None, headers=()):
+    """A plain message (LF line ends, as a pipe transport gives it)."""
+    lines = ["Return-Path: <%s>" % sender,
+             "From: Someone <%s>" % sender,
+             "To: %s" % to,
+             "Subject: %s" % subject,
+             "Message-ID: <%s>" % (msgid or new_id()),
+             "Date: Thu, 26 Nov 2026 10:00:00 +0000",
+             "MIME-Version: 1.0",
+             "Content-Type: text/plain; charset=utf-8"]
+    lines += list(headers)
+    return ("\n".join(lines) + "\n\n" + body + "\n").encode()
+
+
+def mailin(raw, env_extra=None):
+    env = dict(os.environ)
+    env["TIX_SUPPORT_ADDRESS"] = SUPPORT
+    env.update(env_extra or {})
+    return subprocess.run(["tix-mailin"], input=raw, capture_output=True,
+                          env=env, timeout=120)
+
+
+def msgid_of(raw):
+    for line in raw.decode("utf-8", "replace").splitlines():
+        if line.lower().startswith("message-id:"):
+            return line.split("<", 1)[1].split(">", 1)[0]
+    return None
+
+
+def inbound(msgid):
+    """(outcome, ticket number or '') of a Message-ID, or None."""
+    rows = psql_rows(
+        "SELECT m.outcome, coalesce(t.number::text, '') FROM inbound_messages"
+        " m LEFT JOIN tickets t ON t.id = m.ticket_id"
+        " WHERE m.message_id = :'p1'", msgid)
+    return tuple(rows[0]) if rows else None
+
+
+def reviews(msgid):
+    return psql_rows("SELECT reason, coalesce(from_address, ''), subject,"
+                     " body_excerpt FROM inbound_review"
+                     " WHERE message_id = :'p1'", msgid)
+
+
+def token_of(number):
+    return psql("SELECT reply_token FROM tickets WHERE number = :'p1'",
+                ticket_int(number))
+
+
+def tagged(number):
+    return "support+%s.%s@%s" % (number, token_of(number), DOMAIN)
+
+
+class MailinCase(ApiTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cust = make_user("customer")
+        cls.other = make_user("customer")
+        cls.agent = make_user("agent")
+        cls.c = login(cls.cust)
+        cls.o = login(cls.other)
+        cls.a = login(cls.agent)
+
+    def deliver(self, raw):
+        p = mailin(raw)
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        return p
+
+    def timeline(self, client, number):
+        r = client.get("/api/tickets/%s" % number)
+        self.assertStatus(r, 200)
+        return r.body["ticket"]
+
+    def messages(self, number):
+        t = self.timeline(self.a, number)
+        return [e for e in t["timeline"] if e["type"] == "message"]
+
+    def assertNothing(self, raw, reason_part):
+        """Delivered: no ticket, no reply; a review row saying why."""
+        before = psql_int("SELECT count(*) FROM ticket_entries")
+        self.deliver(raw)
+        mid = msgid_of(raw)
+        self.assertEqual(inbound(mid)[0], "review")
+        rv = reviews(mid)
+        self.assertEqual(len(rv), 1)
+        self.assertIn(reason_part, rv[0][0])
+        self.assertEqual(psql_int("SELECT count(*) FROM ticket_entries"),
+                         before)
+        return rv[0]
+
+
+class NewTicketTest(MailinCase):
+
+    def test_customer_mail_opens_ticket(self):
+        raw = message(self.cust.email.upper(),
+                      "=?utf-8?q?Printer_on_fire_=F0=9F=94=A5?=",
+                      "It burns.\nKey: ABCDE-FGHIJ-KLMNO-12345\n")
+        self.deliver(raw)
+        outcome, n = inbound(msgid_of(raw))
+        self.assertEqual(outcome, "ticket")
+        number = "TICK-%s" % n
+        t = self.timeline(self.c, number)
+        self.assertEqual(t["subject"], "Printer on fire \U0001F525")
+        self.assertEqual(t["description"],
+                         "It burns.\nKey: ABCDE-FGHIJ-KLMNO-12345")
+        self.assertEqual(t["license_key"], "ABCDE-FGHIJ-KLMNO-12345")
+        self.assertEqual(t["category"], "general")
+        self.assertEqual(t["priority"], "normal")
+        self.assertEqual(t["status"], "open")
+        self.assertEqual(t["requester"]["email"], self.cust.email)
+        created = t["timeline"][0]
+        self.assertEqual((created["type"], created["via"]),
+                         ("created", "email"))
+        self.assertEqual(created["actor"]["id"], self.cust.id)
+        # The usual notices are queued.
+        kinds = psql("SELECT string_agg(DISTINCT kind::text, ',')"
+                     " FROM outbox WHERE ticket_number = :'p1'",
+                     ticket_int(number))
+        self.assertIn("received", kinds)
+        # Others do not see it.
+        self.assertStatus(self.o.get("/api/tickets/%s" % number), 404)
+
+    def test_no_subject_multipart(self):
+        raw = ("From: %s\nTo: %s\nMessage-ID: <%s>\n"
+               "Content-Type: multipart/alternative; boundary=zz\n\n"
+               "--zz\nContent-Type: text/plain; charset=iso-8859-1\n"
+               "Content-Transfer-Encoding: quoted-printable\n\n"
+               "caf=E9 au lait\n--zz\nContent-Type: text/html\n\n"
+               "<p>x</p>\n--zz--\n" % (self.cust.email, SUPPORT, new_id())
+               ).encode()
+        self.deliver(raw)
+        outcome, n = inbound(msgid_of(raw))
+        self.assertEqual(outcome, "ticket")
+        t = self.timeline(self.c, "TICK-%s" % n)
+        self.assertEqual(t["subject"], "(no subject)")
+        self.assertEqual(t["description"], "caf\u00e9 au lait")
+
+    def test_same_message_id_twice_one_ticket(self):
+        raw = message(self.cust.email, "Twice", "Once only")
+        self.deliver(raw)
+        self.deliver(raw)
+        n = psql_int("SELECT count(*) FROM tickets WHERE subject = 'Twice'"
+                     " AND requester_id = :'p1'", self.cust.id)
+        self.assertEqual(n, 1)
+
+    def test_stranger_kept_for_review(self):
+        raw = message("nobody-%s@example.org" % uuid.uuid4().hex[:8],
+                      "Hello there", "Who am I? " + "x" * 3000)
+        rv = self.assertNothing(raw, "unknown sender")
+        self.assertTrue(rv[1].startswith("nobody-"))
+        self.assertEqual(rv[2], "Hello there")
+        self.assertEqual(len(rv[3]), 2000)
+
+    def test_agent_mail_without_ticket_is_review(self):
+        self.assertNothing(message(self.agent.email, "hi", "hi"),
+                           "names no ticket")
+
+    def test_auto_and_bulk_and_loops(self):
+        e = self.cust.email
+        self.assertNothing(message(e, "Out of office", "away", headers=[
+            "Auto-Submitted: auto-replied"]), "auto-submitted")
+        self.assertNothing(message(e, "News", "sale", headers=[
+            "Precedence: bulk"]), "Precedence")
+        self.assertNothing(message(e, "Looped", "loop", headers=[
+            "X-Loop: " + SUPPORT]), "loop")
+        self.assertNothing(message("MAILER-DAEMON@mx.example.com",
+                                   "Undelivered Mail", "bounce"),
+                           "mailer daemon")
+        self.assertNothing(message(e, "Bounce", "bounce").replace(
+            b"Return-Path: <%s>" % e.encode(), b"Return-Path: <>"),
+            "mailer daemon")
+        # "no" is a person writing.
+        raw = message(e, "Person", "hi", headers=["Auto-Submitted: no"])
+        self.deliver(raw)
+        self.assertEqual(inbound(msgid_of(raw))[0], "ticket")
+
+    def test_second_from_is_unreadable(self):
+        raw = message(self.cust.email, "Two senders", "hi",
+                      headers=["From: %s" % self.agent.email])
+        before = psql_int("SELECT count(*) FROM tickets")
+        self.deliver(raw)
+        n = psql_int("SELECT count(*) FROM inbound_review WHERE reason"
+                     " LIKE 'unreadable%' AND created_at > now() -"
+                     " interval '1 minute'")
+        self.assertGreaterEqual(n, 1)
+        self.assertEqual(psql_int("SELECT count(*) FROM tickets"), before)
+
+    def test_too_big_records_nothing(self):
+        raw = message(self.cust.email, "Huge", "x" * (26 * 1024 * 1024))
+        p = self.deliver(raw)
+        self.assertIn(b"TIX_MAX_MAIL_BYTES", p.stderr)
+        self.assertIsNone(inbound(msgid_of(raw)))
+        self.assertEqual(reviews(msgid_of(raw)), [])
+
+    def test_database_down_is_temporary(self):
+        p = mailin(message(self.cust.email, "x", "y"), {
+            "TIX_DATABASE_URL":
+                "host=127.0.0.1 port=1 dbname=tix connect_timeout=2"})
+        self.assertEqual(p.returncode, 75, p.stderr.decode())
+
+
+class ReplyTest(MailinCase):
+
+    def setUp(self):
+        self.number = create_ticket(self.c, subject="Mail reply")["number"]
+
+    def test_agent_reply_by_token_makes_waiting(self):
+        raw = message(self.agent.email, "Re: [%s] Mail reply" % self.number,
+                      "Try turning it off.\n\nOn Thu, 26 Nov 2026, Support"
+                      " <%s> wrote:\n> old text\n" % SUPPORT,
+                      to=tagged(self.number))
+        self.deliver(raw)
+        self.assertEqual(inbound(msgid_of(raw)),
+                         ("reply", str(ticket_int(self.number))))
+        t = self.timeline(self.c, self.number)
+        self.assertEqual(t["status"], "waiting")
+        msgs = [e for e in t["timeline"] if e["type"] == "message"]
+        self.assertEqual(len(msgs), 1)
+        self.assertEqual(msgs[0]["body"], "Try turning it off.")
+        self.assertEqual(msgs[0]["via"], "email")
+        self.assertEqual(msgs[0]["actor"]["id"], self.agent.id)
+        self.assertIsNotNone(t["first_response_at"])
+
+    def test_customer_reply_by_in_reply_to_reopens_waiting(self):
+        r = self.a.post("/api/tickets/%s/messages" % self.number,
+                        {"body": "Need more info"})
+        self.assertIn(r.status, (200, 201), r)
+        raw = message(self.cust.email, "Re: something", "Here it is\n-- \nAnn",
+                      headers=["In-Reply-To: <TICK-%d@%s>" % (
+                          ticket_int(self.number), DOMAIN)])
+        self.deliver(raw)
+        t = self.timeline(self.c, self.number)
+        self.assertEqual(t["status"], "open")
+        last = [e for e in t["timeline"] if e["type"] == "message"][-1]
+        self.assertEqual((last["body"], last["via"], last["actor"]["id"]),
+                         ("Here it is", "email", self.cust.id))
+
+    def test_reply_by_outbox_message_id(self):
+        ob = psql_int("SELECT min(id) FROM outbox WHERE ticket_number ="
+                      " :'p1'", ticket_int(self.number))
+        raw = message(self.cust.email, "Re: notice", "more", headers=[
+            "References: <x@y> <%d.TICK-%d@%s>" % (
+                ob, ticket_int(self.number), DOMAIN)])
+        self.deliver(raw)
+        self.assertEqual(inbound(msgid_of(raw))[0], "reply")
+        self.assertEqual(self.messages(self.number)[-1]["body"], "more")
+
+    def test_customer_reply_by_subject(self):
+        raw = message(self.cust.email, "Re: [%s] Mail reply" % self.number,
+                      "> quoted\nby subject")
+        self.deliver(raw)
+        self.assertEqual(self.messages(self.number)[-1]["body"],
+                         "by subject")
+
+    def test_other_customer_by_subject_not_attributed(self):
+        raw = message(self.other.email, "Re: [%s]" % self.number, "hijack")
+        rv = self.assertNothing(raw, "not the requester")
+        self.assertEqual(self.messages(self.number), [])
+        self.assertEqual(rv[1], self.other.email)
+        # Nor by thread.
+        self.assertNothing(message(
+            self.other.email, "x", "hijack", headers=[
+                "In-Reply-To: <TICK-%d@%s>" % (ticket_int(self.number),
+                                              DOMAIN)]),
+            "not the requester")
+
+    def test_wrong_token_is_review(self):
+        to = "support+%s.%s@%s" % (self.number, "0" * 32, DOMAIN)
+        self.assertNothing(message(self.agent.email, "Re: x", "hi", to=to),
+                           "wrong reply token")
+        self.assertNothing(message(self.other.email, "Re: [%s]" %
+                                   self.number, "hi", to=to),
+                           "wrong reply token")
+
+    def test_token_for_one_thread_of_another(self):
+        b = create_ticket(self.c, subject="Other one")["number"]
+        raw = message(self.cust.email, "Re: x", "which one?",
+                      to=tagged(self.number), headers=[
+                          "In-Reply-To: <TICK-%d@%s>" % (ticket_int(b),
+                                                        DOMAIN)])
+        self.assertNothing(raw, "different tickets")
+        self.assertEqual(self.messages(self.number), [])
+        self.assertEqual(self.messages(b), [])
+
+    def test_token_with_stranger_sender_is_review(self):
+        self.assertNothing(message("nobody@example.org", "Re: x", "hi",
+                                   to=tagged(self.number)),
+                           "not the requester")
+
+    def test_closed_ticket_is_review_not_reopened(self):
+        set_status(self.number, "closed")
+        self.assertNothing(message(self.cust.email, "Re: x", "reopen?",
+                                   to=tagged(self.number)), "closed")
+        self.assertEqual(self.timeline(self.c, self.number)["status"],
+                         "closed")
+
+
+if __name__ == "__main__":
+    unittest.main()

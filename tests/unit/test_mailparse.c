@@ -1,0 +1,433 @@
+/*
+ * test_mailparse.c: reading incoming mail (lib/mail/parse.c): folded
+ * headers, RFC 2047 subjects, the From address, quoted-printable and
+ * base64 bodies, charsets, multipart and its limits, inputs shaped like
+ * header injection, quote trimming, and the helpers that find tickets
+ * in addresses, message ids and subjects.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/str.h"
+#include "mail/parse.h"
+
+static struct tix_arena arena;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	tix_arena_init(&arena);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	tix_arena_reset(&arena);
+	return 0;
+}
+
+static struct tix_mail_in
+parse_ok(const char *msg)
+{
+	struct tix_mail_in m;
+
+	assert_int_equal(tix_mail_parse(&arena, msg, strlen(msg), &m), TIX_OK);
+	assert_true(tix_utf8_valid(m.subject, strlen(m.subject)) ||
+	    m.subject[0] == '\0');
+	return m;
+}
+
+static void
+test_basic_and_folding(void **state)
+{
+	struct tix_mail_in m = parse_ok(
+	    "Return-Path: <ann@example.com>\r\n"
+	    "From: \"Ann, Example\" <Ann@Example.COM>\r\n"
+	    "To: support@tix.test\r\n"
+	    "Subject: a folded\r\n"
+	    "  subject\tline\r\n"
+	    "Message-ID: <abc.123@mail.example.com>\r\n"
+	    "In-Reply-To: <TICK-1001@tix.test>\r\n"
+	    "References: <a@b>\r\n <TICK-1001@tix.test>\r\n"
+	    "\r\n"
+	    "Hello\r\nthere\r\n");
+
+	(void)state;
+	assert_string_equal(m.from, "ann@example.com");
+	assert_string_equal(m.subject, "a folded subject line");
+	assert_string_equal(m.message_id, "abc.123@mail.example.com");
+	assert_string_equal(m.in_reply_to, "<TICK-1001@tix.test>");
+	assert_string_equal(m.references, "<a@b> <TICK-1001@tix.test>");
+	assert_string_equal(m.return_path, "<ann@example.com>");
+	assert_string_equal(m.recipients, "support@tix.test\n");
+	assert_true(m.has_text);
+	assert_string_equal(m.text, "Hello\nthere\n");
+}
+
+static void
+test_lf_only_and_no_body(void **state)
+{
+	struct tix_mail_in m = parse_ok("From: bob@example.com\n"
+	    "Subject: hi\n");
+
+	(void)state;
+	assert_string_equal(m.from, "bob@example.com");
+	assert_string_equal(m.subject, "hi");
+	assert_null(m.message_id);
+	assert_string_equal(m.text, "");
+	m = parse_ok("");
+	assert_null(m.from);
+	assert_string_equal(m.subject, "");
+}
+
+static void
+test_from_forms(void **state)
+{
+	struct tix_mail_in m;
+
+	(void)state;
+	m = parse_ok("From: carl@example.com (Carl <x@y>)\n\n");
+	assert_string_equal(m.from, "carl@example.com");
+	m = parse_ok("From: \"x@evil <a@b>\" <dee@example.com>\n\n");
+	assert_string_equal(m.from, "dee@example.com");
+	m = parse_ok("From: <>\n\n");
+	assert_null(m.from);
+	m = parse_ok("From: a@example.com, b@example.com\n\n");
+	assert_null(m.from);
+	m = parse_ok("From: <a@example.com> <b@example.com>\n\n");
+	assert_null(m.from);
+	m = parse_ok("From: undisclosed-recipients:;\n\n");
+	assert_null(m.from);
+	m = parse_ok("From: Ann <ann@exa mple.com>\n\n");
+	assert_null(m.from);
+}
+
+static char *
+dec(const char *s)
+{
+	return tix_mail_decode_header(&arena, s, strlen(s));
+}
+
+static void
+test_encoded_words(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = dec("=?UTF-8?B?SGVsbG8g8J+Qmw==?=");
+	assert_string_equal(s, "Hello \xF0\x9F\x90\x9B");
+	s = dec("=?iso-8859-1?q?caf=E9_cr=E8me?=");
+	assert_string_equal(s, "caf\xC3\xA9 cr\xC3\xA8me");
+	/* White space between two encoded words is dropped (RFC 2047 6.2),
+	 * between a word and text it stays. */
+	s = dec("=?utf-8?q?a?= \t =?utf-8?q?b?= c");
+	assert_string_equal(s, "ab c");
+	/* Unknown charset: kept when valid UTF-8, else a marker. */
+	s = dec("=?x-unknown?q?ok=C3=A9?=");
+	assert_string_equal(s, "ok\xC3\xA9");
+	s = dec("=?x-unknown?q?bad=FF?= x");
+	assert_string_equal(s, "\xEF\xBF\xBD x");
+	/* Not encoded words: left as they are. */
+	s = dec("=?utf-8?x?abc?= =?bad");
+	assert_string_equal(s, "=?utf-8?x?abc?= =?bad");
+	/* Raw 8-bit that is not UTF-8 is replaced, not passed on. */
+	s = dec("caf\xE9");
+	assert_string_equal(s, "caf\xEF\xBF\xBD");
+	/* windows-1252's quotes. */
+	s = dec("=?windows-1252?Q?=93q=94?=");
+	assert_string_equal(s, "\xE2\x80\x9Cq\xE2\x80\x9D");
+}
+
+static void
+test_injection_like(void **state)
+{
+	struct tix_mail_in m;
+
+	(void)state;
+	/* An encoded CR LF never becomes a line break. */
+	m = parse_ok("From: a@example.com\n"
+	    "Subject: =?utf-8?q?hi=0D=0ABcc:_x@evil?=\n\n");
+	assert_string_equal(m.subject, "hi Bcc: x@evil");
+	/* NUL, bare CR, and C1 controls in a header are spaces. */
+	m = parse_ok("From: a@example.com\n"
+	    "Subject: a\rb =?utf-8?b?AGM=?= =?utf-8?q?=C2=85d?=\n\n");
+	assert_null(strchr(m.subject, '\r'));
+	assert_string_equal(m.subject, "a b c d");
+	/* A second From (or Subject, Message-ID) is refused. */
+	assert_int_equal(tix_mail_parse(&arena,
+	    "From: a@example.com\nFrom: agent@tix.test\n\n", 42, &m),
+	    TIX_EBADREQ);
+	assert_null(m.from);
+	/* A continuation line cannot start a header. */
+	m = parse_ok("Subject: x\n From: agent@tix.test\nFrom: c@example.com\n"
+	    "\n");
+	assert_string_equal(m.from, "c@example.com");
+	assert_string_equal(m.subject, "x From: agent@tix.test");
+	/* A Message-ID with spaces or controls is no id. */
+	m = parse_ok("Message-ID: <a b@c>\n\n");
+	assert_null(m.message_id);
+}
+
+static void
+test_header_limits(void **state)
+{
+	struct tix_buf		b;
+	struct tix_mail_in	m;
+	int			i;
+
+	(void)state;
+	tix_buf_init(&b, 1u << 24);
+	for (i = 0; i < TIX_MAX_MAIL_HEADERS; i++)
+		assert_int_equal(tix_buf_adds(&b, "X-A: b\n"), TIX_OK);
+	assert_int_equal(tix_buf_adds(&b, "\nbody"), TIX_OK);
+	assert_int_equal(tix_mail_parse(&arena, b.data, b.len, &m), TIX_OK);
+	tix_buf_clear(&b);
+	for (i = 0; i <= TIX_MAX_MAIL_HEADERS; i++)
+		assert_int_equal(tix_buf_adds(&b, "X-A: b\n"), TIX_OK);
+	assert_int_equal(tix_mail_parse(&arena, b.data, b.len, &m),
+	    TIX_ETOOBIG);
+	tix_buf_clear(&b);
+	assert_int_equal(tix_buf_adds(&b, "Subject: x\n"), TIX_OK);
+	for (i = 0; i < TIX_MAX_MAIL_HEADER_BYTES / 8 + 1; i++)
+		assert_int_equal(tix_buf_adds(&b, "  abcde\n"), TIX_OK);
+	assert_int_equal(tix_mail_parse(&arena, b.data, b.len, &m),
+	    TIX_ETOOBIG);
+	tix_buf_free(&b);
+}
+
+static void
+test_qp_and_base64(void **state)
+{
+	struct tix_mail_in m;
+
+	(void)state;
+	m = parse_ok("Content-Type: text/plain; charset=\"utf-8\"\n"
+	    "Content-Transfer-Encoding: quoted-printable\n\n"
+	    "caf=C3=A9 long line=\r\n continues=3D=\nend =zz\n");
+	assert_string_equal(m.text, "caf\xC3\xA9 long line continues=end =zz\n");
+	m = parse_ok("Content-Type: text/plain; charset=iso-8859-1\n"
+	    "Content-Transfer-Encoding: BASE64\n\n"
+	    "Y2Fm6SBsaW5lMQ0K\nbGluZTI=\n");
+	assert_string_equal(m.text, "caf\xC3\xA9 line1\nline2");
+	/* Invalid UTF-8 in an 8bit body: replaced; controls dropped. */
+	m = parse_ok("Content-Transfer-Encoding: 8bit\n\na\xFF\x01" "b\tc\r\n");
+	assert_string_equal(m.text, "a\xEF\xBF\xBD" "b\tc\n");
+}
+
+static void
+test_multipart(void **state)
+{
+	struct tix_mail_in m;
+
+	(void)state;
+	m = parse_ok("Content-Type: multipart/mixed; boundary=\"outer\"\n\n"
+	    "preamble\n"
+	    "--outer\n"
+	    "Content-Type: multipart/alternative; boundary=inner\n\n"
+	    "--inner\n"
+	    "Content-Type: text/html\n\n<p>html</p>\n"
+	    "--inner\n"
+	    "Content-Type: text/plain; charset=utf-8\n"
+	    "Content-Transfer-Encoding: quoted-printable\n\n"
+	    "the=20text\n"
+	    "--inner--\n"
+	    "--outer\n"
+	    "Content-Type: text/plain\n"
+	    "Content-Disposition: attachment; filename=a.txt\n\nnot me\n"
+	    "--outer--\nepilogue\n");
+	assert_true(m.has_text);
+	assert_string_equal(m.text, "the text");
+	/* An attachment is never the text. */
+	m = parse_ok("Content-Type: multipart/mixed; boundary=b\n\n"
+	    "--b\nContent-Type: text/plain\n"
+	    "Content-Disposition: attachment\n\nno\n--b--\n");
+	assert_false(m.has_text);
+	assert_string_equal(m.text, "");
+	/* No closing delimiter: the last part ends with the body. */
+	m = parse_ok("Content-Type: multipart/mixed; boundary=b\n\n"
+	    "--b\n\ntext without end\n");
+	assert_string_equal(m.text, "text without end\n");
+	/* A boundary longer than 70 is no boundary. */
+	m = parse_ok("Content-Type: multipart/mixed; boundary="
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "\n\n--aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaa\n\nx\n");
+	assert_false(m.has_text);
+}
+
+/* A text/plain part inside depth levels of multipart/mixed. */
+static char *
+nested(int depth)
+{
+	struct tix_buf	 b;
+	int		 i;
+	char		*s;
+
+	tix_buf_init(&b, 1 << 20);
+	for (i = 0; i < depth; i++)
+		assert_int_equal(tix_buf_printf(&b, "Content-Type: multipart/"
+		    "mixed; boundary=b%d\n\n--b%d\n", i, i), TIX_OK);
+	assert_int_equal(tix_buf_adds(&b, "Content-Type: text/plain\n\ndeep"),
+	    TIX_OK);
+	for (i = depth - 1; i >= 0; i--)
+		assert_int_equal(tix_buf_printf(&b, "\n--b%d--", i), TIX_OK);
+	s = tix_arena_strdup(&arena, b.data);
+	tix_buf_free(&b);
+	return s;
+}
+
+static void
+test_nesting_limit(void **state)
+{
+	struct tix_mail_in m;
+
+	(void)state;
+	m = parse_ok(nested(TIX_MAX_MAIL_DEPTH));
+	assert_true(m.has_text);
+	assert_string_equal(m.text, "deep");
+	m = parse_ok(nested(TIX_MAX_MAIL_DEPTH + 1));
+	assert_false(m.has_text);
+}
+
+static void
+test_parts_limit(void **state)
+{
+	struct tix_buf		b;
+	struct tix_mail_in	m;
+	int			i, k;
+
+	(void)state;
+	for (k = TIX_MAX_MAIL_PARTS - 1; k <= TIX_MAX_MAIL_PARTS; k++) {
+		tix_buf_init(&b, 1 << 20);
+		assert_int_equal(tix_buf_adds(&b, "Content-Type: multipart/"
+		    "mixed; boundary=b\n\n"), TIX_OK);
+		for (i = 0; i < k; i++)
+			assert_int_equal(tix_buf_adds(&b, "--b\n"
+			    "Content-Type: image/png\n\nx\n"), TIX_OK);
+		assert_int_equal(tix_buf_adds(&b, "--b\n\nlast\n--b--\n"),
+		    TIX_OK);
+		assert_int_equal(tix_mail_parse(&arena, b.data, b.len, &m),
+		    TIX_OK);
+		/* The 100th part is read, the 101st is not. */
+		assert_int_equal(m.has_text, k < TIX_MAX_MAIL_PARTS);
+		tix_buf_free(&b);
+	}
+}
+
+static void
+test_trim_quoted(void **state)
+{
+	(void)state;
+	assert_string_equal(tix_mail_trim_quoted(&arena,
+	    "\nThanks, fixed.\n\nOn Mon, 1 Jan 2026, Support <s@x> wrote:\n"
+	    "> old\n> text\n"), "Thanks, fixed.");
+	assert_string_equal(tix_mail_trim_quoted(&arena,
+	    "Yes.\nOn Mon, 1 Jan 2026 at 10:00, A Long Name <a@example.com>\n"
+	    "wrote:\n> q\n"), "Yes.");
+	assert_string_equal(tix_mail_trim_quoted(&arena,
+	    "> quoted first\nmy answer\n> more\nsecond\n-- \nAnn\nCEO\n"),
+	    "my answer\nsecond");
+	assert_string_equal(tix_mail_trim_quoted(&arena,
+	    "On the other hand, it works.\n"), "On the other hand, it works.");
+	assert_string_equal(tix_mail_trim_quoted(&arena, "> all quoted\n"),
+	    "");
+}
+
+static void
+test_tags_and_ids(void **state)
+{
+	char	tok[65];
+	char	id[64];
+	int64_t	n, ob;
+	size_t	pos = 0;
+
+	(void)state;
+	assert_true(tix_mail_find_tag("Ann <ann@x>, \"S\" <Support+TICK-1001."
+	    "abcDEF0123@TIX.test>\n", "support@tix.test", &n, tok,
+	    sizeof(tok)));
+	assert_int_equal(n, 1001);
+	assert_string_equal(tok, "abcDEF0123");
+	assert_false(tix_mail_find_tag("support+TICK-1001.abc@evil.test",
+	    "support@tix.test", &n, tok, sizeof(tok)));
+	assert_false(tix_mail_find_tag("other+TICK-1001.abc@tix.test",
+	    "support@tix.test", &n, tok, sizeof(tok)));
+	assert_false(tix_mail_find_tag("support+TICK-1001.a-b@tix.test",
+	    "support@tix.test", &n, tok, sizeof(tok)));
+	assert_false(tix_mail_find_tag("support+TICK-.abc@tix.test",
+	    "support@tix.test", &n, tok, sizeof(tok)));
+
+	assert_true(tix_mail_next_id("<a@b> junk <TICK-7@tix.test>", &pos, id,
+	    sizeof(id)));
+	assert_string_equal(id, "a@b");
+	assert_true(tix_mail_next_id("<a@b> junk <TICK-7@tix.test>", &pos, id,
+	    sizeof(id)));
+	assert_string_equal(id, "TICK-7@tix.test");
+	assert_false(tix_mail_next_id("<a@b> junk <TICK-7@tix.test>", &pos,
+	    id, sizeof(id)));
+
+	assert_true(tix_mail_our_id("TICK-7@tix.test", "support@tix.test", &n,
+	    &ob));
+	assert_int_equal(n, 7);
+	assert_int_equal(ob, 0);
+	assert_true(tix_mail_our_id("42.TICK-1001@TIX.TEST",
+	    "support@tix.test", &n, &ob));
+	assert_int_equal(n, 1001);
+	assert_int_equal(ob, 42);
+	assert_false(tix_mail_our_id("TICK-7@evil.test", "support@tix.test",
+	    &n, &ob));
+	assert_false(tix_mail_our_id("x.TICK-7@tix.test", "support@tix.test",
+	    &n, &ob));
+
+	assert_true(tix_mail_subject_tag("Re: [TICK-1002] printer", &n));
+	assert_int_equal(n, 1002);
+	assert_false(tix_mail_subject_tag("TICK-1002 [TICK-] [TICK-9x]", &n));
+
+	assert_true(tix_mail_is_daemon("MAILER-DAEMON@mx.example.com"));
+	assert_true(tix_mail_is_daemon("postmaster@example.com"));
+	assert_false(tix_mail_is_daemon("postmasters@example.com"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_basic_and_folding, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_lf_only_and_no_body,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_from_forms, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_encoded_words, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_injection_like, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_header_limits, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_qp_and_base64, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_multipart, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_nesting_limit, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_parts_limit, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_trim_quoted, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_tags_and_ids, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
