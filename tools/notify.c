@@ -26,7 +26,6 @@
  * Settings: TIX_DATABASE_URL, TIX_SMTP_URL (required, e.g.
  * smtp://127.0.0.1:25), TIX_SUPPORT_ADDRESS (the From: address).
  */
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,25 +36,11 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/str.h"
+#include "daemon.h"
 #include "db/db.h"
 #include "mail/mail.h"
 #include "outbox/claim.h"
 #include "outbox/queue.h"
-
-static volatile sig_atomic_t stopping;
-
-static void
-on_stop(int sig)
-{
-	(void)sig;
-	stopping = 1;
-}
-
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: tix-notify [--interval SECONDS] [--once]\n");
-}
 
 struct sender {
 	struct tix_db		*db;
@@ -136,7 +121,8 @@ pass(struct sender *s)
 		for (i = 0; rc == TIX_OK && i < n; i++)
 			rc = deliver(s, &rows[i], &sent);
 		tix_arena_reset(&s->arena);
-	} while (rc == TIX_OK && n == TIX_OUTBOX_BATCH && !stopping);
+	} while (rc == TIX_OK && n == TIX_OUTBOX_BATCH &&
+	    !tix_daemon_stopping);
 	if (rc != TIX_OK) {
 		tix_log_warn("pass failed: %s", tix_err_name(rc));
 		return rc;
@@ -156,7 +142,7 @@ run(struct sender *s, int64_t interval)
 
 	tix_log_info("sending the outbox; a pass on notice or every %d s",
 	    (int)interval);
-	while (!stopping) {
+	while (!tix_daemon_stopping) {
 		rc = tix_db_ensure(s->db);
 		/* Listen before the pass: a row committed during it wakes
 		 * the wait at once. */
@@ -164,10 +150,10 @@ run(struct sender *s, int64_t interval)
 			rc = tix_db_listen(s->db, TIX_OUTBOX_CHANNEL);
 		if (rc == TIX_OK)
 			rc = pass(s);
-		if (rc == TIX_OK && !stopping)
+		if (rc == TIX_OK && !tix_daemon_stopping)
 			rc = tix_db_wait(s->db, (int)interval * 1000,
 			    &notified);
-		if (rc != TIX_OK && !stopping) {
+		if (rc != TIX_OK && !tix_daemon_stopping) {
 			nap.tv_sec = (time_t)(interval < 5 ? interval : 5);
 			nap.tv_nsec = 0;
 			(void)nanosleep(&nap, NULL);
@@ -179,44 +165,18 @@ run(struct sender *s, int64_t interval)
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "interval", required_argument, NULL, 'i' },
-		{ "once", no_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct tix_config	 cfg;
 	struct sender		 s;
-	struct sigaction	 sa;
 	int64_t			 interval = 30;
-	int			 ch, once = 0, status = 0;
+	bool			 once;
+	int			 status;
 
 	tix_log_init("tix-notify");
-	while ((ch = getopt_long(argc, argv, "i:oh", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'i':
-			if (!tix_parse_int64(optarg, strlen(optarg), false,
-			    &interval) || interval < 1 || interval > 86400) {
-				fprintf(stderr, "tix-notify: --interval "
-				    "takes 1 to 86400 seconds\n");
-				return 2;
-			}
-			break;
-		case 'o':
-			once = 1;
-			break;
-		case 'h':
-			usage();
-			return 0;
-		default:
-			usage();
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		usage();
-		return 2;
-	}
+	status = tix_daemon_options(argc, argv, "tix-notify", &interval,
+	    &once);
+	if (status >= 0)
+		return status;
+	status = 0;
 	if (tix_config_load(&cfg) != TIX_OK)
 		return 2;
 	if (cfg.smtp_url == NULL) {
@@ -225,11 +185,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	tix_daemon_catch_stop();
 
 	memset(&s, 0, sizeof(s));
 	s.from = cfg.support_address;

@@ -14,7 +14,6 @@
  * cron and tests.  Otherwise a pass every --interval seconds (default 60)
  * until SIGTERM or SIGINT.
  */
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,28 +24,13 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/str.h"
+#include "daemon.h"
 #include "db/db.h"
 #include "outbox/queue.h"
 #include "tickets/ticket.h"
 
 #define AUTOCLOSE_DAYS	7
 #define BATCH		100
-
-static volatile sig_atomic_t stopping;
-
-static void
-on_stop(int sig)
-{
-	(void)sig;
-	stopping = 1;
-}
-
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: tix-scheduler [--interval SECONDS] "
-	    "[--once]\n");
-}
 
 /* Repeat step until a batch comes back short. */
 static enum tix_err
@@ -66,7 +50,7 @@ drain(const struct tix_ctx *c, int which, int *total)
 		if (rc != TIX_OK)
 			return rc;
 		*total += n;
-	} while (n == BATCH && !stopping);
+	} while (n == BATCH && !tix_daemon_stopping);
 	return TIX_OK;
 }
 
@@ -98,56 +82,26 @@ pass(const struct tix_ctx *c)
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "interval", required_argument, NULL, 'i' },
-		{ "once", no_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct tix_config	 cfg;
 	struct tix_principal	 system;
 	struct tix_arena	 arena;
 	struct tix_ctx		 c;
-	struct sigaction	 sa;
 	struct timespec		 nap;
 	int64_t			 interval = 60;
-	int			 ch, once = 0, status = 0;
+	bool			 once;
+	int			 status;
 
 	tix_log_init("tix-scheduler");
-	while ((ch = getopt_long(argc, argv, "i:oh", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'i':
-			if (!tix_parse_int64(optarg, strlen(optarg), false,
-			    &interval) || interval < 1 || interval > 86400) {
-				fprintf(stderr, "tix-scheduler: --interval "
-				    "takes 1 to 86400 seconds\n");
-				return 2;
-			}
-			break;
-		case 'o':
-			once = 1;
-			break;
-		case 'h':
-			usage();
-			return 0;
-		default:
-			usage();
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		usage();
-		return 2;
-	}
+	status = tix_daemon_options(argc, argv, "tix-scheduler", &interval,
+	    &once);
+	if (status >= 0)
+		return status;
+	status = 0;
 	if (tix_config_load(&cfg) != TIX_OK)
 		return 2;
 	tix_outbox_init(cfg.public_base_url);
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	tix_daemon_catch_stop();
 
 	/* The system acts on every ticket, as staff, and its entries have
 	 * no actor. */
@@ -165,7 +119,7 @@ main(int argc, char **argv)
 		status = pass(&c) == TIX_OK ? 0 : 1;
 	else {
 		tix_log_info("running a pass every %d s", (int)interval);
-		while (!stopping) {
+		while (!tix_daemon_stopping) {
 			(void)pass(&c);
 			nap.tv_sec = (time_t)interval;
 			nap.tv_nsec = 0;
