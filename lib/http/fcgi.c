@@ -223,52 +223,13 @@ reason(int status)
 	}
 }
 
+/*
+ * The status line and headers: content_type and content_length (-1 for
+ * none), cache, then the handler's own headers.
+ */
 static enum tix_err
-send_head(struct tix_req *r, int status, bool has_body)
-{
-	FCGX_Stream	*out = r->fcgi->out;
-	size_t		 i;
-	int		 rc;
-
-	rc = FCGX_FPrintF(out, "Status: %d %s\r\n", status, reason(status));
-	if (rc >= 0 && has_body)
-		rc = FCGX_PutS("Content-Type: application/json; "
-		    "charset=utf-8\r\n", out);
-	/* Answers depend on who asks: no shared cache may keep them. */
-	if (rc >= 0)
-		rc = FCGX_PutS("Cache-Control: no-store\r\n", out);
-	for (i = 0; rc >= 0 && i < r->nheaders; i++)
-		rc = FCGX_FPrintF(out, "%s\r\n", r->headers[i]);
-	if (rc >= 0)
-		rc = FCGX_PutS("\r\n", out);
-	r->responded = true;
-	r->status = status;
-	return rc < 0 ? TIX_EUNAVAIL : TIX_OK;
-}
-
-enum tix_err
-tix_resp_json(struct tix_req *r, int status, const struct tix_buf *b)
-{
-	enum tix_err rc;
-
-	rc = send_head(r, status, true);
-	if (rc != TIX_OK)
-		return rc;
-	if (b->len > 0 && r->method != TIX_HEAD &&
-	    FCGX_PutStr(b->data, (int)b->len, r->fcgi->out) < 0)
-		return TIX_EUNAVAIL;	/* nginx went away; nothing to do */
-	return TIX_OK;
-}
-
-enum tix_err
-tix_resp_empty(struct tix_req *r, int status)
-{
-	return send_head(r, status, false);
-}
-
-enum tix_err
-tix_resp_begin(struct tix_req *r, int status, const char *content_type,
-    int64_t content_length)
+send_head(struct tix_req *r, int status, const char *content_type,
+    int64_t content_length, const char *cache)
 {
 	FCGX_Stream	*out = r->fcgi->out;
 	size_t		 i;
@@ -280,9 +241,8 @@ tix_resp_begin(struct tix_req *r, int status, const char *content_type,
 	if (rc >= 0 && content_length >= 0)
 		rc = FCGX_FPrintF(out, "Content-Length: %lld\r\n",
 		    (long long)content_length);
-	/* Per user, so no shared cache; revalidated with the ETag. */
 	if (rc >= 0)
-		rc = FCGX_PutS("Cache-Control: private, no-cache\r\n", out);
+		rc = FCGX_FPrintF(out, "Cache-Control: %s\r\n", cache);
 	for (i = 0; rc >= 0 && i < r->nheaders; i++)
 		rc = FCGX_FPrintF(out, "%s\r\n", r->headers[i]);
 	if (rc >= 0)
@@ -290,6 +250,39 @@ tix_resp_begin(struct tix_req *r, int status, const char *content_type,
 	r->responded = true;
 	r->status = status;
 	return rc < 0 ? TIX_EUNAVAIL : TIX_OK;
+}
+
+/* API answers depend on who asks: no shared cache may keep them. */
+#define API_CACHE	"no-store"
+#define JSON_TYPE	"application/json; charset=utf-8"
+
+enum tix_err
+tix_resp_json(struct tix_req *r, int status, const struct tix_buf *b)
+{
+	enum tix_err rc;
+
+	rc = send_head(r, status, JSON_TYPE, -1, API_CACHE);
+	if (rc != TIX_OK)
+		return rc;
+	if (b->len > 0 && r->method != TIX_HEAD &&
+	    FCGX_PutStr(b->data, (int)b->len, r->fcgi->out) < 0)
+		return TIX_EUNAVAIL;	/* nginx went away; nothing to do */
+	return TIX_OK;
+}
+
+enum tix_err
+tix_resp_empty(struct tix_req *r, int status)
+{
+	return send_head(r, status, NULL, -1, API_CACHE);
+}
+
+enum tix_err
+tix_resp_begin(struct tix_req *r, int status, const char *content_type,
+    int64_t content_length)
+{
+	/* Per user, so no shared cache; revalidated with the ETag. */
+	return send_head(r, status, content_type, content_length,
+	    "private, no-cache");
 }
 
 enum tix_err
