@@ -16,16 +16,20 @@
 #include "core/str.h"
 #include "crypto/crypto.h"
 #include "tickets/license.h"
+#include "tickets/search.h"
 #include "tickets/ticket.h"
 
 /* Columns of TIX_STMT_TICKET_SUMMARY and the list statements. */
 enum {
 	C_NUMBER, C_SUBJECT, C_STATUS, C_PRIORITY, C_CATEGORY, C_LICENSE,
-	C_REQ_ID, C_REQ_NAME, C_REQ_EMAIL, C_ASG_ID, C_ASG_NAME, C_CREATED,
+	C_REQ_ID, C_REQ_NAME, C_REQ_EMAIL, C_REQ_ACCOUNT_ID, C_REQ_ACCOUNT_NAME,
+	C_ASG_ID, C_ASG_NAME, C_CREATED,
 	C_UPDATED, C_FIRST_RESPONSE, C_RESOLVED, C_CLOSED, C_DUE, C_BREACHED,
 	C_ATTACHMENTS, C_ID,
 	C_DESCRIPTION, C_REOPEN_WINDOW	/* detail only */
 };
+/* The list statements have the search's match cell after C_ID instead,
+ * read by lib/tickets/search.c. */
 
 /* Whether the path's {} names a ticket at all: a path that cannot is 404
  * before its body is read, like any other unknown resource. */
@@ -84,6 +88,11 @@ render_summary_fields(struct tix_jw *w, const struct tix_rows *rs, size_t i)
 	tix_jw_kint(w, "id", tix_rows_int(rs, i, C_REQ_ID));
 	tix_jw_kstr(w, "name", tix_rows_get(rs, i, C_REQ_NAME));
 	tix_jw_kstr(w, "email", tix_rows_get(rs, i, C_REQ_EMAIL));
+	tix_jw_key(w, "account");
+	tix_jw_obj_open(w);
+	tix_jw_kint(w, "id", tix_rows_int(rs, i, C_REQ_ACCOUNT_ID));
+	tix_jw_kstr(w, "name", tix_rows_get(rs, i, C_REQ_ACCOUNT_NAME));
+	tix_jw_obj_close(w);
 	tix_jw_obj_close(w);
 	tix_jw_key(w, "assignee");
 	if (tix_rows_get(rs, i, C_ASG_ID) == NULL)
@@ -663,12 +672,6 @@ h_stats(struct tix_req *r)
 	return tix_out_send(r, &o, 200);
 }
 
-/* Sort orders in the order of the list statements. */
-static const char *const sorts[] = {
-	"-updated_at", "updated_at", "-created_at", "created_at",
-	"-priority", "priority", NULL
-};
-
 /* YYYY-MM-DD naming a real day. */
 static bool
 is_date(const char *s)
@@ -751,52 +754,88 @@ str_param(const struct tix_query *q, const char *name)
 	return kv == NULL ? NULL : kv->value;
 }
 
+/* "match" of a search's row: where the best hit is and the excerpt
+ * around it, cut into plain-text segments; null for a ticket found by
+ * its number alone. */
+static void
+render_match(struct tix_jw *w, const struct tix_search_match *m)
+{
+	size_t i;
+
+	tix_jw_key(w, "match");
+	if (m->in == NULL) {
+		tix_jw_null(w);
+		return;
+	}
+	tix_jw_obj_open(w);
+	tix_jw_kstr(w, "in", m->in);
+	tix_jw_key(w, "snippet");
+	tix_jw_arr_open(w);
+	for (i = 0; i < m->nsegs; i++) {
+		tix_jw_obj_open(w);
+		tix_jw_kstr(w, "text", m->segs[i].text);
+		tix_jw_kbool(w, "hit", m->segs[i].hit);
+		tix_jw_obj_close(w);
+	}
+	tix_jw_arr_close(w);
+	tix_jw_obj_close(w);
+}
+
 static enum tix_err
 h_list(struct tix_req *r)
 {
 	struct tix_query	 q;
-	struct tix_rows		 rs, count;
+	struct tix_ctx		 c = ctx_of(r);
+	struct tix_ticket_filter f;
+	struct tix_ticket_page	 pg;
+	struct tix_search	*search;
 	struct tix_out		 o;
-	const char		*p[14], *v;
+	const char		*v;
 	bool			 staff = tix_is_staff(&r->who);
-	int64_t			 page, per_page, number;
-	size_t			 i, sort = 0;
+	int64_t			 number;
+	size_t			 i, sort;
 	enum tix_err		 rc;
 
-	memset(p, 0, sizeof(p));
+	memset(&f, 0, sizeof(f));
 	rc = tix_req_query(r, &q);
 	if (rc != TIX_OK)
 		return rc;
-	p[0] = staff ? NULL : tix_db_i64(r->arena, r->who.user_id);
 	v = str_param(&q, "status");
 	if (v != NULL && !is_status_list(v))
 		return bad_param(r, "status");
-	p[1] = v;
+	f.statuses = v;
 	v = str_param(&q, "category");
 	if (v != NULL && !in_list(tix_category_names, v, strlen(v)))
 		return bad_param(r, "category");
-	p[2] = v;
+	f.category = v;
 	v = str_param(&q, "priority");
 	if (v != NULL && !in_list(tix_priority_names, v, strlen(v)))
 		return bad_param(r, "priority");
-	p[3] = v;
+	f.priority = v;
 	v = str_param(&q, "created_from");
 	if (v != NULL && !is_date(v))
 		return bad_param(r, "created_from");
-	p[4] = v;
+	f.created_from = v;
 	v = str_param(&q, "created_to");
 	if (v != NULL && !is_date(v))
 		return bad_param(r, "created_to");
-	p[5] = v;
-	p[6] = r->who.timezone;
+	f.created_to = v;
+	/* q: at most TIX_MAX_SEARCH characters; only white space is as no
+	 * q at all. */
 	v = str_param(&q, "q");
-	if (v != NULL && strlen(v) > TIX_MAX_SEARCH)
+	if (v != NULL && tix_utf8_len(v, strlen(v)) > TIX_MAX_SEARCH)
 		return bad_param(r, "q");
-	if (v != NULL && tix_ticket_number_parse(v, true, &number))
-		p[7] = tix_db_i64(r->arena, number);
-	else if (v != NULL && v[strspn(v, " \t\r\n")] != '\0')
-		p[8] = v;
-	p[9] = staff ? "t" : "f";
+	if (v != NULL && v[strspn(v, " \t\r\n")] != '\0') {
+		search = tix_arena_alloc(r->arena, sizeof(*search));
+		if (search == NULL)
+			return TIX_ENOMEM;
+		rc = tix_search_parse(r->arena, v, strlen(v), search);
+		if (rc == TIX_ETOOBIG)
+			return bad_param(r, "q");
+		if (rc != TIX_OK)
+			return rc;
+		f.search = search;
+	}
 	v = str_param(&q, "assignee");
 	if (v != NULL) {
 		if (!staff)
@@ -806,52 +845,48 @@ h_list(struct tix_req *r)
 		else if (strcmp(v, "none") != 0 &&
 		    !tix_parse_int64(v, strlen(v), false, &number))
 			return bad_param(r, "assignee");
-		p[10] = v;
+		f.assignee = v;
 	}
 	v = str_param(&q, "breached");
 	if (v != NULL) {
 		if (!staff || (strcmp(v, "true") != 0 &&
 		    strcmp(v, "false") != 0))
 			return bad_param(r, "breached");
-		p[11] = v;
+		f.breached = v;
 	}
+	/* The default order: by relevance with q, else newest update. */
+	sort = f.search != NULL ? TIX_SORT_RELEVANCE : TIX_SORT_UPDATED_DESC;
 	v = str_param(&q, "sort");
 	if (v != NULL) {
-		for (sort = 0; sorts[sort] != NULL; sort++)
-			if (strcmp(v, sorts[sort]) == 0)
+		for (sort = 0; tix_sort_names[sort] != NULL; sort++)
+			if (strcmp(v, tix_sort_names[sort]) == 0)
 				break;
-		if (sorts[sort] == NULL)
+		if (tix_sort_names[sort] == NULL)
 			return bad_param(r, "sort");
 	}
-	rc = int_param(r, &q, "page", 1, 1000000, 1, &page);
+	f.sort = (enum tix_sort)sort;
+	rc = int_param(r, &q, "page", 1, 1000000, 1, &f.page);
 	if (rc == TIX_OK)
 		rc = int_param(r, &q, "per_page", 1, TIX_MAX_PER_PAGE,
-		    TIX_DEFAULT_PER_PAGE, &per_page);
-	if (rc != TIX_OK)
-		return rc;
-	p[12] = tix_db_i64(r->arena, per_page);
-	p[13] = tix_db_i64(r->arena, (page - 1) * per_page);
-
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_TICKET_COUNT, p, 12, &count);
-	if (rc != TIX_OK)
-		return rc;
-	rc = tix_db_run(r->db, r->arena,
-	    (enum tix_stmt)(TIX_STMT_TICKET_LIST + sort * 2 + (staff ? 0 : 1)),
-	    p, 14, &rs);
+		    TIX_DEFAULT_PER_PAGE, &f.per_page);
+	if (rc == TIX_OK)
+		rc = tix_ticket_list(&c, &f, &pg);
 	if (rc != TIX_OK)
 		return rc;
 	tix_out_begin(&o);
 	tix_jw_key(&o.w, "tickets");
 	tix_jw_arr_open(&o.w);
-	for (i = 0; i < rs.nrows; i++) {
+	for (i = 0; i < pg.rows.nrows; i++) {
 		tix_jw_obj_open(&o.w);
-		render_summary_fields(&o.w, &rs, i);
+		render_summary_fields(&o.w, &pg.rows, i);
+		if (pg.matches != NULL)
+			render_match(&o.w, &pg.matches[i]);
 		tix_jw_obj_close(&o.w);
 	}
 	tix_jw_arr_close(&o.w);
-	tix_jw_kint(&o.w, "total", tix_rows_int(&count, 0, 0));
-	tix_jw_kint(&o.w, "page", page);
-	tix_jw_kint(&o.w, "per_page", per_page);
+	tix_jw_kint(&o.w, "total", pg.total);
+	tix_jw_kint(&o.w, "page", f.page);
+	tix_jw_kint(&o.w, "per_page", f.per_page);
 	return tix_out_send(r, &o, 200);
 }
 

@@ -37,8 +37,9 @@
 #define TIX_DEFAULT_PER_PAGE	25
 /* The Idempotency-Key header, in bytes: the contract's 1 to 100. */
 #define TIX_MAX_IDEMPOTENCY_KEY	100
-/* Search text in q, in bytes: long enough for a sentence, short enough
- * to keep a LIKE scan cheap. */
+/* Search text in q, in characters (code points): the contract's 200,
+ * long enough for a sentence; it bounds the terms of one search
+ * (TIX_MAX_SEARCH_TERMS) and so the index lookups. */
 #define TIX_MAX_SEARCH		200
 /* Per-request arena: 64 MiB is far above any legitimate request (a 1 MiB
  * body decoded and re-encoded a few times) and bounds a hostile one. */

@@ -14,13 +14,17 @@
 	"u.id, u.email, u.name, u.role, a.id, a.name, a.timezone"
 
 /*
- * A ticket summary (list row): columns 0-19 in this order, read by
- * lib/tickets/ticket.c.  "breached": no first response by the due time,
- * or a late one.
+ * A ticket summary (list row): columns 0-21 in this order, read by
+ * lib/api/tickets_api.c (its C_* enum).  "breached": no first response by
+ * the due time, or a late one.  The requester's account (ra) is shown to
+ * agents and to the requester alike: a customer sees only their own
+ * tickets, so only their own account.  The list statements add one more,
+ * the search's match cell (MATCH below, read by lib/tickets/search.c).
  */
 #define SUMMARY_COLS(updated, customer) \
 	"t.number, t.subject, t.status, t.priority, t.category," \
-	" t.license_key, r.id, r.name, r.email, asg.id, asg.name," \
+	" t.license_key, r.id, r.name, r.email, ra.id, ra.name," \
+	" asg.id, asg.name," \
 	" tix_ts(t.created_at), tix_ts(" updated ")," \
 	" tix_ts(t.first_response_at), tix_ts(t.resolved_at)," \
 	" tix_ts(t.closed_at), tix_ts(t.first_response_due_at)," \
@@ -33,22 +37,30 @@
 	" WHERE x.ticket_id = t.id AND NOT (xe.internal AND " customer "))"
 #define SUMMARY_FROM \
 	" FROM tickets t JOIN users r ON r.id = t.requester_id" \
+	" JOIN accounts ra ON ra.id = r.account_id" \
 	" LEFT JOIN users asg ON asg.id = t.assignee_id"
 
 /*
  * The list filters, shared by the count and the page.  $1 the customer
  * whose tickets these are (NULL for staff), $2 statuses as "a,b", $3
  * category, $4 priority, $5/$6 first and last day, $7 the viewer's time
- * zone, $8 a ticket number, $9 search words (all must match somewhere),
- * $10 whether internal notes count (staff), $11 assignee ("none" or an
- * id), $12 breached.  Every value was checked against an allowlist or
- * parsed in C first.
+ * zone, $8 a ticket number, $9 search terms (the array of
+ * lib/tickets/search_parse.c, read by tix_search_terms(), sql/007), $10
+ * assignee ("none" or an id), $11 breached.  Every value was checked
+ * against an allowlist or parsed in C first.
+ *
+ * With $8 and $9 both set (q alone is a number), the numbered ticket and
+ * the tickets that match the words both pass.  A ticket matches the
+ * terms when each term matches its subject, its description or one of
+ * its public messages; notes count only in the agents' statements,
+ * whose notes argument is NOTE_HITS: a customer's statements do not name
+ * the notes' vector at all.  No term with a lexeme: nothing matches.
  */
 #define BREACHED \
 	"(CASE WHEN t.first_response_at IS NULL" \
 	" THEN now() > t.first_response_due_at" \
 	" ELSE t.first_response_at > t.first_response_due_at END)"
-#define LIST_WHERE \
+#define LIST_WHERE(notes) \
 	" WHERE ($1::bigint IS NULL OR t.requester_id = $1)" \
 	" AND ($2::text IS NULL" \
 	"  OR t.status::text = ANY (string_to_array($2::text, ',')))" \
@@ -58,20 +70,68 @@
 	"  t.created_at >= ($5::date::timestamp AT TIME ZONE $7::text))" \
 	" AND ($6::date IS NULL OR" \
 	"  t.created_at < (($6::date + 1)::timestamp AT TIME ZONE $7::text))" \
-	" AND ($8::int IS NULL OR t.number = $8)" \
-	" AND ($9::text IS NULL OR NOT EXISTS (" \
-	"  SELECT 1 FROM regexp_split_to_table(btrim($9::text), '\\s+')" \
-	"   AS w(word)" \
-	"  WHERE t.subject NOT ILIKE tix_like(w.word)" \
-	"  AND t.description NOT ILIKE tix_like(w.word)" \
-	"  AND NOT EXISTS (SELECT 1 FROM ticket_entries e" \
-	"   WHERE e.ticket_id = t.id AND e.type IN ('message', 'note')" \
-	"   AND (NOT e.internal OR $10::bool)" \
-	"   AND e.body ILIKE tix_like(w.word))))" \
-	" AND ($11::text IS NULL" \
-	"  OR ($11::text = 'none' AND t.assignee_id IS NULL)" \
-	"  OR t.assignee_id::text = $11::text)" \
-	" AND ($12::bool IS NULL OR " BREACHED " = $12::bool)"
+	" AND (($8::int IS NULL AND $9::text[] IS NULL) OR t.number = $8" \
+	"  OR t.id IN (WITH q AS (SELECT * FROM tix_search_terms($9::text[])" \
+	"   ) SELECT h.id FROM (" \
+	"    SELECT q.i, x.id FROM q JOIN tickets x" \
+	"     ON x.subject_search @@ q.query" \
+	"     OR x.description_search @@ q.query" \
+	"    UNION SELECT q.i, e.ticket_id FROM q JOIN ticket_entries e" \
+	"     ON e.search @@ q.query" notes \
+	"   ) h(i, id) GROUP BY h.id" \
+	"   HAVING count(*) = (SELECT count(*) FROM q)))" \
+	" AND ($10::text IS NULL" \
+	"  OR ($10::text = 'none' AND t.assignee_id IS NULL)" \
+	"  OR t.assignee_id::text = $10::text)" \
+	" AND ($11::bool IS NULL OR " BREACHED " = $11::bool)"
+#define NOTE_HITS \
+	" UNION SELECT q.i, e.ticket_id FROM q JOIN ticket_entries e" \
+	" ON e.note_search @@ q.query"
+
+/*
+ * The page's own search columns.  s.rq is any of the terms as one
+ * tsquery (tix_search_any(), NULL without q).  RANK: the subject's
+ * weight A counts most, then the description's B, then the best
+ * message's C (ts_rank's default weights 1, 0.4, 0.2), so a hit in the
+ * subject ranks above one in the description above one in a message.
+ * MATCH: "<in>:<excerpt>" of the best field in that order, the hits
+ * between \x01 and \x02 (TIX_SEARCH_HIT_START/STOP), for
+ * lib/tickets/search_parse.c to cut.  ts_headline drops what its parser
+ * takes for HTML tags and entities, so '<' and '&' travel as \x03 and
+ * \x04 (TIX_SEARCH_LT/AMP) and come back in C; the text loses any of
+ * the four control characters first (validation keeps them out anyway).
+ * One fragment of up to 20 words around the best hit.  ts_headline
+ * and the subqueries sit in the select list, so that they run for the
+ * rows of the page only (PostgreSQL computes costly output columns after
+ * the sort and limit).  OFFSET 0 keeps s a subquery of its own, computed
+ * once, instead of tix_search_any() in every row.
+ */
+#define SEARCH_FROM \
+	" CROSS JOIN (SELECT tix_search_any($9::text[]) AS rq OFFSET 0) s"
+#define RANK(vec) \
+	"(coalesce(ts_rank(t.subject_search, s.rq), 0)" \
+	" + coalesce(ts_rank(t.description_search, s.rq), 0)" \
+	" + coalesce((SELECT max(ts_rank(" vec ", s.rq))" \
+	"  FROM ticket_entries e WHERE e.ticket_id = t.id" \
+	"  AND " vec " @@ s.rq), 0))"
+#define NOTE_VEC "coalesce(e.search, e.note_search)"
+#define HEADLINE \
+	"ts_headline('tix_search'::regconfig," \
+	" translate(m.body, E'\\x01\\x02\\x03\\x04<&', E'    \\x03\\x04')," \
+	" s.rq, E'StartSel=\\x01, StopSel=\\x02, MaxFragments=1," \
+	" MaxWords=20, MinWords=5, ShortWord=3')"
+#define BEST_ENTRY(o, in, vec) \
+	" UNION ALL (SELECT " o ", '" in "', e.body FROM ticket_entries e" \
+	" WHERE e.ticket_id = t.id AND " vec " @@ s.rq" \
+	" ORDER BY ts_rank(" vec ", s.rq) DESC, e.id DESC LIMIT 1)"
+#define MATCH(notes) \
+	"(SELECT m.f || ':' || " HEADLINE " FROM (" \
+	"  SELECT 1, 'subject', t.subject WHERE t.subject_search @@ s.rq" \
+	"  UNION ALL SELECT 2, 'description', t.description" \
+	"   WHERE t.description_search @@ s.rq" \
+	BEST_ENTRY("3", "message", "e.search") notes \
+	" ) m(o, f, body) ORDER BY m.o LIMIT 1)"
+#define NOTE_MATCH BEST_ENTRY("4", "note", "e.note_search")
 
 /*
  * What the domain code needs to decide about a ticket (struct
@@ -242,7 +302,9 @@ static const struct {
 	    "  THEN customer_updated_at ELSE now() END"
 	    " WHERE id = $1" },
 	[TIX_STMT_TICKET_COUNT] = { "ticket_count",
-	    "SELECT count(*) FROM tickets t" LIST_WHERE },
+	    "SELECT count(*) FROM tickets t" LIST_WHERE(NOTE_HITS) },
+	[TIX_STMT_TICKET_COUNT_CUSTOMER] = { "ticket_count_c",
+	    "SELECT count(*) FROM tickets t" LIST_WHERE("") },
 	/* $2: the viewer's account when a customer, else NULL. */
 	[TIX_STMT_LICENSE_FOR_TICKET] = { "license_for_ticket",
 	    "SELECT l.key, l.product, CASE WHEN l.status = 'active'"
@@ -463,16 +525,23 @@ static const struct {
 };
 
 /* The list statements, made once from constant parts: a sort order is
- * picked from this table by index, never spelled by the client. */
-static const char *const list_order[12] = {
+ * picked from this table by index, never spelled by the client.  Even
+ * indexes are the agents' statements, odd ones the customers'. */
+static const char *const list_order[14] = {
 	"t.updated_at DESC, t.id DESC", "t.customer_updated_at DESC, t.id DESC",
 	"t.updated_at ASC, t.id ASC", "t.customer_updated_at ASC, t.id ASC",
 	"t.created_at DESC, t.id DESC", "t.created_at DESC, t.id DESC",
 	"t.created_at ASC, t.id ASC", "t.created_at ASC, t.id ASC",
 	"t.priority DESC, t.id DESC", "t.priority DESC, t.id DESC",
 	"t.priority ASC, t.id ASC", "t.priority ASC, t.id ASC",
+	/* relevance: the numbered ticket first, then by rank, then as
+	 * -updated_at */
+	"coalesce(t.number = $8::int, false) DESC, " RANK(NOTE_VEC)
+	" DESC, t.updated_at DESC, t.id DESC",
+	"coalesce(t.number = $8::int, false) DESC, " RANK("e.search")
+	" DESC, t.customer_updated_at DESC, t.id DESC",
 };
-static char list_sql[12][4096];
+static char list_sql[14][8192];
 
 static const char *
 list_statement(int i)
@@ -484,9 +553,10 @@ list_statement(int i)
 	if (list_sql[i][0] != '\0')
 		return list_sql[i];
 	n = snprintf(list_sql[i], sizeof(list_sql[i]), "SELECT "
-	    SUMMARY_COLS("%s", "%s") SUMMARY_FROM LIST_WHERE
-	    " ORDER BY %s LIMIT $13 OFFSET $14", updated,
-	    i % 2 ? "true" : "false", list_order[i]);
+	    SUMMARY_COLS("%s", "%s") ", " MATCH("%s") SUMMARY_FROM SEARCH_FROM
+	    LIST_WHERE("%s") " ORDER BY %s LIMIT $12 OFFSET $13", updated,
+	    i % 2 ? "true" : "false", i % 2 ? "" : NOTE_MATCH,
+	    i % 2 ? "" : NOTE_HITS, list_order[i]);
 	if (n < 0 || (size_t)n >= sizeof(list_sql[i])) {
 		list_sql[i][0] = '\0';
 		return NULL;	/* cannot happen: the parts are constants */

@@ -47,11 +47,12 @@ enum tix_stmt {
 	TIX_STMT_TICKET_SUMMARY,
 	TIX_STMT_TICKET_ENTRIES,
 	TIX_STMT_TICKET_AFTER_MESSAGE,
-	TIX_STMT_TICKET_COUNT,
-	/* Twelve statements: TIX_STMT_TICKET_LIST + sort * 2 + is_customer,
-	 * with sort an enum tix_sort. */
+	TIX_STMT_TICKET_COUNT,		/* agents' */
+	TIX_STMT_TICKET_COUNT_CUSTOMER,
+	/* Fourteen statements: TIX_STMT_TICKET_LIST + sort * 2 +
+	 * is_customer, with sort an enum tix_sort (lib/tickets/search.h). */
 	TIX_STMT_TICKET_LIST,
-	TIX_STMT_TICKET_LIST_LAST = TIX_STMT_TICKET_LIST + 11,
+	TIX_STMT_TICKET_LIST_LAST = TIX_STMT_TICKET_LIST + 13,
 	TIX_STMT_LICENSE_FOR_TICKET,
 
 	/* lifecycle, SLA, idempotency, stats, licenses */

@@ -90,6 +90,22 @@ class ScopeAndFilterTest(ListCase):
         self.assertEqual(self.numbers(other), [self.theirs["number"]])
         self.assertEqual(other["total"], 1)
 
+    def test_requester_account_in_rows(self):
+        me = self.assertJson(self.c.get("/api/auth/me"), 200)["user"]
+        want = {"id": me["account"]["id"], "name": self.cust.account}
+        for t in self.list(self.c)["tickets"]:
+            self.assertEqual(t["requester"]["account"], want)
+        # The other customer of the same account: the same account.
+        for t in self.list(self.s)["tickets"]:
+            self.assertEqual(t["requester"]["id"], self.same.id)
+            self.assertEqual(t["requester"]["account"], want)
+        for t in self.tickets + [self.theirs]:
+            with self.subTest(number=t["number"]):
+                body = self.list(self.a, q=t["number"])
+                self.assertEqual(self.numbers(body)[:1], [t["number"]])
+                self.assertEqual(body["tickets"][0]["requester"]["account"],
+                                 want)
+
     def test_default_sort_is_newest_update_first(self):
         body = self.list(self.c)
         expected = [t["number"] for t in self.tickets]  # updated reversed

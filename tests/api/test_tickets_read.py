@@ -76,6 +76,26 @@ class ReadTest(ApiTestCase):
                     self.assertEqual(got["subject"], t["subject"])
                     self.assertEqual(got["requester"], t["requester"])
 
+    def test_requester_account_for_requester_and_agents(self):
+        me = self.assertJson(self.ca1.get("/api/auth/me"), 200)["user"]
+        other = self.assertJson(self.cb1.get("/api/auth/me"), 200)["user"]
+        self.assertNotEqual(me["account"]["id"], other["account"]["id"])
+        cases = ((self.t1, self.a1, me["account"]["id"],
+                  (self.ca1, self.cag, self.cad)),
+                 (self.tb, self.b1, other["account"]["id"],
+                  (self.cb1, self.cag, self.cad)))
+        for t, user, account_id, clients in cases:
+            for c in clients:
+                with self.subTest(ticket=t["number"], viewer=c):
+                    r = c.get("/api/tickets/" + t["number"])
+                    req = self.assertJson(r, 200)["ticket"]["requester"]
+                    self.assertEqual(req["id"], user.id)
+                    self.assertEqual(req["name"], user.name)
+                    self.assertEqual(req["email"], user.email)
+                    self.assertEqual(req["account"],
+                                     {"id": account_id,
+                                      "name": user.account})
+
     def test_malformed_numbers_404(self):
         n = ticket_int(self.t1["number"])
         for ref in ("TICK-abc", str(n), "tick-%d" % n, "TICK-", "TICK--1",

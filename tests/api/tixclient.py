@@ -582,8 +582,11 @@ class ApiTestCase(unittest.TestCase):
             if t[k] is not None:
                 self.assertTime(t[k])
         req = t["requester"]
-        self.assertLessEqual({"id", "name", "email"}, set(req))
+        self.assertLessEqual({"id", "name", "email", "account"}, set(req))
         self.assertNotIn("password_hash", req)
+        self.assertEqual(set(req["account"]), {"id", "name"}, req)
+        self.assertIsInstance(req["account"]["id"], int)
+        self.assertIsInstance(req["account"]["name"], str)
         sla = t["sla"]
         self.assertLessEqual({"first_response_due_at", "breached"}, set(sla))
         self.assertTime(sla["first_response_due_at"])
