@@ -45,9 +45,41 @@ export async function request(method, path, body, extraHeaders) {
   return data;
 }
 
+// A multipart/form-data request through XMLHttpRequest, for its upload
+// progress: onProgress(fraction) while the body is being sent.
+export function upload(method, path, form, { onProgress, headers } = {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, path);
+    xhr.setRequestHeader('Accept', 'application/json');
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken);
+    for (const [k, v] of Object.entries(headers || {})) xhr.setRequestHeader(k, v);
+    if (onProgress) {
+      xhr.upload.addEventListener('progress', (ev) => {
+        if (ev.lengthComputable) onProgress(ev.loaded / ev.total);
+      });
+    }
+    xhr.addEventListener('load', () => {
+      let data = null;
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch (e) {
+        data = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(data);
+      else reject(new ApiError(xhr.status, data));
+    });
+    xhr.addEventListener('error', () => reject(new ApiError(0, null)));
+    xhr.addEventListener('abort', () => reject(new ApiError(0, null)));
+    xhr.send(form);
+  });
+}
+
 export const get = (path) => request('GET', path);
 export const post = (path, body) => request('POST', path, body);
 export const patch = (path, body) => request('PATCH', path, body);
+export const put = (path, body) => request('PUT', path, body);
+export const del = (path) => request('DELETE', path);
 
 // The signed-in user and a fresh CSRF token, or null when not signed in.
 export async function me() {

@@ -1,44 +1,84 @@
-// The portal's entry point: who is signed in, the navigation bar, and
-// which view each path shows.
+// The portal's entry point: who is signed in, the navigation bar with its
+// Help button, and which view each path shows.  A path of the other role
+// (a customer's link opened by an agent) shows the same thing in the
+// viewer's own area; a signed-out visit goes to /login and back after.
 
 import * as api from './api.js';
-import { h } from './dom.js';
+import { h, openDialog } from './dom.js';
 import { route, start, navigate } from './router.js';
-import { loginView } from './views/login.js';
+import { loginView, safeNext } from './views/login.js';
 import { ticketListView } from './views/ticket-list.js';
-import { newTicketView } from './views/ticket-new.js';
+import { newTicketView, tipsBox } from './views/ticket-new.js';
+import { ticketForm } from './views/ticket-form.js';
 import { ticketDetailView } from './views/ticket-detail.js';
+import { settingsView } from './views/settings.js';
 import { notFoundView } from './views/not-found.js';
 
 const session = { user: null, checked: false };
 
+function areaOf(user) {
+  return user.role === 'customer' ? 'customer' : 'agent';
+}
+
 export function homeFor(user) {
-  if (!user) return '/login';
-  return user.role === 'customer' ? '/customer/tickets' : '/agent/tickets';
+  return user ? '/' + areaOf(user) + '/tickets' : '/login';
 }
 
 route('/', null);
 route('/login', loginView);
-route('/customer/tickets', ticketListView);
-route('/customer/tickets/new', newTicketView);
-route('/customer/tickets/:number', ticketDetailView);
-route('/agent/tickets', ticketListView);
-route('/agent/tickets/:number', ticketDetailView);
+for (const area of ['customer', 'agent']) {
+  route('/' + area + '/tickets', ticketListView);
+  route('/' + area + '/tickets/new', newTicketView);
+  route('/' + area + '/tickets/:number', ticketDetailView);
+  route('/' + area + '/settings', settingsView);
+}
 
-function renderNav() {
+function renderNav(path) {
   const nav = document.getElementById('nav');
   const user = session.user;
   if (!user) {
     nav.replaceChildren();
     return;
   }
-  const links = user.role === 'customer'
-    ? [h('a', { href: '/customer/tickets', text: 'My tickets' }),
-       h('a', { href: '/customer/tickets/new', text: 'New ticket' })]
-    : [h('a', { href: '/agent/tickets', text: 'All tickets' })];
+  const area = areaOf(user);
+  const link = (href, text, match) => h('a', { href, text,
+    'aria-current': match ? 'page' : null });
+  const links = [
+    link('/' + area + '/tickets', area === 'customer' ? 'My tickets' : 'Tickets',
+      path.startsWith('/' + area + '/tickets')),
+    link('/' + area + '/settings', 'Settings', path === '/' + area + '/settings'),
+  ];
+  const help = h('button.help', { type: 'button', id: 'help-button', text: 'Help',
+    'aria-haspopup': 'dialog', on: { click: openHelp } });
   const logout = h('button.link', { type: 'button', id: 'logout', text: 'Sign out',
     on: { click: signOut } });
-  nav.replaceChildren(...links, h('span.who', { text: user.name }), logout);
+  nav.replaceChildren(...links, help,
+    h('span.who', { title: user.email }, h('bdi', { text: user.name })), logout);
+}
+
+// Help: ticket creation at once, in a dialog over the page the user is
+// on; they stay there after creating, with a link to the new ticket.
+function openHelp() {
+  const ctx = viewContext();
+  openDialog('Create Ticket', (close) => {
+    const body = h('div.help-body', {});
+    const form = ticketForm(ctx, {
+      prefix: 'help-',
+      onCreated: (t) => {
+        const href = homeFor(session.user) + '/' + encodeURIComponent(t.number);
+        body.replaceChildren(
+          h('p.notice', { role: 'status', dataset: { kind: 'ok' },
+            text: 'Ticket ' + t.number + ' created. We will answer by e-mail and on its page.' }),
+          h('div.actions', {},
+            h('a.button.primary', { href, text: 'View ' + t.number,
+              on: { click: () => close() } }),
+            h('button', { type: 'button', text: 'Close', on: { click: close } })));
+        body.querySelector('a').focus();
+      },
+    });
+    body.append(form);
+    return h('div.help-layout', {}, body, tipsBox());
+  }, { id: 'help-dialog' });
 }
 
 async function signOut() {
@@ -51,13 +91,32 @@ async function signOut() {
   navigate('/login');
 }
 
-function signedIn(user) {
+function signedIn(user, next) {
   session.user = user;
-  navigate(homeFor(user), { replace: true });
+  navigate(next || homeFor(user), { replace: true });
+}
+
+function sessionEnded() {
+  session.user = null;
+  const here = location.pathname + location.search;
+  navigate('/login' + (safeNext(here) ? api.query({ next: here }) : ''), { replace: true });
+}
+
+function viewContext(extra) {
+  return Object.assign({ user: session.user, signedIn, sessionEnded }, extra);
+}
+
+// The same place in the viewer's own area: /customer/tickets/TICK-1 for
+// an agent is /agent/tickets/TICK-1.
+function ownArea(path, user) {
+  const m = /^\/(customer|agent)(\/.*)?$/.exec(path);
+  if (!m || m[1] === areaOf(user)) return null;
+  return '/' + areaOf(user) + (m[2] || '/tickets');
 }
 
 async function show(view, ctx) {
   const app = document.getElementById('app');
+  for (const dlg of document.querySelectorAll('dialog[open]')) dlg.close();
   if (!session.checked) {
     try {
       session.user = await api.me();
@@ -69,28 +128,26 @@ async function show(view, ctx) {
     }
   }
   const user = session.user;
-  renderNav();
-  // Where this user may be.
-  const area = ctx.path.split('/')[1];
-  if (!user && ctx.path !== '/login') {
-    return navigate('/login', { replace: true });
+  renderNav(ctx.path);
+  if (!user) {
+    if (ctx.path !== '/login') {
+      const here = ctx.path + location.search;
+      return navigate('/login' + (safeNext(here) ? api.query({ next: here }) : ''),
+        { replace: true });
+    }
+  } else {
+    if (ctx.path === '/' || ctx.path === '/login') {
+      return navigate(safeNext(ctx.query.get('next')) || homeFor(user), { replace: true });
+    }
+    const other = ownArea(ctx.path, user);
+    if (other) return navigate(other + location.search, { replace: true });
   }
-  if (user && (ctx.path === '/' || ctx.path === '/login' ||
-      (area === 'customer' && user.role !== 'customer') ||
-      (area === 'agent' && user.role === 'customer'))) {
-    return navigate(homeFor(user), { replace: true });
-  }
-  ctx.user = user;
-  ctx.signedIn = signedIn;
-  ctx.sessionEnded = () => {
-    session.user = null;
-    navigate('/login', { replace: true });
-  };
+  Object.assign(ctx, viewContext());
   let node;
   try {
     node = await (view || notFoundView)(ctx);
   } catch (e) {
-    if (e instanceof api.ApiError && e.status === 401) return ctx.sessionEnded();
+    if (e instanceof api.ApiError && e.status === 401) return sessionEnded();
     node = e instanceof api.ApiError && e.status === 404
       ? notFoundView(ctx)
       : h('p.notice', { role: 'alert', dataset: { kind: 'error' }, text: e.message });
@@ -100,6 +157,8 @@ async function show(view, ctx) {
   const heading = app.querySelector('h1');
   document.title = (heading ? heading.textContent + ' · ' : '') + 'Tix support';
   app.dataset.view = ctx.path;
+  app.setAttribute('aria-busy', 'false');
+  if (ctx.moved) app.focus({ preventScroll: true });
 }
 
 start(show);

@@ -40,13 +40,15 @@ export function select(attrs, options, current) {
     h('option', { value, text: label, selected: value === (current || '') })));
 }
 
-// A labelled form field with a slot for its error message.
-export function field(label, control, name) {
-  const id = 'f-' + name;
+// A labelled form field with a slot for its error message.  `prefix`
+// keeps ids apart when one form appears twice (the page and a dialog).
+export function field(label, control, name, prefix = '') {
+  const id = prefix + 'f-' + name;
   control.id = id;
   control.name = name;
   const err = h('span.field-error', { id: id + '-error', dataset: { errorFor: name } });
-  control.setAttribute('aria-describedby', err.id);
+  const described = control.getAttribute('aria-describedby');
+  control.setAttribute('aria-describedby', (described ? described + ' ' : '') + err.id);
   return h('div.field', {}, h('label', { for: id, text: label }), control, err);
 }
 
@@ -69,4 +71,51 @@ export function notice(kind) {
 export function say(box, message) {
   box.textContent = message || '';
   box.hidden = !message;
+}
+
+// Repeats a message in the page's polite live region, for screen readers.
+export function announce(message) {
+  const region = document.getElementById('announce');
+  if (!region) return;
+  region.textContent = '';
+  // A new text node after a tick is announced even when the text repeats.
+  setTimeout(() => { region.textContent = message; }, 50);
+}
+
+// A modal <dialog>: showModal() keeps Tab inside it and Escape closes it.
+// content(close) builds the body; `label` is the dialog's heading.
+// The dialog removes itself from the page when it closes.
+export function openDialog(label, content, { id } = {}) {
+  const headingId = (id || 'dialog') + '-title';
+  const dlg = h('dialog.modal', { id, 'aria-labelledby': headingId });
+  const close = () => dlg.close();
+  dlg.append(h('div.modal-head', {},
+    h('h2', { id: headingId, text: label }),
+    h('button.icon', { type: 'button', 'aria-label': 'Close', text: '×', on: { click: close } })),
+    content(close));
+  const opener = document.activeElement;
+  dlg.addEventListener('close', () => {
+    dlg.remove();
+    if (opener && opener.isConnected && opener.focus) opener.focus();
+  });
+  document.body.append(dlg);
+  dlg.showModal();
+  const first = dlg.querySelector('[autofocus], textarea, input:not([type=hidden]), select');
+  if (first) first.focus();
+  return dlg;
+}
+
+// A question with a confirming and a cancelling button; resolves to true
+// when confirmed.
+export function confirmDialog(label, text, confirmLabel, { danger = false, id } = {}) {
+  return new Promise((resolve) => {
+    let answer = false;
+    const dlg = openDialog(label, (close) => h('div', {},
+      h('p', { text }),
+      h('div.actions', {},
+        h('button', { type: 'button', class: danger ? 'danger' : 'primary', text: confirmLabel,
+          on: { click: () => { answer = true; close(); } } }),
+        h('button', { type: 'button', text: 'Cancel', on: { click: close } }))), { id });
+    dlg.addEventListener('close', () => resolve(answer));
+  });
 }

@@ -18,7 +18,8 @@ export function route(pattern, view) {
 export function navigate(path, { replace = false } = {}) {
   if (replace) history.replaceState(null, '', path);
   else history.pushState(null, '', path);
-  return render();
+  // A new page: focus moves to it, as a page load would (screen readers).
+  return render(!replace);
 }
 
 export function refresh() {
@@ -28,7 +29,7 @@ export function refresh() {
 // start(fn): fn(view, ctx) renders a matched view; called on every change.
 export function start(renderer) {
   onRender = renderer;
-  window.addEventListener('popstate', () => render());
+  window.addEventListener('popstate', () => render(true));
   document.addEventListener('click', (ev) => {
     const a = ev.target.closest && ev.target.closest('a[href]');
     if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey ||
@@ -37,6 +38,8 @@ export function start(renderer) {
     }
     const url = new URL(a.href, location.href);
     if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+    // A link within the page (Skip to content) stays the browser's.
+    if (url.hash && url.pathname === location.pathname && url.search === location.search) return;
     ev.preventDefault();
     navigate(url.pathname + url.search);
   });
@@ -44,7 +47,7 @@ export function start(renderer) {
 }
 
 // isCurrent() tells a view whether its render is still the latest one.
-function render() {
+function render(moved = false) {
   const token = ++renderCount;
   const path = location.pathname;
   const params = {};
@@ -62,6 +65,7 @@ function render() {
     params,
     query: new URLSearchParams(location.search),
     isCurrent: () => token === renderCount,
+    moved,
   };
   return onRender(view, ctx);
 }
