@@ -140,4 +140,67 @@ describe('every page', { timeout: 240000 }, () => {
     }
     assert.equal(report.length, 0, `axe-core:\n${report.join('\n')}`);
   });
+
+  // Tab until `want` has the focus; fails after `max` presses.  Returns
+  // the focused element's outline as the browser draws it.
+  async function tabTo(page, want, max = 60) {
+    for (let i = 0; i < max; i++) {
+      await page.keyboard.press('Tab');
+      if (await want.evaluate((e) => e === document.activeElement)) {
+        return want.evaluate((e) => {
+          const s = getComputedStyle(e);
+          return { style: s.outlineStyle, width: parseFloat(s.outlineWidth) };
+        });
+      }
+    }
+    throw new Error(`Tab never reached ${want}`);
+  }
+
+  it('works from the keyboard: focus visible, dialogs keep focus and close with Escape', async () => {
+    const page = await browser.newPage({ user: customer });
+    await page.goto(`/customer/tickets/${ticket.number}`);
+    await page.locator('#timeline li.entry').first().waitFor();
+    await page.locator('body').focus();
+
+    // The reply box and its button are reached by Tab, each with a ring.
+    for (const target of [page.getByLabel('Your reply'), page.getByRole('button', { name: 'Send Reply' })]) {
+      const ring = await tabTo(page, target);
+      assert.notEqual(ring.style, 'none', 'a visible focus ring');
+      assert.ok(ring.width >= 2, `focus ring ${ring.width} px`);
+    }
+
+    // Help from the keyboard: the dialog takes the focus and keeps it.
+    const help = page.getByRole('button', { name: 'Help' });
+    await help.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Create Ticket' });
+    await dialog.waitFor();
+    const inDialog = () => page.evaluate(() =>
+      Boolean(document.activeElement && document.activeElement.closest('dialog[open]')));
+    assert.ok(await inDialog(), 'focus moved into the dialog');
+    for (let i = 0; i < 25; i++) {
+      await page.keyboard.press('Tab');
+      // Past the dialog's last control the browser's own UI may hold
+      // the focus for one press; the page outside never does.
+      const where = await page.evaluate(() => {
+        const a = document.activeElement;
+        return !a || a === document.body ? 'none' : a.closest('dialog[open]') ? 'dialog' : 'page';
+      });
+      assert.notEqual(where, 'page', `Tab ${i + 1} left the dialog`);
+    }
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.ok(await help.evaluate((e) => e === document.activeElement), 'focus back on Help');
+
+    // The close confirmation too: Escape cancels and nothing changes.
+    await page.getByRole('button', { name: 'Close ticket' }).focus();
+    await page.keyboard.press('Enter');
+    const confirm = page.getByRole('dialog', { name: 'Close this ticket?' });
+    await confirm.waitFor();
+    assert.ok(await inDialog(), 'focus moved into the confirmation');
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'detached' });
+    assert.notEqual(await text(page.locator('#ticket-status')), 'Closed');
+    assertClean(page);
+  });
 });
