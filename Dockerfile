@@ -36,7 +36,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 tix \
  && useradd --system --uid 10001 --gid tix --no-create-home \
-        --home-dir /nonexistent --shell /usr/sbin/nologin tix
+        --home-dir /nonexistent --shell /usr/sbin/nologin tix \
+ && install -d -o tix -g tix -m 0700 /run/tix-metrics
 COPY --from=build /src/build/tix-admin /src/build/tix-auth \
      /src/build/tix-tickets /src/build/tix-files /src/build/tix-scheduler \
      /src/build/tix-notify /src/build/tix-mailin /usr/local/bin/

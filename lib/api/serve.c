@@ -6,22 +6,84 @@
  * authentication because sessions live there; CSRF is checked before
  * the handler reads a byte of the body.
  */
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/serve.h"
 #include "auth/auth.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "json/json.h"
+
+/* "GET", or "GET|POST" for a route that takes several methods. */
+static void
+method_label(char *out, size_t size, unsigned bits)
+{
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{ TIX_GET, "GET" }, { TIX_POST, "POST" }, { TIX_PUT, "PUT" },
+		{ TIX_PATCH, "PATCH" }, { TIX_DELETE, "DELETE" },
+	};
+	size_t	 i, n = 0;
+	int	 w;
+
+	out[0] = '\0';
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(bits & names[i].bit))
+			continue;
+		w = snprintf(out + n, size - n, "%s%s", n ? "|" : "",
+		    names[i].name);
+		if (w < 0 || (size_t)w >= size - n)
+			break;
+		n += (size_t)w;
+	}
+}
+
+/* The metrics file of this binary, mapped at its first request. */
+static void
+metrics_start(const struct tix_config *cfg, const struct tix_route *routes,
+    size_t nroutes)
+{
+	char		 labels[TIX_METRICS_MAX_ROUTES][40];
+	const char	*methods[TIX_METRICS_MAX_ROUTES];
+	const char	*patterns[TIX_METRICS_MAX_ROUTES];
+	size_t		 i;
+
+	if (nroutes > TIX_METRICS_MAX_ROUTES)
+		nroutes = TIX_METRICS_MAX_ROUTES;
+	for (i = 0; i < nroutes; i++) {
+		method_label(labels[i], sizeof(labels[i]), routes[i].methods);
+		methods[i] = labels[i];
+		patterns[i] = routes[i].pattern;
+	}
+	(void)tix_metrics_open(cfg->metrics_dir, tix_log_name(), methods,
+	    patterns, nroutes);
+}
+
+static uint64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
 
 void
 tix_serve(struct FCGX_Request *fr, struct tix_arena *arena,
     struct tix_db *db, const struct tix_config *cfg,
     const struct tix_route *routes, size_t nroutes)
 {
+	static bool		 metrics_started;
 	struct tix_req		 r;
-	const struct tix_route	*route;
+	const struct tix_route	*route = NULL;
 	enum tix_err		 rc;
+	uint64_t		 start = now_us();
 
+	if (!metrics_started) {
+		metrics_started = true;
+		metrics_start(cfg, routes, nroutes);
+	}
 	memset(&r, 0, sizeof(r));
 	r.fcgi = fr;
 	r.arena = arena;
@@ -32,6 +94,7 @@ tix_serve(struct FCGX_Request *fr, struct tix_arena *arena,
 	r.query_string = tix_req_param(&r, "QUERY_STRING");
 	if (r.query_string == NULL)
 		r.query_string = "";
+	tix_log_request(tix_req_param(&r, "REQUEST_ID"));
 
 	rc = tix_route_find(&r, routes, nroutes, &route);
 	if (rc == TIX_OK)
@@ -51,5 +114,8 @@ tix_serve(struct FCGX_Request *fr, struct tix_arena *arena,
 	if (rc == TIX_EINTERNAL || rc == TIX_ENOMEM)
 		tix_log_error("%s %s: %s", tix_req_param(&r, "REQUEST_METHOD"),
 		    r.path == NULL ? "-" : r.path, tix_err_name(rc));
+	tix_metrics_request(route == NULL ? nroutes : (size_t)(route - routes),
+	    r.responded ? r.status : 500, now_us() - start);
+	tix_log_request(NULL);
 	tix_json_free(r.json);
 }

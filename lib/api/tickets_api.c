@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/fields.h"
+#include "api/metrics_api.h"
 #include "api/render.h"
 #include "api/serve.h"
 #include "api/tickets_api.h"
@@ -892,6 +893,8 @@ h_list(struct tix_req *r)
 
 const struct tix_route tix_ticket_routes[] = {
 	{ TIX_GET, "/api/health", h_health, true },
+	/* Public here: the handler lets in loopback clients and admins. */
+	{ TIX_GET, "/api/metrics", tix_api_metrics, true },
 	{ TIX_GET, "/api/tickets", h_list, false },
 	{ TIX_POST, "/api/tickets", h_create, false },
 	/* Before "{}", which would take "stats" for a ticket number. */

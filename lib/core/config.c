@@ -126,6 +126,7 @@ tix_config_load(struct tix_config *cfg)
 		    (int)TIX_CEIL_MAX_MAIL_BYTES, &cfg->max_mail_bytes);
 	/* Checked by the workers that need it (tix-tickets, tix-files). */
 	cfg->attachment_key_file = getenv("TIX_ATTACHMENT_KEY_FILE");
+	cfg->metrics_dir = getenv("TIX_METRICS_DIR");
 	if (rc == TIX_OK)
 		rc = mail_settings(cfg);
 	return rc;

@@ -26,6 +26,9 @@ struct tix_config {
 	const char	*public_base_url;	/* TIX_PUBLIC_BASE_URL */
 	const char	*smtp_url;		/* TIX_SMTP_URL */
 	const char	*support_address;	/* TIX_SUPPORT_ADDRESS */
+	/* Where the workers keep their shared request counters (NULL:
+	 * none counted; core/metrics.h). */
+	const char	*metrics_dir;		/* TIX_METRICS_DIR */
 };
 
 /*

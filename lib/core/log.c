@@ -1,7 +1,8 @@
 /*
  * log.c: one line per event on stderr.
  *
- * A line is "<progname>[<pid>] LEVEL message\n", written with a single
+ * A line is "<progname>[<pid>] LEVEL message\n" ("... LEVEL
+ * req=<id> message" while a request is served), written with a single
  * write(2) so that lines from concurrent workers do not interleave.  The
  * message is formatted into a bounded stack buffer (longer messages are
  * cut and end in "..."), then every byte that could forge or garble a
@@ -26,6 +27,7 @@
 #define TIX_LOG_NAME	64
 
 static char	 progname[TIX_LOG_NAME] = "tix";
+static char	 request_id[65];	/* "" between requests */
 
 static const char *const levels[] = {
 	[TIX_LOG_ERROR] = "ERROR",
@@ -49,6 +51,28 @@ tix_log_init(const char *name)
 			progname[i] = '?';
 	}
 	progname[i] = '\0';
+}
+
+const char *
+tix_log_name(void)
+{
+	return progname;
+}
+
+void
+tix_log_request(const char *id)
+{
+	size_t	 i, n = 0;
+	char	 ch;
+
+	for (i = 0; id != NULL && id[i] != '\0' && n < sizeof(request_id) - 1;
+	    i++) {
+		ch = id[i];
+		if ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
+		    (ch >= 'A' && ch <= 'Z') || ch == '-')
+			request_id[n++] = ch;
+	}
+	request_id[n] = '\0';
 }
 
 /*
@@ -99,7 +123,7 @@ tix_log(enum tix_log_level lvl, const char *fmt, ...)
 	static const char	 hex[] = "0123456789abcdef";
 	char			 msg[TIX_LOG_MSG];
 	/* Every byte may become four, plus the prefix, "..." and "\n". */
-	char			 line[TIX_LOG_NAME + 64 + 4 * TIX_LOG_MSG];
+	char			 line[TIX_LOG_NAME + 64 + 70 + 4 * TIX_LOG_MSG];
 	const unsigned char	*m = (const unsigned char *)msg;
 	const char		*lvname = "?";
 	va_list			 ap;
@@ -119,8 +143,9 @@ tix_log(enum tix_log_level lvl, const char *fmt, ...)
 
 	if ((unsigned int)lvl < sizeof(levels) / sizeof(levels[0]))
 		lvname = levels[lvl];
-	r = snprintf(line, sizeof(line), "%s[%ld] %s ", progname,
-	    (long)getpid(), lvname);
+	r = snprintf(line, sizeof(line), "%s[%ld] %s %s%s%s", progname,
+	    (long)getpid(), lvname, request_id[0] != '\0' ? "req=" : "",
+	    request_id, request_id[0] != '\0' ? " " : "");
 	if (r < 0)
 		goto out;
 	len = (size_t)r;

@@ -11,6 +11,11 @@ enum tix_log_level { TIX_LOG_ERROR, TIX_LOG_WARN, TIX_LOG_INFO, TIX_LOG_DEBUG };
 
 /* The process name put in front of every line, e.g. "tix-tickets". */
 void	tix_log_init(const char *progname);
+const char *tix_log_name(void);	/* that name */
+/* The id of the request being served (nginx's $request_id, also sent
+ * as X-Request-Id), put on every line until cleared with NULL.  Only
+ * letters, digits and '-' are kept, at most 64 of them. */
+void	tix_log_request(const char *id);
 void	tix_log(enum tix_log_level lvl, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "core/metrics.h"
 #include "db/db.h"
 
 /* Don't hammer a server that is down: one connection attempt a second. */
@@ -172,6 +173,7 @@ classify(struct tix_db *db, const PGresult *res, enum tix_stmt id)
 	const char *state;
 
 	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		tix_metrics_db_error();
 		tix_log_warn("db: connection lost in %s", tix_stmt_name(id));
 		disconnect(db);
 		return TIX_EUNAVAIL;
@@ -180,7 +182,8 @@ classify(struct tix_db *db, const PGresult *res, enum tix_stmt id)
 	if (state == NULL)
 		state = "";
 	if (strcmp(state, "23505") == 0)
-		return TIX_ECONFLICT;
+		return TIX_ECONFLICT;	/* an answer, not a fault */
+	tix_metrics_db_error();
 	/* 08: connection exception; 57: operator intervention (shutdown,
 	 * statement timeout); 53: insufficient resources (disk full, too
 	 * many connections); 55P03: lock timeout; 40: serialization. */

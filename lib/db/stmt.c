@@ -522,6 +522,14 @@ static const struct {
 	    "INSERT INTO inbound_review (message_id, from_address, subject,"
 	    " body_excerpt, reason, ticket_id)"
 	    " VALUES ($1, $2, left($3, 200), left($4, 2000), $5, $6)" },
+	/* For GET /api/metrics: the outbox's depth and failures, the open
+	 * tickets past their first-response target, breaches ever. */
+	[TIX_STMT_OPS_GAUGES] = { "ops_gauges",
+	    "SELECT (SELECT count(*) FROM outbox WHERE status = 'queued'),"
+	    " (SELECT count(*) FROM outbox WHERE status = 'failed'),"
+	    " (SELECT count(*) FROM tickets t WHERE " BREACHED
+	    "  AND status NOT IN ('resolved', 'closed')),"
+	    " (SELECT count(*) FROM ticket_entries WHERE type = 'sla_breached')" },
 };
 
 /* The list statements, made once from constant parts: a sort order is

@@ -104,6 +104,8 @@ enum tix_stmt {
 	TIX_STMT_INBOUND_CLAIM,
 	TIX_STMT_INBOUND_SET,
 	TIX_STMT_INBOUND_REVIEW,
+	/* operations (lib/tickets/gauges.c) */
+	TIX_STMT_OPS_GAUGES,
 
 	TIX_STMT__MAX
 };

@@ -595,6 +595,11 @@ stack_up() {
 	local w
 	export TIX_ATTACHMENT_KEY_FILE=${TIX_ATTACHMENT_KEY_FILE:-$state/attachment.key}
 	ensure_attachment_key "$TIX_ATTACHMENT_KEY_FILE" || return 1
+	# The workers' shared request counters (GET /api/metrics); only the
+	# workers' user reads them.
+	export TIX_METRICS_DIR=${TIX_METRICS_DIR:-$state/metrics}
+	mkdir -p "$TIX_METRICS_DIR"
+	chmod 0700 "$TIX_METRICS_DIR"
 	for w in auth tickets files; do
 		start_worker "tix-$w" "$build/tix-$w" "unix:$state/run/$w.sock" \
 			"$n" "$state/log/tix-$w.log" "$state/run/tix-$w.pid" ||

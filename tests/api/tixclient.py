@@ -155,13 +155,18 @@ class Client:
         self.token = token
         self.user = None
         self.timeout = 30
+        # The local address to send from (any of 127/8 works on the
+        # loopback), None for the system's choice.
+        self.source_address = None
 
     # -- plumbing
 
     def _connection(self):
         cls = (http.client.HTTPSConnection if self.scheme == "https"
                else http.client.HTTPConnection)
-        return cls(self.host, self.port, timeout=self.timeout)
+        source = (self.source_address, 0) if self.source_address else None
+        return cls(self.host, self.port, timeout=self.timeout,
+                   source_address=source)
 
     def request(self, method, path, body=None, *, raw=None,
                 content_type=DEFAULT, headers=None, csrf=DEFAULT,
@@ -546,6 +551,10 @@ class ApiTestCase(unittest.TestCase):
         self.assertEqual((h.get("Referrer-Policy") or "").lower(),
                          "same-origin", "Referrer-Policy of %r" % (r,))
         self.assertEqual(len(h.get_all("Content-Security-Policy") or []), 1)
+        # nginx's $request_id, the same as on the workers' log lines.
+        self.assertRegex(h.get("X-Request-Id") or "", r"^[0-9a-f]{32}$",
+                         "X-Request-Id of %r" % (r,))
+        self.assertEqual(len(h.get_all("X-Request-Id") or []), 1)
 
     def assertTime(self, s):
         return parse_time(s)
