@@ -1,7 +1,7 @@
 /*
  * tix-admin: the operator's command line.
  *
- *   tix-admin migrate
+ *   tix-admin migrate [--check | --dry-run]
  *   tix-admin user add --email E --name N --role customer|agent|admin
  *                      --account A [--timezone Europe/Berlin]
  *   tix-admin user disable --email E
@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "auth/principal.h"
 #include "core/arena.h"
@@ -43,7 +44,7 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: tix-admin migrate\n"
+	    "usage: tix-admin migrate [--check | --dry-run]\n"
 	    "       tix-admin user add --email E --name N "
 	    "--role customer|agent|admin\n"
 	    "                          --account A [--timezone ZONE]"
@@ -87,20 +88,43 @@ read_file(const char *path)
 	return buf;
 }
 
-/* Apply one migration file unless it is recorded; *applied says which. */
+/* What migrate does with a file that is not recorded yet. */
+enum migrate_mode {
+	MIGRATE_APPLY,		/* run it and record it */
+	MIGRATE_CHECK,		/* only say that it is pending */
+	MIGRATE_DRY_RUN		/* run it, then roll it back */
+};
+
+static double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/*
+ * One migration file, in one transaction: *pending says whether it was
+ * not recorded yet.  Only MIGRATE_APPLY commits; the other modes roll
+ * back whatever they did (the bootstrap of schema_migrations included),
+ * so they leave the database as it was.
+ */
 static enum tix_err
 migrate_one(struct tix_db *db, const char *dir, const char *name,
-    int *applied)
+    enum migrate_mode mode, int *pending)
 {
 	static const char bootstrap[] =
 	    "CREATE TABLE IF NOT EXISTS schema_migrations ("
 	    " version text PRIMARY KEY,"
 	    " applied_at timestamptz NOT NULL DEFAULT now())";
 	struct tix_rows	 rs;
+	struct timespec	 t0;
 	const char	*path, *sql;
 	enum tix_err	 rc;
 
-	*applied = 0;
+	*pending = 0;
 	path = tix_arena_printf(&arena, "%s/%s", dir, name);
 	sql = path == NULL ? NULL : read_file(path);
 	if (sql == NULL) {
@@ -118,32 +142,57 @@ migrate_one(struct tix_db *db, const char *dir, const char *name,
 		rc = tix_db_run(db, &arena, TIX_STMT_MIGRATE_APPLIED, &name, 1,
 		    &rs);
 	if (rc == TIX_OK && rs.nrows == 0) {
-		rc = tix_db_script(db, sql);
-		if (rc == TIX_OK)
+		*pending = 1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (mode != MIGRATE_CHECK)
+			rc = tix_db_script(db, sql);
+		if (rc == TIX_OK && mode == MIGRATE_APPLY)
 			rc = tix_db_run(db, &arena, TIX_STMT_MIGRATE_RECORD,
 			    &name, 1, NULL);
-		*applied = rc == TIX_OK;
+		if (rc == TIX_OK && mode == MIGRATE_DRY_RUN)
+			printf("would apply %s (ran in %.3f s, rolled back)\n",
+			    name, seconds_since(&t0));
+		else if (rc == TIX_OK && mode == MIGRATE_CHECK)
+			printf("pending %s\n", name);
 	}
-	if (rc == TIX_OK)
+	if (rc == TIX_OK && mode == MIGRATE_APPLY)
 		rc = tix_db_commit(db);
+	else
+		tix_db_rollback(db);
 	if (rc != TIX_OK) {
 		tix_db_rollback(db);
-		*applied = 0;
+		if (mode == MIGRATE_APPLY)
+			*pending = 0;
 	}
 	return rc;
 }
 
+/*
+ * tix-admin migrate: apply the files of TIX_SQL_DIR not applied yet, in
+ * name order.  --check lists them and exits 1 when there are any (0:
+ * up to date); --dry-run runs each in a transaction it rolls back, to
+ * see that it applies and how long it takes, and changes nothing.
+ */
 static int
-cmd_migrate(struct tix_db *db)
+cmd_migrate(struct tix_db *db, int argc, char **argv)
 {
 	const char	*dir = getenv("TIX_SQL_DIR");
 	const char	*names[MAX_MIGRATIONS];
+	enum migrate_mode mode = MIGRATE_APPLY;
 	struct dirent	*e;
 	DIR		*d;
 	size_t		 n = 0, i, len;
-	int		 applied, count = 0;
+	int		 pending, count = 0;
 	enum tix_err	 rc;
 
+	if (argc == 2 && strcmp(argv[1], "--check") == 0)
+		mode = MIGRATE_CHECK;
+	else if (argc == 2 && strcmp(argv[1], "--dry-run") == 0)
+		mode = MIGRATE_DRY_RUN;
+	else if (argc != 1) {
+		usage();
+		return 2;
+	}
 	if (dir == NULL || *dir == '\0')
 		dir = TIX_DEFAULT_SQL_DIR;
 	d = opendir(dir);
@@ -160,17 +209,27 @@ cmd_migrate(struct tix_db *db)
 	closedir(d);
 	qsort(names, n, sizeof(names[0]), cmp_names);
 	for (i = 0; i < n; i++) {
-		rc = migrate_one(db, dir, names[i], &applied);
+		rc = migrate_one(db, dir, names[i], mode, &pending);
 		if (rc != TIX_OK) {
 			fprintf(stderr, "tix-admin: migration %s failed: %s; "
 			    "nothing of it was applied\n", names[i],
 			    db_error(rc));
 			return 1;
 		}
-		if (applied) {
+		if (pending && mode == MIGRATE_APPLY)
 			printf("applied %s\n", names[i]);
-			count++;
-		}
+		count += pending;
+	}
+	if (mode == MIGRATE_CHECK) {
+		printf(count ? "%d migration(s) pending\n" :
+		    "%d migration(s) pending; the schema is up to date\n",
+		    count);
+		return count ? 1 : 0;
+	}
+	if (mode == MIGRATE_DRY_RUN) {
+		printf("%d migration(s) would be applied; nothing was changed\n",
+		    count);
+		return 0;
 	}
 	printf("%d migration(s) applied; the schema is up to date\n", count);
 	return 0;
@@ -564,7 +623,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (strcmp(argv[1], "migrate") == 0)
-		status = cmd_migrate(db);
+		status = cmd_migrate(db, argc - 1, argv + 1);
 	else if (strcmp(argv[1], "license") == 0)
 		status = cmd_license_add(db, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "activation") == 0)

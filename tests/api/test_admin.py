@@ -1,5 +1,9 @@
 """tix-admin: migrate is idempotent; user add and disable check their
 input, say what they did, and exit non-zero on every error."""
+import os
+import shutil
+import subprocess
+import tempfile
 import uuid
 
 from tixclient import (ApiTestCase, Client, make_user, psql_int, tix_admin,
@@ -21,6 +25,66 @@ class MigrateTest(ApiTestCase):
         self.assertEqual(psql_int("SELECT count(*) FROM schema_migrations"),
                          before)
         self.assertGreaterEqual(before, 1)
+
+    def test_check_says_up_to_date(self):
+        p = tix_admin("migrate", "--check")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("0 migration(s) pending", p.stdout)
+
+    def run_with_sql_dir(self, *args):
+        env = dict(os.environ, TIX_SQL_DIR=self.sql_dir)
+        return subprocess.run(["tix-admin", "migrate"] + list(args),
+                              capture_output=True, text=True, env=env,
+                              timeout=60)
+
+    def test_check_and_dry_run_of_a_new_migration_change_nothing(self):
+        # The real migrations and one more, never applied for real.
+        probe = "migrate_probe_%s" % uuid.uuid4().hex[:8]
+        self.sql_dir = tempfile.mkdtemp(prefix="tix-sql.")
+        self.addCleanup(shutil.rmtree, self.sql_dir)
+        real = os.environ.get("TIX_SQL_DIR") or os.path.join(
+            os.path.dirname(__file__), "..", "..", "sql")
+        for name in os.listdir(real):
+            if name.endswith(".sql"):
+                shutil.copy(os.path.join(real, name), self.sql_dir)
+        with open(os.path.join(self.sql_dir, "999_probe.sql"), "w") as f:
+            f.write("CREATE TABLE %s (x int);\n"
+                    "INSERT INTO %s SELECT generate_series(1, 1000);\n"
+                    % (probe, probe))
+        migrations = psql_int("SELECT count(*) FROM schema_migrations")
+
+        p = self.run_with_sql_dir("--check")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("pending 999_probe.sql", p.stdout)
+        self.assertIn("1 migration(s) pending", p.stdout)
+
+        p = self.run_with_sql_dir("--dry-run")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertRegex(p.stdout, r"would apply 999_probe\.sql \(ran in "
+                         r"[0-9.]+ s, rolled back\)")
+        self.assertIn("nothing was changed", p.stdout)
+        self.assertEqual(psql_int("SELECT count(*) FROM pg_class "
+                                  "WHERE relname = :'p1'", probe), 0)
+        self.assertEqual(psql_int("SELECT count(*) FROM schema_migrations"),
+                         migrations)
+        # Still pending afterwards.
+        self.assertEqual(self.run_with_sql_dir("--check").returncode, 1)
+
+    def test_dry_run_of_a_broken_migration_fails_and_changes_nothing(self):
+        self.sql_dir = tempfile.mkdtemp(prefix="tix-sql.")
+        self.addCleanup(shutil.rmtree, self.sql_dir)
+        with open(os.path.join(self.sql_dir, "999_broken.sql"), "w") as f:
+            f.write("CREATE TABLE broken_probe (x int);\nSELEKT 1;\n")
+        p = self.run_with_sql_dir("--dry-run")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("999_broken.sql failed", p.stderr)
+        self.assertEqual(psql_int("SELECT count(*) FROM pg_class "
+                                  "WHERE relname = 'broken_probe'"), 0)
+
+    def test_unknown_option_is_a_usage_error(self):
+        p = tix_admin("migrate", "--force", check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("usage", p.stderr)
 
 
 class UserAddTest(ApiTestCase):
