@@ -8,6 +8,8 @@
  *   tix-admin license add --key K --account A --product P
  *                         [--max-activations N] [--expires YYYY-MM-DD]
  *   tix-admin activation add --key K --machine M
+ *   tix-admin outbox list [--failed] [--limit N]
+ *   tix-admin outbox retry ID|--all-failed
  *
  * Settings come from the environment like the workers' (TIX_DATABASE_URL,
  * TIX_SQL_DIR).  Every command is one transaction; errors go to stderr
@@ -29,6 +31,7 @@
 #include "core/str.h"
 #include "crypto/crypto.h"
 #include "db/db.h"
+#include "outbox/manage.h"
 #include "tickets/license.h"
 
 #ifndef TIX_DEFAULT_SQL_DIR
@@ -53,7 +56,9 @@ usage(void)
 	    "       tix-admin license add --key K --account A --product P\n"
 	    "                             [--max-activations N] "
 	    "[--expires YYYY-MM-DD]\n"
-	    "       tix-admin activation add --key K --machine M\n");
+	    "       tix-admin activation add --key K --machine M\n"
+	    "       tix-admin outbox list [--failed] [--limit N]\n"
+	    "       tix-admin outbox retry ID|--all-failed\n");
 }
 
 static const char *
@@ -584,6 +589,94 @@ cmd_activation_add(struct tix_db *db, int argc, char **argv)
 	return 0;
 }
 
+/* tix-admin outbox list: what is waiting or has failed, newest first. */
+static int
+cmd_outbox_list(struct tix_db *db, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "failed", no_argument, NULL, 'f' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct tix_outbox_entry	*rows;
+	int64_t			 limit = 50;
+	bool			 failed = false;
+	size_t			 n, i;
+	enum tix_err		 rc;
+	int			 c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': failed = true; break;
+		case 'n':
+			if (!tix_parse_int64(optarg, strlen(optarg), false,
+			    &limit) || limit < 1 || limit > 10000) {
+				fprintf(stderr, "tix-admin: --limit takes 1 to "
+				    "10000\n");
+				usage();
+				return 2;
+			}
+			break;
+		default: usage(); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage();
+		return 2;
+	}
+	rc = tix_outbox_list(db, &arena, failed, (int)limit, &rows, &n);
+	if (rc != TIX_OK) {
+		fprintf(stderr, "tix-admin: %s\n", db_error(rc));
+		return 1;
+	}
+	printf("%-8s %-10s %-7s %-12s %-8s %-20s %-20s %s\n", "ID", "TICKET",
+	    "STATUS", "KIND", "ATTEMPTS", "CREATED", "NEXT TRY", "TO / ERROR");
+	for (i = 0; i < n; i++) {
+		const struct tix_outbox_entry *e = &rows[i];
+		char number[32];
+
+		snprintf(number, sizeof(number), "TICK-%lld",
+		    (long long)e->ticket_number);
+		printf("%-8lld %-10s %-7s %-12s %-8lld %-20s %-20s %s%s%s\n",
+		    (long long)e->id, number, e->status, e->kind,
+		    (long long)e->attempts, e->created_at,
+		    strcmp(e->status, "failed") == 0 ? "-" : e->next_attempt_at,
+		    e->recipient, e->last_error != NULL ? ": " : "",
+		    e->last_error != NULL ? e->last_error : "");
+	}
+	printf("%zu notification(s) %s\n", n, failed ? "failed" :
+	    "not sent");
+	return 0;
+}
+
+/* tix-admin outbox retry: failed notifications queued again. */
+static int
+cmd_outbox_retry(struct tix_db *db, int argc, char **argv)
+{
+	int64_t		 id = 0, count;
+	enum tix_err	 rc;
+
+	if (argc != 2 || (strcmp(argv[1], "--all-failed") != 0 &&
+	    (!tix_parse_int64(argv[1], strlen(argv[1]), false, &id) ||
+	    id < 1))) {
+		usage();
+		return 2;
+	}
+	rc = tix_outbox_requeue(db, &arena, id, &count);
+	if (rc != TIX_OK) {
+		fprintf(stderr, "tix-admin: %s\n", db_error(rc));
+		return 1;
+	}
+	if (id > 0 && count == 0) {
+		fprintf(stderr, "tix-admin: notification %lld is not a failed "
+		    "one (see tix-admin outbox list --failed)\n",
+		    (long long)id);
+		return 1;
+	}
+	printf("%lld notification(s) queued again\n", (long long)count);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -603,7 +696,9 @@ main(int argc, char **argv)
 	    strcmp(argv[2], "disable") == 0)) ||
 	    (strcmp(argv[1], "license") == 0 && strcmp(argv[2], "add") == 0) ||
 	    (strcmp(argv[1], "activation") == 0 &&
-	    strcmp(argv[2], "add") == 0)))) {
+	    strcmp(argv[2], "add") == 0) ||
+	    (strcmp(argv[1], "outbox") == 0 && (strcmp(argv[2], "list") == 0 ||
+	    strcmp(argv[2], "retry") == 0))))) {
 		usage();
 		return 2;
 	}
@@ -628,6 +723,10 @@ main(int argc, char **argv)
 		status = cmd_license_add(db, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "activation") == 0)
 		status = cmd_activation_add(db, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "outbox") == 0 && strcmp(argv[2], "list") == 0)
+		status = cmd_outbox_list(db, argc - 2, argv + 2);
+	else if (strcmp(argv[1], "outbox") == 0)
+		status = cmd_outbox_retry(db, argc - 2, argv + 2);
 	else if (strcmp(argv[2], "add") == 0)
 		status = cmd_user_add(db, argc - 2, argv + 2);
 	else

@@ -497,6 +497,21 @@ static const struct {
 	[TIX_STMT_OUTBOX_FAILED] = { "outbox_failed",
 	    "UPDATE outbox SET status = 'failed', last_error = left($2, 1000)"
 	    " WHERE id = $1 AND status = 'queued'" },
+	/* tix-admin outbox list: the newest $2 rows not sent ($1: only the
+	 * failed ones). */
+	[TIX_STMT_OUTBOX_LIST] = { "outbox_list",
+	    "SELECT id, ticket_number, status, kind, recipient, attempts,"
+	    " tix_ts(created_at), tix_ts(next_attempt_at), last_error"
+	    " FROM outbox WHERE status <> 'sent'"
+	    " AND (NOT $1::bool OR status = 'failed')"
+	    " ORDER BY id DESC LIMIT $2" },
+	/* tix-admin outbox retry: failed rows (one, $1, or all: NULL)
+	 * queued again, due now, with their tries counted afresh. */
+	[TIX_STMT_OUTBOX_REQUEUE] = { "outbox_requeue",
+	    "UPDATE outbox SET status = 'queued', attempts = 0,"
+	    " next_attempt_at = now()"
+	    " WHERE status = 'failed' AND ($1::bigint IS NULL OR id = $1)"
+	    " RETURNING id" },
 
 	/* Mail in.  The sender of a message, by address: an active user. */
 	[TIX_STMT_MAIL_USER] = { "mail_user",

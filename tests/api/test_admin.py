@@ -6,8 +6,8 @@ import subprocess
 import tempfile
 import uuid
 
-from tixclient import (ApiTestCase, Client, make_user, psql_int, tix_admin,
-                       unique)
+from tixclient import (ApiTestCase, Client, make_user, psql, psql_int,
+                       tix_admin, unique)
 
 
 def add(email, *extra, password="long-enough-pw\n", role="customer",
@@ -150,3 +150,78 @@ class UserDisableTest(ApiTestCase):
                       check=False)
         self.assertEqual(p.returncode, 1)
         self.assertIn("no user", p.stderr)
+
+
+class OutboxTest(ApiTestCase):
+    """tix-admin outbox list [--failed] and retry ID|--all-failed."""
+
+    def failed_notice(self, error, fail=True):
+        """A fresh ticket's first notice, marked failed as tix-notify
+        would after a 5xx (unless not fail); its id."""
+        c = Client()
+        user = make_user("customer")
+        c.login(user.email, user.password)
+        r = c.post("/api/tickets", {"subject": "Outbox " + unique("s"),
+                                    "category": "general",
+                                    "description": "Mail me."})
+        self.assertStatus(r, 201)
+        number = int(r.json()["ticket"]["number"].split("-")[1])
+        oid = psql_int("SELECT min(id) FROM outbox WHERE ticket_number = "
+                       ":'p1'", number)
+        if fail:
+            psql("UPDATE outbox SET status = 'failed', attempts = 20, "
+                 "last_error = :'p2' WHERE id = :'p1'", oid, error)
+        return oid, number
+
+    def test_list_shows_failed_notices_with_their_error(self):
+        queued, _ = self.failed_notice(None, fail=False)
+        oid, number = self.failed_notice("550 mailbox unavailable")
+        p = tix_admin("outbox", "list", "--failed")
+        # A header, a row each, a count.
+        line = [ln for ln in p.stdout.splitlines()[1:-1]
+                if ln.split()[:1] == [str(oid)]]
+        self.assertEqual(len(line), 1, p.stdout)
+        self.assertIn("TICK-%d" % number, line[0])
+        self.assertIn("failed", line[0])
+        self.assertIn("550 mailbox unavailable", line[0])
+        # Every row of --failed is failed; without it queued ones show too.
+        rows = [ln for ln in p.stdout.splitlines()[1:-1]]
+        self.assertTrue(all(ln.split()[2] == "failed" for ln in rows), rows)
+        self.assertNotIn(str(queued), [ln.split()[0] for ln in rows])
+        p = tix_admin("outbox", "list", "--limit", "10000")
+        rows = {ln.split()[0]: ln.split()[2]
+                for ln in p.stdout.splitlines()[1:-1]}
+        self.assertEqual(rows.get(str(queued)), "queued", p.stdout)
+        self.assertEqual(rows.get(str(oid)), "failed", p.stdout)
+        self.assertNotIn("sent", rows.values())
+
+    def test_retry_one_queues_it_again_due_now(self):
+        oid, _ = self.failed_notice("554 rejected")
+        p = tix_admin("outbox", "retry", str(oid))
+        self.assertIn("1 notification(s) queued again", p.stdout)
+        self.assertEqual(psql("SELECT status || ' ' || attempts || ' ' || "
+                              "(next_attempt_at <= now()) FROM outbox "
+                              "WHERE id = :'p1'", oid), "queued 0 true")
+        # It is not failed any more: a second retry says so.
+        p = tix_admin("outbox", "retry", str(oid), check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("not a failed one", p.stderr)
+
+    def test_retry_all_failed(self):
+        ids = [self.failed_notice("timeout")[0] for _ in range(2)]
+        p = tix_admin("outbox", "retry", "--all-failed")
+        self.assertRegex(p.stdout, r"^\d+ notification\(s\) queued again")
+        self.assertGreaterEqual(int(p.stdout.split()[0]), 2)
+        self.assertEqual(psql_int("SELECT count(*) FROM outbox WHERE id IN "
+                                  "(:'p1', :'p2') AND status = 'queued'",
+                                  *ids), 2)
+        self.assertEqual(psql_int("SELECT count(*) FROM outbox "
+                                  "WHERE status = 'failed'"), 0)
+
+    def test_bad_arguments_are_usage_errors(self):
+        for args in (["outbox", "retry"], ["outbox", "retry", "x"],
+                     ["outbox", "retry", "0"], ["outbox", "list", "--limit",
+                                                "0"], ["outbox", "purge"]):
+            p = tix_admin(*args, check=False)
+            self.assertEqual(p.returncode, 2, (args, p.stdout, p.stderr))
+            self.assertIn("usage", p.stderr + p.stdout)
