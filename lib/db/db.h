@@ -76,7 +76,11 @@ enum tix_err	tix_db_get_blob(struct tix_db *db, enum tix_stmt id,
 		    const char *const *params, int n, void *buf, size_t cap,
 		    size_t *len);
 
-/* Transactions.  rollback is safe to call when none is open. */
+/*
+ * Transactions.  rollback is safe to call when none is open.  commit is
+ * TIX_OK only when PostgreSQL committed: in a transaction that a failed
+ * statement aborted it is TIX_EINTERNAL (and the transaction is over).
+ */
 enum tix_err	tix_db_begin(struct tix_db *db);
 enum tix_err	tix_db_commit(struct tix_db *db);
 void		tix_db_rollback(struct tix_db *db);
