@@ -1,9 +1,11 @@
 """The worker processes themselves, spoken to over raw FastCGI: malformed
 records and short bodies (security.md 2, 3), a child that dies (F15), a
-child stuck in a request (F16), and a stop that lets the request in
-flight finish."""
+child stuck in a request (F16), a stop that lets the request in
+flight finish, descriptors exhausted, and peers that connect and send
+nothing."""
 import json
 import os
+import resource
 import signal
 import subprocess
 import tempfile
@@ -165,6 +167,51 @@ class SupervisionTest(unittest.TestCase):
         r = fcgiclient.request(sock, "POST", "/api/auth/login", body=body,
                                content_type="application/json")
         self.assertEqual(r[0], 401)
+
+    def cpu_ticks(self, pid):
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])    # utime + stime
+
+    def test_descriptors_exhausted_backs_off_and_recovers(self):
+        proc, sock = self.start_auth()
+        [child] = children(proc.pid)
+        log = os.path.join(os.path.dirname(sock), "auth.log")
+        # No descriptor left for the child (a limit below those it has
+        # open): accept() fails with EMFILE while a connection waits.
+        soft, hard = resource.prlimit(child, resource.RLIMIT_NOFILE)
+        resource.prlimit(child, resource.RLIMIT_NOFILE, (1, hard))
+        body = b'{"email":"a@example.com","password":"xxxxxxxx"}'
+        # The accept() already waiting had its descriptor reserved: that
+        # request is taken, and finds no descriptor for the database.
+        r = fcgiclient.request(sock, "POST", "/api/auth/login", body=body,
+                               content_type="application/json")
+        self.assertEqual(r[0], 503)
+        s = fcgiclient.connect(sock, timeout=20)
+        s.sendall(fcgiclient.begin() + fcgiclient.params_records({
+            "REQUEST_METHOD": "POST", "DOCUMENT_URI": "/api/auth/login",
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(body))}) +
+            fcgiclient.stdin_records(body))
+        time.sleep(0.5)
+        start = self.cpu_ticks(child)
+        time.sleep(3)
+        used = self.cpu_ticks(child) - start
+        ticks = os.sysconf("SC_CLK_TCK")
+        # A spinning child burns about 3 s in 3 s; one that backs off
+        # (up to 1 s between tries) next to nothing.
+        self.assertLess(used, ticks * 0.3, "spins under EMFILE")
+        self.assertEqual(children(proc.pid), [child])
+        # Descriptors free again: the waiting request is served.
+        resource.prlimit(child, resource.RLIMIT_NOFILE, (soft, hard))
+        r = fcgiclient.read_response(s)
+        s.close()
+        self.assertIsNotNone(r)
+        self.assertEqual(r[0], 401)
+        with open(log) as f:
+            text = f.read()
+        self.assertEqual(text.count("backing off"), 1, text)
+        self.assertIn("accept works again", text)
 
     def test_stop_lets_the_request_in_flight_finish(self):
         proc, sock = self.start_auth()
