@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -76,6 +78,42 @@ catch_stop(void (*handler)(int))
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+/*
+ * The bound on the time from accept to a complete request.  libfcgi
+ * accepts a connection and reads its first records inside FCGX_Accept_r,
+ * out of reach of the watchdog (armed only once a request is in hand):
+ * a peer that connected and sent nothing, or stopped half-way, would
+ * hold the process there for good.  So every connection gets a receive
+ * timeout as it is accepted: a read that waits longer fails, libfcgi
+ * drops the connection and accepts the next.  nginx sends a request
+ * whole (request buffering is on), so a healthy peer never waits this
+ * long.  Linux copies socket options to accepted TCP sockets but not to
+ * unix ones, hence libfcgi's accept() is this one, which applies the
+ * timeout on both (symbols of the program come before the C library's).
+ */
+static int read_timeout_seconds;
+
+int
+accept(int fd, struct sockaddr *addr, socklen_t *addr_len)
+{
+	struct timeval	tv;
+	long		c;
+
+	c = syscall(SYS_accept4, fd, addr, addr_len, 0);
+	if (c >= 0 && read_timeout_seconds > 0) {
+		tv.tv_sec = read_timeout_seconds;
+		tv.tv_usec = 0;
+		if (setsockopt((int)c, SOL_SOCKET, SO_RCVTIMEO, &tv,
+		    sizeof(tv)) != 0) {
+			tix_log_error("SO_RCVTIMEO: %s", strerror(errno));
+			(void)close((int)c);
+			errno = ECONNABORTED;	/* libfcgi tries the next */
+			return -1;
+		}
+	}
+	return (int)c;
 }
 
 static int
@@ -272,6 +310,7 @@ run(int argc, char **argv, const char *progname,
 	sock = open_socket(listen);
 	if (sock < 0)
 		return 1;
+	read_timeout_seconds = cfg.read_timeout_seconds;
 
 	catch_stop(on_stop_parent);
 	for (i = 0; i < nworkers; i++)

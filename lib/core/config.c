@@ -108,6 +108,9 @@ tix_config_load(struct tix_config *cfg)
 		rc = int_setting("TIX_REQUEST_TIMEOUT_SECONDS", 60, 1, 3600,
 		    &cfg->request_timeout_seconds);
 	if (rc == TIX_OK)
+		rc = int_setting("TIX_READ_TIMEOUT_SECONDS", 10, 1, 3600,
+		    &cfg->read_timeout_seconds);
+	if (rc == TIX_OK)
 		rc = int_setting("TIX_LOGIN_MAX_FAILURES", 5, 1, 1000,
 		    &cfg->login_max_failures);
 	if (rc == TIX_OK)

@@ -13,6 +13,10 @@ struct tix_config {
 	/* TIX_REQUEST_TIMEOUT_SECONDS: a worker process still on one request
 	 * after this long is stuck, and ends (the runner starts another). */
 	int		 request_timeout_seconds;
+	/* TIX_READ_TIMEOUT_SECONDS: the longest a worker waits for one read
+	 * from its peer (nginx), from the connection's first byte on: a peer
+	 * that connects and sends nothing is dropped after this long. */
+	int		 read_timeout_seconds;
 	int		 login_max_failures;	/* TIX_LOGIN_MAX_FAILURES */
 	int		 login_window_minutes;	/* TIX_LOGIN_WINDOW_MINUTES */
 	int		 max_files;		/* TIX_MAX_FILES */
