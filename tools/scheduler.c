@@ -6,9 +6,12 @@
  * Each pass closes tickets resolved for 7 days (a status_changed entry
  * by the system), records sla_breached once for each ticket whose first
  * response is overdue, and forgets idempotency keys older than a day.
- * Every ticket is handled in a transaction that holds its row; other
- * schedulers skip rows held (FOR UPDATE SKIP LOCKED), so any number may
- * run at once, on any hosts, without closing or recording twice.
+ * Tickets are handled in batches, one transaction each, that hold their
+ * rows; other schedulers skip rows held (FOR UPDATE SKIP LOCKED), so any
+ * number may run at once, on any hosts, without closing or recording
+ * twice.  Each ticket runs under a savepoint: one that fails is undone
+ * alone, logged with its id, counted in the pass's log line ("skipped
+ * N"), and tried again at the next pass; it never holds up the others.
  *
  * --once: one pass, exit 0 (1 when the database is unreachable), for
  * cron and tests.  Otherwise a pass every --interval seconds (default 60)
@@ -32,39 +35,50 @@
 #define AUTOCLOSE_DAYS	7
 #define BATCH		100
 
-/* Repeat step until a batch comes back short. */
-static enum tix_err
-drain(const struct tix_ctx *c, int which, int *total)
-{
-	enum tix_err	rc;
-	int		n;
+/* Counts of one pass, for its log line. */
+struct pass_counts {
+	int	closed;
+	int	breached;
+	int	skipped;
+};
 
-	*total = 0;
+/* Batches of step until one comes back short; every due ticket is seen
+ * once a pass, however many fail. */
+static enum tix_err
+drain(const struct tix_ctx *c, int which, int *done, int *skipped)
+{
+	struct tix_sched_batch	b;
+	enum tix_err		rc;
+
+	memset(&b, 0, sizeof(b));
+	b.limit = BATCH;
+	*done = 0;
 	do {
 		if (which == 0)
-			rc = tix_ticket_autoclose_due(c, AUTOCLOSE_DAYS, BATCH,
-			    &n);
+			rc = tix_ticket_autoclose_due(c, AUTOCLOSE_DAYS, &b);
 		else
-			rc = tix_ticket_record_breaches(c, BATCH, &n);
+			rc = tix_ticket_record_breaches(c, &b);
 		tix_arena_reset(c->arena);
 		if (rc != TIX_OK)
 			return rc;
-		*total += n;
-	} while (n == BATCH && !tix_daemon_stopping);
+		*done += b.done;
+		*skipped += b.skipped;
+	} while (b.seen == BATCH && !tix_daemon_stopping);
 	return TIX_OK;
 }
 
 static enum tix_err
 pass(const struct tix_ctx *c)
 {
-	enum tix_err	rc;
-	int		closed, breached;
+	struct pass_counts	n;
+	enum tix_err		rc;
 
+	memset(&n, 0, sizeof(n));
 	rc = tix_db_ensure(c->db);
 	if (rc == TIX_OK)
-		rc = drain(c, 0, &closed);
+		rc = drain(c, 0, &n.closed, &n.skipped);
 	if (rc == TIX_OK)
-		rc = drain(c, 1, &breached);
+		rc = drain(c, 1, &n.breached, &n.skipped);
 	if (rc == TIX_OK)
 		rc = tix_db_run(c->db, c->arena, TIX_STMT_IDEM_PRUNE, NULL, 0,
 		    NULL);
@@ -73,9 +87,10 @@ pass(const struct tix_ctx *c)
 		tix_log_warn("pass failed: %s", tix_err_name(rc));
 		return rc;
 	}
-	if (closed > 0 || breached > 0)
+	if (n.closed > 0 || n.breached > 0 || n.skipped > 0)
 		tix_log_info("closed %d resolved ticket(s); recorded %d SLA "
-		    "breach(es)", closed, breached);
+		    "breach(es); skipped %d ticket(s) that failed",
+		    n.closed, n.breached, n.skipped);
 	return TIX_OK;
 }
 

@@ -391,6 +391,24 @@ tix_db_commit(struct tix_db *db)
 	return rc;
 }
 
+enum tix_err
+tix_db_savepoint(struct tix_db *db)
+{
+	return simple(db, "SAVEPOINT tix_row");
+}
+
+enum tix_err
+tix_db_release(struct tix_db *db)
+{
+	return simple(db, "RELEASE SAVEPOINT tix_row");
+}
+
+enum tix_err
+tix_db_rollback_to(struct tix_db *db)
+{
+	return simple(db, "ROLLBACK TO SAVEPOINT tix_row");
+}
+
 void
 tix_db_rollback(struct tix_db *db)
 {

@@ -86,6 +86,16 @@ enum tix_err	tix_db_commit(struct tix_db *db);
 void		tix_db_rollback(struct tix_db *db);
 
 /*
+ * One savepoint inside the open transaction, for work on many rows of
+ * which one may fail: savepoint before a row, release after it, or
+ * rollback_to after its failure, which undoes that row alone and leaves
+ * the transaction usable.
+ */
+enum tix_err	tix_db_savepoint(struct tix_db *db);
+enum tix_err	tix_db_release(struct tix_db *db);
+enum tix_err	tix_db_rollback_to(struct tix_db *db);
+
+/*
  * Run a whole SQL script (a migration) in the current transaction.  For
  * tix-admin only: the script is a trusted file, never input.
  */

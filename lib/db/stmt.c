@@ -393,12 +393,12 @@ static const struct {
 	[TIX_STMT_SCHED_AUTOCLOSE] = { "sched_autoclose",
 	    "SELECT id FROM tickets WHERE status = 'resolved'"
 	    " AND resolved_at <= now() - make_interval(days => $1::int)"
-	    " ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED" },
+	    " AND id > $3 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED" },
 	[TIX_STMT_SCHED_BREACHES] = { "sched_breaches",
 	    "SELECT id FROM tickets WHERE sla_breached_at IS NULL"
 	    " AND first_response_at IS NULL"
 	    " AND first_response_due_at < now()"
-	    " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED" },
+	    " AND id > $2 ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED" },
 	[TIX_STMT_TICKET_LOCK_ID] = { "ticket_lock_id",
 	    "SELECT " REF_COLS REF_FROM " WHERE t.id = $1 FOR UPDATE OF t" },
 	[TIX_STMT_TICKET_MARK_BREACHED] = { "ticket_mark_breached",

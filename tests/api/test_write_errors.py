@@ -2,43 +2,15 @@
 when a statement inside its transaction fails (security.md F: a failure
 half-way).  A trigger installed here raises on the timeline row of a
 ticket whose subject carries the poison mark; each path writes such a row
-late in its transaction, after the ticket, its files or its outbox rows.
+late in its transaction, after the ticket, its files or its outbox rows
+(tixflow.install_poison).
 """
-import subprocess
 import unittest
 
-from tixclient import cast, psql, require_env, ticket_body, ticket_int
-from tixflow import FlowCase, set_status, tpath
+from tixclient import cast, psql, ticket_body
+from tixflow import (POISON, FlowCase, install_poison, poison, remove_poison,
+                     set_status, tpath)
 from test_attachments import PNG, multipart, ticket_parts
-
-POISON = "[poisoned-row]"
-
-INSTALL = r"""
-CREATE OR REPLACE FUNCTION tix_test_poison() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM tickets WHERE id = NEW.ticket_id
-               AND strpos(subject, '[poisoned-row]') > 0) THEN
-        RAISE EXCEPTION 'poisoned row (test trigger)';
-    END IF;
-    RETURN NEW;
-END $$;
-DROP TRIGGER IF EXISTS tix_test_poison ON ticket_entries;
-CREATE TRIGGER tix_test_poison BEFORE INSERT ON ticket_entries
-    FOR EACH ROW EXECUTE FUNCTION tix_test_poison();
-"""
-
-REMOVE = """
-DROP TRIGGER IF EXISTS tix_test_poison ON ticket_entries;
-DROP FUNCTION IF EXISTS tix_test_poison();
-"""
-
-
-def admin_psql(sql):
-    subprocess.run(["psql", require_env("TIX_TEST_PG_ADMIN_URL"), "-X",
-                    "-q", "-v", "ON_ERROR_STOP=1", "-f", "-"], input=sql,
-                   capture_output=True, text=True, check=True, timeout=60)
-
 
 def totals():
     return psql("SELECT (SELECT count(*) FROM tickets) || ','"
@@ -49,22 +21,17 @@ def totals():
                 " || (SELECT count(*) FROM idempotency_keys)")
 
 
-def poison(number):
-    psql("UPDATE tickets SET subject = subject || ' ' || :'p2'"
-         " WHERE number = :'p1'", ticket_int(number), POISON)
-
-
 class WriteErrorTest(FlowCase):
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cast(cls, admin=True)
-        admin_psql(INSTALL)
+        install_poison()
 
     @classmethod
     def tearDownClass(cls):
-        admin_psql(REMOVE)
+        remove_poison()
         super().tearDownClass()
 
     def fails(self, send, *numbers):
