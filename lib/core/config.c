@@ -127,6 +127,18 @@ tix_config_load(struct tix_config *cfg)
 		rc = int_setting("TIX_MAX_MAIL_BYTES",
 		    (int)TIX_DEFAULT_MAX_MAIL_BYTES, 1024,
 		    (int)TIX_CEIL_MAX_MAIL_BYTES, &cfg->max_mail_bytes);
+	if (rc == TIX_OK)
+		rc = int_setting("TIX_RETENTION_OUTBOX_DAYS", 30, 0, 36500,
+		    &cfg->retention_outbox_days);
+	if (rc == TIX_OK)
+		rc = int_setting("TIX_RETENTION_SESSION_DAYS", 7, 0, 36500,
+		    &cfg->retention_session_days);
+	if (rc == TIX_OK)
+		rc = int_setting("TIX_RETENTION_LOGIN_DAYS", 30, 0, 36500,
+		    &cfg->retention_login_days);
+	if (rc == TIX_OK)
+		rc = int_setting("TIX_RETENTION_REVIEW_DAYS", 90, 0, 36500,
+		    &cfg->retention_review_days);
 	/* Checked by the workers that need it (tix-tickets, tix-files). */
 	cfg->attachment_key_file = getenv("TIX_ATTACHMENT_KEY_FILE");
 	if (rc == TIX_OK)

@@ -30,6 +30,13 @@ struct tix_config {
 	const char	*public_base_url;	/* TIX_PUBLIC_BASE_URL */
 	const char	*smtp_url;		/* TIX_SMTP_URL */
 	const char	*support_address;	/* TIX_SUPPORT_ADDRESS */
+	/* Retention, in days (tix-scheduler prunes; 0: keep for ever):
+	 * sent notices, sessions after they expired, failed logins, inbound
+	 * mail kept for review. */
+	int		 retention_outbox_days;	/* TIX_RETENTION_OUTBOX_DAYS */
+	int		 retention_session_days; /* TIX_RETENTION_SESSION_DAYS */
+	int		 retention_login_days;	/* TIX_RETENTION_LOGIN_DAYS */
+	int		 retention_review_days;	/* TIX_RETENTION_REVIEW_DAYS */
 };
 
 /*

@@ -130,12 +130,14 @@ def db_priority(number):
     return ticket_row(number, "priority")[0]
 
 
-def run_scheduler(*args, timeout=120):
-    """tix-scheduler --once (or args); returns the CompletedProcess."""
+def run_scheduler(*args, timeout=120, env=None):
+    """tix-scheduler --once (or args), with env added to the environment;
+    returns the CompletedProcess."""
     require_env("TIX_DATABASE_URL")
     argv = ["tix-scheduler"] + (list(args) or ["--once"])
     return subprocess.run(argv, capture_output=True, text=True,
-                          env=dict(os.environ), timeout=timeout)
+                          env=dict(os.environ, **(env or {})),
+                          timeout=timeout)
 
 
 def new_license_key():
