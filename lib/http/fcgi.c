@@ -280,9 +280,9 @@ enum tix_err
 tix_resp_begin(struct tix_req *r, int status, const char *content_type,
     int64_t content_length)
 {
-	/* Per user, so no shared cache; revalidated with the ETag. */
+	/* Per user and often private: stored by no cache, as the JSON. */
 	return send_head(r, status, content_type, content_length,
-	    "private, no-cache");
+	    "private, no-store");
 }
 
 enum tix_err
