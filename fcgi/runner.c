@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -31,6 +33,10 @@
 #include "outbox/queue.h"
 
 #define MAX_WORKERS	256
+/* After a failed accept (descriptors or memory exhausted), wait this long
+ * before the next try, doubling up to the ceiling. */
+#define ACCEPT_BACKOFF_MIN_MS	10
+#define ACCEPT_BACKOFF_MAX_MS	1000
 #define LISTEN_BACKLOG	1024
 /* nginx's fastcgi_read_timeout (30 s) and a little more. */
 #define STOP_GRACE_SECONDS 35
@@ -74,6 +80,42 @@ catch_stop(void (*handler)(int))
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/*
+ * The bound on the time from accept to a complete request.  libfcgi
+ * accepts a connection and reads its first records inside FCGX_Accept_r,
+ * out of reach of the watchdog (armed only once a request is in hand):
+ * a peer that connected and sent nothing, or stopped half-way, would
+ * hold the process there for good.  So every connection gets a receive
+ * timeout as it is accepted: a read that waits longer fails, libfcgi
+ * drops the connection and accepts the next.  nginx sends a request
+ * whole (request buffering is on), so a healthy peer never waits this
+ * long.  Linux copies socket options to accepted TCP sockets but not to
+ * unix ones, hence libfcgi's accept() is this one, which applies the
+ * timeout on both (symbols of the program come before the C library's).
+ */
+static int read_timeout_seconds;
+
+int
+accept(int fd, struct sockaddr *addr, socklen_t *addr_len)
+{
+	struct timeval	tv;
+	long		c;
+
+	c = syscall(SYS_accept4, fd, addr, addr_len, 0);
+	if (c >= 0 && read_timeout_seconds > 0) {
+		tv.tv_sec = read_timeout_seconds;
+		tv.tv_usec = 0;
+		if (setsockopt((int)c, SOL_SOCKET, SO_RCVTIMEO, &tv,
+		    sizeof(tv)) != 0) {
+			tix_log_error("SO_RCVTIMEO: %s", strerror(errno));
+			(void)close((int)c);
+			errno = ECONNABORTED;	/* libfcgi tries the next */
+			return -1;
+		}
+	}
+	return (int)c;
+}
+
 static int
 open_socket(const char *listen)
 {
@@ -100,6 +142,49 @@ open_socket(const char *listen)
 	return fd;
 }
 
+/* Whether a failed FCGX_Accept_r (its negated errno) is the system out
+ * of something, which trying again at once cannot fix. */
+static bool
+is_exhaustion(int rc)
+{
+	return rc == -EMFILE || rc == -ENFILE || rc == -ENOBUFS ||
+	    rc == -ENOMEM;
+}
+
+/*
+ * Wait before the next accept when the last one failed for want of
+ * descriptors or memory: 10 ms doubling to 1 s, so that a child never
+ * spins; the first failure of an episode is logged, and the end of it.
+ * A stop interrupts the wait (the signal is let in meanwhile).
+ */
+static void
+accept_backoff(int rc, int *backoff_ms, long *nfailed)
+{
+	struct timespec ts;
+
+	if (!is_exhaustion(rc)) {
+		if (*nfailed > 0 && rc >= 0)
+			tix_log_info("accept works again after %ld failures",
+			    *nfailed);
+		if (rc >= 0) {
+			*nfailed = 0;
+			*backoff_ms = 0;
+		}
+		return;
+	}
+	if ((*nfailed)++ == 0)
+		tix_log_warn("accept: %s; backing off until it works again",
+		    strerror(-rc));
+	*backoff_ms = *backoff_ms == 0 ? ACCEPT_BACKOFF_MIN_MS :
+	    *backoff_ms * 2;
+	if (*backoff_ms > ACCEPT_BACKOFF_MAX_MS)
+		*backoff_ms = ACCEPT_BACKOFF_MAX_MS;
+	ts.tv_sec = *backoff_ms / 1000;
+	ts.tv_nsec = (long)(*backoff_ms % 1000) * 1000000L;
+	if (!stopping)
+		(void)nanosleep(&ts, NULL);
+}
+
 /* One child: accept and serve until told to stop. */
 static int
 child_main(int sock, const struct tix_config *cfg,
@@ -109,7 +194,8 @@ child_main(int sock, const struct tix_config *cfg,
 	struct tix_arena arena;
 	struct tix_db	*db;
 	sigset_t	 stop_set;
-	bool		 accepted;
+	long		 nfailed = 0;
+	int		 rc, backoff_ms = 0;
 
 	prctl(PR_SET_PDEATHSIG, SIGTERM);	/* never outlive the parent */
 	catch_stop(on_stop);
@@ -133,10 +219,11 @@ child_main(int sock, const struct tix_config *cfg,
 	sigprocmask(SIG_BLOCK, &stop_set, NULL);
 	while (!stopping) {
 		sigprocmask(SIG_UNBLOCK, &stop_set, NULL);
-		accepted = !stopping && FCGX_Accept_r(&fr) >= 0;
+		rc = stopping ? -EINTR : FCGX_Accept_r(&fr);
+		accept_backoff(rc, &backoff_ms, &nfailed);
 		sigprocmask(SIG_BLOCK, &stop_set, NULL);
-		if (!accepted)
-			continue;	/* a stop, EINTR, or a bad peer */
+		if (rc < 0)
+			continue;	/* a stop, EINTR, a bad peer, EMFILE */
 		/* The watchdog: SIGALRM's default action ends a process stuck
 		 * in a request (a hung read, a loop); the parent replaces it. */
 		alarm((unsigned)cfg->request_timeout_seconds);
@@ -223,6 +310,7 @@ run(int argc, char **argv, const char *progname,
 	sock = open_socket(listen);
 	if (sock < 0)
 		return 1;
+	read_timeout_seconds = cfg.read_timeout_seconds;
 
 	catch_stop(on_stop_parent);
 	for (i = 0; i < nworkers; i++)

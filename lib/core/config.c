@@ -108,6 +108,9 @@ tix_config_load(struct tix_config *cfg)
 		rc = int_setting("TIX_REQUEST_TIMEOUT_SECONDS", 60, 1, 3600,
 		    &cfg->request_timeout_seconds);
 	if (rc == TIX_OK)
+		rc = int_setting("TIX_READ_TIMEOUT_SECONDS", 10, 1, 3600,
+		    &cfg->read_timeout_seconds);
+	if (rc == TIX_OK)
 		rc = int_setting("TIX_LOGIN_MAX_FAILURES", 5, 1, 1000,
 		    &cfg->login_max_failures);
 	if (rc == TIX_OK)
@@ -124,6 +127,18 @@ tix_config_load(struct tix_config *cfg)
 		rc = int_setting("TIX_MAX_MAIL_BYTES",
 		    (int)TIX_DEFAULT_MAX_MAIL_BYTES, 1024,
 		    (int)TIX_CEIL_MAX_MAIL_BYTES, &cfg->max_mail_bytes);
+	if (rc == TIX_OK)
+		rc = int_setting("TIX_RETENTION_OUTBOX_DAYS", 30, 0, 36500,
+		    &cfg->retention_outbox_days);
+	if (rc == TIX_OK)
+		rc = int_setting("TIX_RETENTION_SESSION_DAYS", 7, 0, 36500,
+		    &cfg->retention_session_days);
+	if (rc == TIX_OK)
+		rc = int_setting("TIX_RETENTION_LOGIN_DAYS", 30, 0, 36500,
+		    &cfg->retention_login_days);
+	if (rc == TIX_OK)
+		rc = int_setting("TIX_RETENTION_REVIEW_DAYS", 90, 0, 36500,
+		    &cfg->retention_review_days);
 	/* Checked by the workers that need it (tix-tickets, tix-files). */
 	cfg->attachment_key_file = getenv("TIX_ATTACHMENT_KEY_FILE");
 	cfg->metrics_dir = getenv("TIX_METRICS_DIR");

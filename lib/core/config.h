@@ -13,6 +13,10 @@ struct tix_config {
 	/* TIX_REQUEST_TIMEOUT_SECONDS: a worker process still on one request
 	 * after this long is stuck, and ends (the runner starts another). */
 	int		 request_timeout_seconds;
+	/* TIX_READ_TIMEOUT_SECONDS: the longest a worker waits for one read
+	 * from its peer (nginx), from the connection's first byte on: a peer
+	 * that connects and sends nothing is dropped after this long. */
+	int		 read_timeout_seconds;
 	int		 login_max_failures;	/* TIX_LOGIN_MAX_FAILURES */
 	int		 login_window_minutes;	/* TIX_LOGIN_WINDOW_MINUTES */
 	int		 max_files;		/* TIX_MAX_FILES */
@@ -29,6 +33,13 @@ struct tix_config {
 	/* Where the workers keep their shared request counters (NULL:
 	 * none counted; core/metrics.h). */
 	const char	*metrics_dir;		/* TIX_METRICS_DIR */
+	/* Retention, in days (tix-scheduler prunes; 0: keep for ever):
+	 * sent notices, sessions after they expired, failed logins, inbound
+	 * mail kept for review. */
+	int		 retention_outbox_days;	/* TIX_RETENTION_OUTBOX_DAYS */
+	int		 retention_session_days; /* TIX_RETENTION_SESSION_DAYS */
+	int		 retention_login_days;	/* TIX_RETENTION_LOGIN_DAYS */
+	int		 retention_review_days;	/* TIX_RETENTION_REVIEW_DAYS */
 };
 
 /*

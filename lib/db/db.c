@@ -367,10 +367,49 @@ tix_db_begin(struct tix_db *db)
 	return simple(db, "BEGIN");
 }
 
+/*
+ * PostgreSQL answers COMMIT in an aborted transaction (a statement failed
+ * and nobody rolled back) with PGRES_COMMAND_OK and the tag ROLLBACK:
+ * nothing was written, so it is no success.  Only the tag COMMIT is.
+ */
 enum tix_err
 tix_db_commit(struct tix_db *db)
 {
-	return simple(db, "COMMIT");
+	PGresult	*res;
+	enum tix_err	 rc;
+
+	if (db->conn == NULL)
+		return TIX_EUNAVAIL;
+	res = PQexec(db->conn, "COMMIT");
+	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = classify(db, res, TIX_STMT__MAX);
+	else if (strcmp(PQcmdStatus(res), "COMMIT") == 0)
+		rc = TIX_OK;
+	else {
+		tix_log_error("db: COMMIT answered %s: a statement error of "
+		    "this transaction went unchecked", PQcmdStatus(res));
+		rc = TIX_EINTERNAL;
+	}
+	PQclear(res);
+	return rc;
+}
+
+enum tix_err
+tix_db_savepoint(struct tix_db *db)
+{
+	return simple(db, "SAVEPOINT tix_row");
+}
+
+enum tix_err
+tix_db_release(struct tix_db *db)
+{
+	return simple(db, "RELEASE SAVEPOINT tix_row");
+}
+
+enum tix_err
+tix_db_rollback_to(struct tix_db *db)
+{
+	return simple(db, "ROLLBACK TO SAVEPOINT tix_row");
 }
 
 void

@@ -76,10 +76,24 @@ enum tix_err	tix_db_get_blob(struct tix_db *db, enum tix_stmt id,
 		    const char *const *params, int n, void *buf, size_t cap,
 		    size_t *len);
 
-/* Transactions.  rollback is safe to call when none is open. */
+/*
+ * Transactions.  rollback is safe to call when none is open.  commit is
+ * TIX_OK only when PostgreSQL committed: in a transaction that a failed
+ * statement aborted it is TIX_EINTERNAL (and the transaction is over).
+ */
 enum tix_err	tix_db_begin(struct tix_db *db);
 enum tix_err	tix_db_commit(struct tix_db *db);
 void		tix_db_rollback(struct tix_db *db);
+
+/*
+ * One savepoint inside the open transaction, for work on many rows of
+ * which one may fail: savepoint before a row, release after it, or
+ * rollback_to after its failure, which undoes that row alone and leaves
+ * the transaction usable.
+ */
+enum tix_err	tix_db_savepoint(struct tix_db *db);
+enum tix_err	tix_db_release(struct tix_db *db);
+enum tix_err	tix_db_rollback_to(struct tix_db *db);
 
 /*
  * Run a whole SQL script (a migration) in the current transaction.  For

@@ -362,6 +362,28 @@ static const struct {
 	[TIX_STMT_IDEM_PRUNE] = { "idem_prune",
 	    "DELETE FROM idempotency_keys"
 	    " WHERE created_at < now() - interval '24 hours'" },
+	/* Retention (tix-scheduler): at most $2 rows older than $1 days a
+	 * call, so that no delete holds its locks for long. */
+	[TIX_STMT_PRUNE_OUTBOX] = { "prune_outbox",
+	    "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"
+	    " WHERE status = 'sent'"
+	    " AND sent_at < now() - make_interval(days => $1::int)"
+	    " ORDER BY id LIMIT $2)" },
+	/* Sessions expired (idle for $3 minutes) $1 days ago. */
+	[TIX_STMT_PRUNE_SESSIONS] = { "prune_sessions",
+	    "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions"
+	    " WHERE last_seen_at < now() - make_interval(days => $1::int)"
+	    " - make_interval(mins => $3::int) ORDER BY id LIMIT $2)" },
+	[TIX_STMT_PRUNE_LOGIN_FAILURES] = { "prune_login_failures",
+	    "DELETE FROM login_failures WHERE ctid = ANY (ARRAY(SELECT ctid"
+	    " FROM login_failures"
+	    " WHERE failed_at < now() - make_interval(days => $1::int)"
+	    " LIMIT $2))" },
+	[TIX_STMT_PRUNE_REVIEW] = { "prune_review",
+	    "DELETE FROM inbound_review WHERE id IN (SELECT id"
+	    " FROM inbound_review"
+	    " WHERE created_at < now() - make_interval(days => $1::int)"
+	    " ORDER BY id LIMIT $2)" },
 	[TIX_STMT_TICKET_STATS] = { "ticket_stats",
 	    "SELECT count(*) FILTER (WHERE status = 'open'),"
 	    " count(*) FILTER (WHERE status = 'in_progress'),"
@@ -393,12 +415,12 @@ static const struct {
 	[TIX_STMT_SCHED_AUTOCLOSE] = { "sched_autoclose",
 	    "SELECT id FROM tickets WHERE status = 'resolved'"
 	    " AND resolved_at <= now() - make_interval(days => $1::int)"
-	    " ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED" },
+	    " AND id > $3 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED" },
 	[TIX_STMT_SCHED_BREACHES] = { "sched_breaches",
 	    "SELECT id FROM tickets WHERE sla_breached_at IS NULL"
 	    " AND first_response_at IS NULL"
 	    " AND first_response_due_at < now()"
-	    " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED" },
+	    " AND id > $2 ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED" },
 	[TIX_STMT_TICKET_LOCK_ID] = { "ticket_lock_id",
 	    "SELECT " REF_COLS REF_FROM " WHERE t.id = $1 FOR UPDATE OF t" },
 	[TIX_STMT_TICKET_MARK_BREACHED] = { "ticket_mark_breached",

@@ -280,7 +280,7 @@ enum tix_err
 tix_resp_begin(struct tix_req *r, int status, const char *content_type,
     int64_t content_length)
 {
-	/* Per user: no shared cache keeps it, no browser stores it. */
+	/* Per user and often private: stored by no cache, as the JSON. */
 	return send_head(r, status, content_type, content_length,
 	    "private, no-store");
 }

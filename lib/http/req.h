@@ -131,7 +131,8 @@ enum tix_err	 tix_resp_json(struct tix_req *r, int status,
 /*
  * A streamed response (downloads): status, the headers added with
  * tix_resp_header, Content-Type (none when NULL), Content-Length (none
- * when negative) and "Cache-Control: private, no-store", then the body in pieces with tix_resp_write.  A body
+ * when negative) and "Cache-Control: private, no-store" (the caller
+ * sends an ETag), then the body in pieces with tix_resp_write.  A body
  * cut short (the caller stops writing) makes nginx close the client's
  * connection before the declared length: the client sees an incomplete
  * download, never a complete-looking wrong one.

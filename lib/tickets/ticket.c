@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "core/log.h"
 #include "core/str.h"
 #include "outbox/queue.h"
 #include "tickets/lifecycle.h"
@@ -563,85 +564,154 @@ lock_id(const struct tix_ctx *c, const char *id, struct tix_ticket_ref *t)
 	return read_ref(&rs, t);
 }
 
+/* A row's failure that the batch survives: anything but the database
+ * gone or memory exhausted. */
+static bool
+row_may_fail(enum tix_err rc)
+{
+	return rc != TIX_OK && rc != TIX_EUNAVAIL && rc != TIX_ENOMEM;
+}
+
+/*
+ * Finish ticket id's work under the savepoint: release it after
+ * success, undo it after a failure that is the row's own (logged and
+ * counted, TIX_OK so that the batch goes on).
+ */
 static enum tix_err
-autoclose(const struct tix_ctx *c, int days, int limit, int *n)
+row_done(const struct tix_ctx *c, const char *what, int64_t id,
+    enum tix_err rc, struct tix_sched_batch *b)
+{
+	if (rc == TIX_OK) {
+		b->done++;
+		return tix_db_release(c->db);
+	}
+	if (!row_may_fail(rc))
+		return rc;
+	tix_log_warn("scheduler: %s of ticket id %lld failed (%s); skipped",
+	    what, (long long)id, tix_err_name(rc));
+	b->skipped++;
+	return tix_db_rollback_to(c->db);
+}
+
+static enum tix_err
+autoclose_one(const struct tix_ctx *c, const char *id)
 {
 	struct tix_ticket_ref	 t;
 	struct tix_transition	 tr;
 	enum tix_status		 next;
-	struct tix_rows		 rs;
-	const char		*p[2];
-	size_t			 i;
 	enum tix_err		 rc;
 
-	p[0] = tix_db_i64(c->arena, days);
-	p[1] = tix_db_i64(c->arena, limit);
-	rc = tix_db_run(c->db, c->arena, TIX_STMT_SCHED_AUTOCLOSE, p, 2, &rs);
-	for (i = 0; rc == TIX_OK && i < rs.nrows; i++) {
-		rc = lock_id(c, tix_rows_get(&rs, i, 0), &t);
-		if (rc != TIX_OK)
-			break;
-		memset(&tr, 0, sizeof(tr));
-		tr.cur = t.status;
-		tr.ev = TIX_EV_AUTO_CLOSE;
-		tr.actor = TIX_ACTOR_SYSTEM;
-		rc = tix_lifecycle_next(&tr, &next);
-		if (rc == TIX_OK)
-			rc = change_status(c, BY_SYSTEM, &t, next);
-	}
-	*n = rc == TIX_OK ? (int)rs.nrows : 0;
-	return rc;
-}
-
-enum tix_err
-tix_ticket_autoclose_due(const struct tix_ctx *c, int days, int limit,
-    int *n)
-{
-	enum tix_err rc;
-
-	*n = 0;
-	rc = tix_db_begin(c->db);
+	rc = lock_id(c, id, &t);
 	if (rc != TIX_OK)
 		return rc;
-	return in_transaction(c, autoclose(c, days, limit, n));
+	memset(&tr, 0, sizeof(tr));
+	tr.cur = t.status;
+	tr.ev = TIX_EV_AUTO_CLOSE;
+	tr.actor = TIX_ACTOR_SYSTEM;
+	rc = tix_lifecycle_next(&tr, &next);
+	if (rc == TIX_OK)
+		rc = change_status(c, BY_SYSTEM, &t, next);
+	return rc;
 }
 
 static enum tix_err
-breaches(const struct tix_ctx *c, int limit, int *n)
+autoclose(const struct tix_ctx *c, int days, struct tix_sched_batch *b)
 {
 	struct tix_rows	 rs;
-	const char	*p[1], *id;
+	const char	*p[3];
 	size_t		 i;
 	enum tix_err	 rc;
 
-	p[0] = tix_db_i64(c->arena, limit);
-	rc = tix_db_run(c->db, c->arena, TIX_STMT_SCHED_BREACHES, p, 1, &rs);
+	p[0] = tix_db_i64(c->arena, days);
+	p[1] = tix_db_i64(c->arena, b->limit);
+	p[2] = tix_db_i64(c->arena, b->after);
+	if (p[0] == NULL || p[1] == NULL || p[2] == NULL)
+		return TIX_ENOMEM;
+	rc = tix_db_run(c->db, c->arena, TIX_STMT_SCHED_AUTOCLOSE, p, 3, &rs);
 	for (i = 0; rc == TIX_OK && i < rs.nrows; i++) {
-		id = tix_rows_get(&rs, i, 0);
-		rc = tix_db_run(c->db, c->arena, TIX_STMT_TICKET_MARK_BREACHED,
-		    &id, 1, NULL);
+		b->seen++;
+		b->after = tix_rows_int(&rs, i, 0);
+		rc = tix_db_savepoint(c->db);
 		if (rc == TIX_OK)
-			rc = add_entry_by(c, BY_SYSTEM,
-			    tix_rows_int(&rs, i, 0), "sla_breached", NULL,
-			    NULL, NULL, NULL);
-		if (rc == TIX_OK)
-			rc = tix_outbox_breach(outbox(c),
-			    tix_rows_int(&rs, i, 0));
+			rc = row_done(c, "auto-close", b->after,
+			    autoclose_one(c, tix_rows_get(&rs, i, 0)), b);
 	}
-	*n = rc == TIX_OK ? (int)rs.nrows : 0;
+	return rc;
+}
+
+/* Counters of a batch start at zero; its limit and cursor are kept. */
+static void
+batch_start(struct tix_sched_batch *b)
+{
+	b->seen = 0;
+	b->done = 0;
+	b->skipped = 0;
+}
+
+enum tix_err
+tix_ticket_autoclose_due(const struct tix_ctx *c, int days,
+    struct tix_sched_batch *b)
+{
+	enum tix_err rc;
+
+	batch_start(b);
+	rc = tix_db_begin(c->db);
+	if (rc != TIX_OK)
+		return rc;
+	return in_transaction(c, autoclose(c, days, b));
+}
+
+static enum tix_err
+breach_one(const struct tix_ctx *c, const char *id, int64_t n)
+{
+	enum tix_err rc;
+
+	rc = tix_db_run(c->db, c->arena, TIX_STMT_TICKET_MARK_BREACHED, &id,
+	    1, NULL);
+	if (rc == TIX_OK)
+		rc = add_entry_by(c, BY_SYSTEM, n, "sla_breached", NULL, NULL,
+		    NULL, NULL);
+	if (rc == TIX_OK)
+		rc = tix_outbox_breach(outbox(c), n);
+	return rc;
+}
+
+static enum tix_err
+breaches(const struct tix_ctx *c, struct tix_sched_batch *b)
+{
+	struct tix_rows	 rs;
+	const char	*p[2];
+	size_t		 i;
+	enum tix_err	 rc;
+
+	p[0] = tix_db_i64(c->arena, b->limit);
+	p[1] = tix_db_i64(c->arena, b->after);
+	if (p[0] == NULL || p[1] == NULL)
+		return TIX_ENOMEM;
+	rc = tix_db_run(c->db, c->arena, TIX_STMT_SCHED_BREACHES, p, 2, &rs);
+	for (i = 0; rc == TIX_OK && i < rs.nrows; i++) {
+		b->seen++;
+		b->after = tix_rows_int(&rs, i, 0);
+		rc = tix_db_savepoint(c->db);
+		if (rc == TIX_OK)
+			rc = row_done(c, "SLA breach", b->after,
+			    breach_one(c, tix_rows_get(&rs, i, 0), b->after),
+			    b);
+	}
 	return rc;
 }
 
 enum tix_err
-tix_ticket_record_breaches(const struct tix_ctx *c, int limit, int *n)
+tix_ticket_record_breaches(const struct tix_ctx *c,
+    struct tix_sched_batch *b)
 {
 	enum tix_err rc;
 
-	*n = 0;
+	batch_start(b);
 	rc = tix_db_begin(c->db);
 	if (rc != TIX_OK)
 		return rc;
-	return in_transaction(c, breaches(c, limit, n));
+	return in_transaction(c, breaches(c, b));
 }
 
 enum tix_err

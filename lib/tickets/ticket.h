@@ -139,12 +139,27 @@ enum tix_err	tix_ticket_reopen(const struct tix_ctx *c,
 		    const char *number_text, const char *body,
 		    int64_t *ticket_id);
 
-/* The scheduler's work, each in a transaction of its own, on tickets no
- * other scheduler holds (SKIP LOCKED).  *n says how many were done. */
+/*
+ * The scheduler's work, in batches of at most b->limit tickets that no
+ * other scheduler holds (SKIP LOCKED), with ids above b->after, in id
+ * order; one transaction per batch.  Each ticket runs under a savepoint:
+ * one whose work fails (a statement error, a broken row) is undone
+ * alone, logged with its id and counted in b->skipped, and the batch
+ * goes on.  b->seen tickets were looked at (fewer than b->limit: no
+ * more are due), b->done changed; b->after is the last id seen, for the
+ * next batch.  TIX_EUNAVAIL and TIX_ENOMEM end the batch (rolled back).
+ */
+struct tix_sched_batch {
+	int		limit;
+	int64_t		after;
+	int		seen;
+	int		done;
+	int		skipped;
+};
 enum tix_err	tix_ticket_autoclose_due(const struct tix_ctx *c, int days,
-		    int limit, int *n);
-enum tix_err	tix_ticket_record_breaches(const struct tix_ctx *c, int limit,
-		    int *n);
+		    struct tix_sched_batch *b);
+enum tix_err	tix_ticket_record_breaches(const struct tix_ctx *c,
+		    struct tix_sched_batch *b);
 
 struct tix_ticket_stats {
 	int64_t	by_status[TIX_STATUS__MAX];

@@ -501,6 +501,8 @@ class AttachmentsTest(ApiTestCase):
         self.assertEqual(h["Content-Type"], "text/plain; charset=utf-8")
         self.assertEqual(h["Content-Length"], str(len(TEXT)))
         self.assertEqual(h["ETag"], '"%s"' % sha(TEXT))
+        # A customer's file is kept by no cache, the browser's included.
+        self.assertEqual(h.get_all("Cache-Control"), ["private, no-store"])
         self.assertEqual(r.raw, TEXT)
         r = self.download(self.c, att, headers={"If-None-Match": h["ETag"]})
         self.assertStatus(r, 304)

@@ -1,10 +1,13 @@
 """Routes, methods, headers, JSON body rules and limits."""
 
 import json
+import socket
 import unittest
+import urllib.parse
 
-from tixclient import (STATE_CHANGING, ApiTestCase, Client, count_tickets,
-                       login, make_user, ticket_body, unique)
+from tixclient import (CSP, STATE_CHANGING, ApiTestCase, Client,
+                       count_tickets, login, make_user, require_env,
+                       ticket_body, unique)
 
 MIB = 1024 * 1024
 
@@ -310,6 +313,110 @@ class JsonBodyTest(ApiTestCase):
         self.assertNotEqual(t["number"], "TICK-1")
         self.assertEqual(count_tickets(self.customer.email), before + 1)
         self.assertEqual(count_tickets(other.email), 0)
+
+
+
+def raw_http(data, timeout=10):
+    """Send bytes to nginx as they are; returns (status, headers as a
+    dict of lower-case names, body)."""
+    url = urllib.parse.urlsplit(require_env("TIX_TEST_BASE_URL"))
+    with socket.create_connection((url.hostname, url.port), timeout) as s:
+        s.sendall(data)
+        got, headers, want = b"", None, None
+        while want is None or len(got) < want:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            got += chunk
+            if headers is None and b"\r\n\r\n" in got:
+                head = got.partition(b"\r\n\r\n")[0]
+                lines = head.decode("latin-1").split("\r\n")
+                headers = {}
+                for line in lines[1:]:
+                    name, _, value = line.partition(":")
+                    headers[name.strip().lower()] = value.strip()
+                # nginx may wait for a body it refused: stop at the end
+                # of the answer rather than at the close.
+                if "content-length" in headers:
+                    want = len(head) + 4 + int(headers["content-length"])
+    body = got.partition(b"\r\n\r\n")[2]
+    return int(lines[0].split()[1]), headers, body
+
+
+class NginxErrorPagesTest(ApiTestCase):
+    """Every status nginx makes itself carries the contract's JSON error
+    body and the security headers, never nginx's HTML page."""
+
+    def assertJsonError(self, data, status, code):
+        got, headers, body = raw_http(data)
+        self.assertEqual(got, status, body[:200])
+        self.assertTrue(headers.get("content-type", "").startswith(
+            "application/json"), headers)
+        err = json.loads(body)["error"]
+        self.assertEqual(err["code"], code)
+        self.assertIsInstance(err["message"], str)
+        self.assertEqual(headers.get("content-security-policy"), CSP)
+        self.assertEqual(headers.get("x-content-type-options"), "nosniff")
+        self.assertNotIn(b"nginx", body)
+        return err
+
+    @staticmethod
+    def req(line, *headers, body=b""):
+        return (line + "\r\n" + "".join(h + "\r\n" for h in headers) +
+                "Connection: close\r\n\r\n").encode() + body
+
+    def test_400_malformed_request_line(self):
+        self.assertJsonError(b"GARBAGE\r\n\r\n", 400, "bad_request")
+
+    def test_400_bad_header(self):
+        self.assertJsonError(self.req("GET /api/health HTTP/1.1",
+                                      "Host: x", "Bad Header: x"),
+                             400, "bad_request")
+
+    def test_494_huge_header_is_a_json_400(self):
+        err = self.assertJsonError(
+            self.req("GET /api/health HTTP/1.1", "Host: x",
+                     "X-Big: " + "a" * 9000), 400, "bad_request")
+        self.assertIn("headers are too large", err["message"])
+        err = self.assertJsonError(
+            self.req("GET /api/health HTTP/1.1", "Host: x",
+                     "Cookie: tix_session=" + "a" * 9000),
+            400, "bad_request")
+
+    def test_403_directory(self):
+        self.assertJsonError(self.req("GET /js/ HTTP/1.1", "Host: x"),
+                             403, "forbidden")
+
+    def test_405_post_to_a_static_file(self):
+        self.assertJsonError(self.req("POST /index.html HTTP/1.1",
+                                      "Host: x", "Content-Length: 0"),
+                             405, "method_not_allowed")
+
+    def test_413_declared_too_large(self):
+        self.assertJsonError(self.req(
+            "POST /api/tickets HTTP/1.1", "Host: x",
+            "Content-Type: application/json", "Content-Length: 60000000"),
+            413, "body_too_large")
+
+    def test_414_long_uri(self):
+        self.assertJsonError(self.req("GET /api/tickets?q=" + "a" * 9000 +
+                                      " HTTP/1.1", "Host: x"),
+                             414, "bad_request")
+
+    def test_416_range(self):
+        self.assertJsonError(self.req("GET /index.html HTTP/1.1", "Host: x",
+                                      "Range: bytes=99999999-"),
+                             416, "bad_request")
+
+    def test_501_transfer_coding(self):
+        self.assertJsonError(self.req(
+            "POST /api/tickets HTTP/1.1", "Host: x",
+            "Transfer-Encoding: gzip", body=b"0\r\n\r\n"),
+            501, "bad_request")
+
+    def test_505_http_version(self):
+        self.assertJsonError(self.req("GET /api/health HTTP/3.0",
+                                      "Host: x"), 505, "bad_request")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,13 @@
 """The worker processes themselves, spoken to over raw FastCGI: malformed
 records and short bodies (security.md 2, 3), a child that dies (F15), a
-child stuck in a request (F16), and a stop that lets the request in
-flight finish."""
+child stuck in a request (F16), a stop that lets the request in
+flight finish, descriptors exhausted, peers that connect and send
+nothing, and TCP peers that are not the web server."""
 import json
 import os
+import resource
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -116,15 +119,29 @@ class SupervisionTest(unittest.TestCase):
             r = fcgiclient.request(sock, "GET", "/api/health")
             self.assertEqual(r[0], 200)
 
-    def start_auth(self, *env):
-        """A tix-auth of our own with one process; returns (proc, sock)."""
+    def start_auth(self, *env, tcp_port=None):
+        """A tix-auth of our own with one process; returns (proc, sock),
+        sock a path, or the port on 127.0.0.1 when tcp_port is given."""
         tmp = tempfile.mkdtemp(prefix="tix-proc-")
         sock = os.path.join(tmp, "auth.sock")
         log = open(os.path.join(tmp, "auth.log"), "w")
         self.addCleanup(log.close)
-        proc = subprocess.Popen(["tix-auth", "--listen", "unix:" + sock,
+        listen = ("unix:" + sock if tcp_port is None
+                  else "127.0.0.1:%d" % tcp_port)
+        proc = subprocess.Popen(["tix-auth", "--listen", listen,
                                  "--workers", "1"], stdout=log, stderr=log,
                                 env=dict(os.environ, **dict(env)))
+        if tcp_port is not None:
+            self.addCleanup(proc.kill)
+            deadline = time.time() + 20
+            while time.time() < deadline:
+                try:
+                    socket.create_connection(("127.0.0.1", tcp_port),
+                                             1).close()
+                    return proc, tcp_port
+                except OSError:
+                    time.sleep(0.05)
+            self.fail("tix-auth does not listen on %d" % tcp_port)
 
         def stop():
             if proc.poll() is None:
@@ -164,6 +181,120 @@ class SupervisionTest(unittest.TestCase):
         self.assertIsNone(proc.poll())
         r = fcgiclient.request(sock, "POST", "/api/auth/login", body=body,
                                content_type="application/json")
+        self.assertEqual(r[0], 401)
+
+    def cpu_ticks(self, pid):
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])    # utime + stime
+
+    def test_descriptors_exhausted_backs_off_and_recovers(self):
+        proc, sock = self.start_auth()
+        [child] = children(proc.pid)
+        log = os.path.join(os.path.dirname(sock), "auth.log")
+        # No descriptor left for the child (a limit below those it has
+        # open): accept() fails with EMFILE while a connection waits.
+        soft, hard = resource.prlimit(child, resource.RLIMIT_NOFILE)
+        resource.prlimit(child, resource.RLIMIT_NOFILE, (1, hard))
+        body = b'{"email":"a@example.com","password":"xxxxxxxx"}'
+        # The accept() already waiting had its descriptor reserved: that
+        # request is taken, and finds no descriptor for the database.
+        r = fcgiclient.request(sock, "POST", "/api/auth/login", body=body,
+                               content_type="application/json")
+        self.assertEqual(r[0], 503)
+        s = fcgiclient.connect(sock, timeout=20)
+        s.sendall(fcgiclient.begin() + fcgiclient.params_records({
+            "REQUEST_METHOD": "POST", "DOCUMENT_URI": "/api/auth/login",
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(body))}) +
+            fcgiclient.stdin_records(body))
+        time.sleep(0.5)
+        start = self.cpu_ticks(child)
+        time.sleep(3)
+        used = self.cpu_ticks(child) - start
+        ticks = os.sysconf("SC_CLK_TCK")
+        # A spinning child burns about 3 s in 3 s; one that backs off
+        # (up to 1 s between tries) next to nothing.
+        self.assertLess(used, ticks * 0.3, "spins under EMFILE")
+        self.assertEqual(children(proc.pid), [child])
+        # Descriptors free again: the waiting request is served.
+        resource.prlimit(child, resource.RLIMIT_NOFILE, (soft, hard))
+        r = fcgiclient.read_response(s)
+        s.close()
+        self.assertIsNotNone(r)
+        self.assertEqual(r[0], 401)
+        with open(log) as f:
+            text = f.read()
+        self.assertEqual(text.count("backing off"), 1, text)
+        self.assertIn("accept works again", text)
+
+    LOGIN = b'{"email":"a@example.com","password":"xxxxxxxx"}'
+
+    def login_over(self, s):
+        s.sendall(fcgiclient.begin() + fcgiclient.params_records({
+            "REQUEST_METHOD": "POST", "DOCUMENT_URI": "/api/auth/login",
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(self.LOGIN))}) +
+            fcgiclient.stdin_records(self.LOGIN))
+        r = fcgiclient.read_response(s)
+        s.close()
+        return r
+
+    def free_port(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            return probe.getsockname()[1]
+
+    def connect_to(self, where):
+        if isinstance(where, int):
+            s = socket.create_connection(("127.0.0.1", where), 30)
+            s.settimeout(30)
+            return s
+        return fcgiclient.connect(where, timeout=30)
+
+    def test_silent_peers_do_not_hold_the_worker_unix(self):
+        self.silent_peers(None)
+
+    def test_silent_peers_do_not_hold_the_worker_tcp(self):
+        self.silent_peers(self.free_port())
+
+    def silent_peers(self, port):
+        proc, sock = self.start_auth(("TIX_READ_TIMEOUT_SECONDS", "1"),
+                                     tcp_port=port)
+        child = children(proc.pid)
+        # One peer sends nothing, one stops inside its first record, one
+        # before its body: each holds the only process for at most the
+        # read timeout, and the process is not replaced for it.
+        peers = [self.connect_to(sock) for _ in range(3)]
+        peers[1].sendall(fcgiclient.begin()[:5])
+        peers[2].sendall(fcgiclient.begin() + fcgiclient.params_records(
+            {"REQUEST_METHOD": "POST", "DOCUMENT_URI": "/api/auth/login",
+             "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": "20"}))
+        self.addCleanup(lambda: [p.close() for p in peers])
+        start = time.monotonic()
+        r = self.login_over(self.connect_to(sock))
+        took = time.monotonic() - start
+        self.assertIsNotNone(r)
+        self.assertEqual(r[0], 401)
+        # Three peers one after the other, each dropped after the 1 s
+        # read timeout (and libfcgi's own 2 s check of TCP peers).
+        self.assertLess(took, 12)
+        for p in peers:
+            # Dropped without an answer; the third, whose body never
+            # comes, is answered 400.
+            got = fcgiclient.read_response(p)
+            self.assertTrue(got is None or got[0] == 400, got)
+        self.assertEqual(children(proc.pid), child)
+
+    def test_tcp_peers_outside_web_server_addrs_are_refused(self):
+        proc, port = self.start_auth(("FCGI_WEB_SERVER_ADDRS", "127.0.0.2"),
+                                     tcp_port=self.free_port())
+        self.assertIsNone(self.login_over(self.connect_to(port)))
+        proc2, port2 = self.start_auth(
+            ("FCGI_WEB_SERVER_ADDRS", "127.0.0.2,127.0.0.1"),
+            tcp_port=self.free_port())
+        r = self.login_over(self.connect_to(port2))
+        self.assertIsNotNone(r)
         self.assertEqual(r[0], 401)
 
     def test_stop_lets_the_request_in_flight_finish(self):

@@ -1,6 +1,6 @@
 """tix-scheduler --once: closes tickets resolved for 7 days and records
 sla_breached once per overdue ticket, also when two passes run at the
-same time."""
+same time, and when one ticket's work always fails."""
 
 import os
 import subprocess
@@ -8,8 +8,9 @@ import unittest
 
 from tixclient import (create_ticket, login, make_user, new_account_name,
                        psql, require_env, ticket_int, ticket_row)
-from tixflow import (FlowCase, db_entries_of, run_scheduler, set_due_past,
-                     set_status, tpath)
+from tixflow import (FlowCase, db_entries_of, install_poison, poison,
+                     remove_poison, run_scheduler, set_due_past, set_status,
+                     tpath)
 
 
 def numbers_array(numbers):
@@ -108,6 +109,55 @@ class ExitStatusTest(SchedulerCase):
 
     def test_once_exits_0(self):
         self.run_once()
+
+
+class PoisonedRowTest(SchedulerCase):
+    """A ticket whose work fails at every pass (a trigger raises on its
+    timeline rows) is skipped, logged and counted; the tickets after it
+    in id order are handled in the same pass."""
+
+    def setUp(self):
+        install_poison()
+        self.addCleanup(remove_poison)
+
+    def assertSkipped(self, p, n):
+        log = p.stdout + p.stderr
+        self.assertIn("ticket id %d failed" % self.ticket_id(n), log)
+        self.assertIn("skipped 1 ticket(s) that failed", log)
+
+    def ticket_id(self, n):
+        return int(ticket_row(n, "id")[0])
+
+    def test_autoclose_skips_the_poisoned_ticket(self):
+        bad = self.new_ticket(self.c)
+        good = self.new_ticket(self.c)
+        for n in (bad, good):
+            set_status(n, "resolved", "8 days")
+        poison(bad)
+        p = self.run_once()
+        self.assertSkipped(p, bad)
+        self.assertEqual(ticket_row(good, "status")[0], "closed")
+        self.assertEqual(len(self.closed_entries(good)), 1)
+        self.assertEqual(ticket_row(bad, "status")[0], "resolved")
+        self.assertEqual(self.closed_entries(bad), [])
+        # Still due: tried (and skipped) again at the next pass.
+        self.assertSkipped(self.run_once(), bad)
+        remove_poison()
+        self.run_once()
+        self.assertEqual(ticket_row(bad, "status")[0], "closed")
+
+    def test_breaches_skip_the_poisoned_ticket(self):
+        bad = self.new_ticket(self.c)
+        good = self.new_ticket(self.c)
+        for n in (bad, good):
+            set_due_past(n)
+        poison(bad)
+        p = self.run_once()
+        self.assertSkipped(p, bad)
+        self.assertEqual(len(db_entries_of(good, "sla_breached")), 1)
+        self.assertEqual(ticket_row(good, "sla_breached_at IS NULL"), ["f"])
+        self.assertEqual(db_entries_of(bad, "sla_breached"), [])
+        self.assertEqual(ticket_row(bad, "sla_breached_at IS NULL"), ["t"])
 
 
 class SlaBreachTest(SchedulerCase):

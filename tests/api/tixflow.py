@@ -29,6 +29,53 @@ SNAPSHOT_COLUMNS = (
     " requester_id")
 
 
+# A trigger that makes one statement fail: it raises on a new timeline
+# row of a ticket whose subject carries POISON (every write path, the
+# scheduler's included, writes such a row late in its transaction).
+POISON = "[poisoned-row]"
+
+_POISON_INSTALL = r"""
+CREATE OR REPLACE FUNCTION tix_test_poison() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM tickets WHERE id = NEW.ticket_id
+               AND strpos(subject, '[poisoned-row]') > 0) THEN
+        RAISE EXCEPTION 'poisoned row (test trigger)';
+    END IF;
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS tix_test_poison ON ticket_entries;
+CREATE TRIGGER tix_test_poison BEFORE INSERT ON ticket_entries
+    FOR EACH ROW EXECUTE FUNCTION tix_test_poison();
+"""
+
+_POISON_REMOVE = """
+DROP TRIGGER IF EXISTS tix_test_poison ON ticket_entries;
+DROP FUNCTION IF EXISTS tix_test_poison();
+"""
+
+
+def admin_psql(sql):
+    """Run sql as the cluster's superuser (TIX_TEST_PG_ADMIN_URL)."""
+    subprocess.run(["psql", require_env("TIX_TEST_PG_ADMIN_URL"), "-X",
+                    "-q", "-v", "ON_ERROR_STOP=1", "-f", "-"], input=sql,
+                   capture_output=True, text=True, check=True, timeout=60)
+
+
+def install_poison():
+    admin_psql(_POISON_INSTALL)
+
+
+def remove_poison():
+    admin_psql(_POISON_REMOVE)
+
+
+def poison(number):
+    """Every later timeline row of this ticket fails."""
+    psql("UPDATE tickets SET subject = subject || ' ' || :'p2'"
+         " WHERE number = :'p1'", ticket_int(number), POISON)
+
+
 def tpath(number, suffix=""):
     return "/api/tickets/%s%s" % (number, suffix)
 
@@ -83,12 +130,14 @@ def db_priority(number):
     return ticket_row(number, "priority")[0]
 
 
-def run_scheduler(*args, timeout=120):
-    """tix-scheduler --once (or args); returns the CompletedProcess."""
+def run_scheduler(*args, timeout=120, env=None):
+    """tix-scheduler --once (or args), with env added to the environment;
+    returns the CompletedProcess."""
     require_env("TIX_DATABASE_URL")
     argv = ["tix-scheduler"] + (list(args) or ["--once"])
     return subprocess.run(argv, capture_output=True, text=True,
-                          env=dict(os.environ), timeout=timeout)
+                          env=dict(os.environ, **(env or {})),
+                          timeout=timeout)
 
 
 def new_license_key():

@@ -8,7 +8,9 @@
 #     tix-tickets, tix-files, tix-scheduler, tix-notify) exists in BUILD_DIR, answers --help with status 0, and
 #     its help names the subcommand and every option the file passes.
 #  3. Each worker listens on the port its healthcheck probes and nginx's
-#     upstream points at; tix-tickets and tix-files get the attachment key.
+#     upstream points at, on its own fixed backend address, and accepts
+#     nginx's address alone (FCGI_WEB_SERVER_ADDRS); tix-tickets and
+#     tix-files get the attachment key.
 #  4. nginx/tix.conf.template, rendered the way the nginx image renders it
 #     (envsubst over the environment variables matching
 #     NGINX_ENVSUBST_FILTER), leaves no placeholder and passes `nginx -t`.
@@ -111,6 +113,33 @@ EOF
 while read -r verdict rest; do
 	if [ "$verdict" = ok ]; then ok "ports: $rest"; else bad "ports: $rest"; fi
 done <"$tmp/ports"
+
+# Each worker binds to its own fixed backend address (not 0.0.0.0) and
+# takes FastCGI connections from nginx's backend address alone.
+"$py" - "$tmp/compose.yml" >"$tmp/addrs" <<'EOF'
+import ipaddress, sys, yaml
+c = yaml.safe_load(open(sys.argv[1]))
+s = c["services"]
+subnet = ipaddress.ip_network(
+    c["networks"]["backend"]["ipam"]["config"][0]["subnet"])
+nginx = s["nginx"]["networks"]["backend"]["ipv4_address"]
+for name in ("auth", "tickets", "files"):
+    cmd = s[name]["command"]
+    host = cmd[cmd.index("--listen") + 1].rsplit(":", 1)[0]
+    own = (s[name].get("networks") or {}).get("backend", {}) or {}
+    env = s[name].get("environment") or {}
+    fine = (host == own.get("ipv4_address") and
+            ipaddress.ip_address(host) in subnet and
+            ipaddress.ip_address(nginx) in subnet and
+            env.get("FCGI_WEB_SERVER_ADDRS") == nginx and
+            env.get("TIX_READ_TIMEOUT_SECONDS"))
+    print("%s %s listen=%s backend=%s FCGI_WEB_SERVER_ADDRS=%s nginx=%s" % (
+        "ok" if fine else "bad", name, host, own.get("ipv4_address"),
+        env.get("FCGI_WEB_SERVER_ADDRS"), nginx))
+EOF
+while read -r verdict rest; do
+	if [ "$verdict" = ok ]; then ok "addresses: $rest"; else bad "addresses: $rest"; fi
+done <"$tmp/addrs"
 
 # The workers that read or write files get the attachment key.
 "$py" - "$tmp/compose.yml" >"$tmp/secrets" <<'EOF'
