@@ -60,12 +60,11 @@ h_login(struct tix_req *r)
 		return rc;
 	rc = tix_auth_login(r, email, password, strlen(password), &login);
 	if (rc == TIX_ERATE) {
-		retry = tix_db_i64(r->arena,
-		    (int64_t)r->cfg->login_window_minutes * 60);
+		retry = tix_db_i64(r->arena, login.retry_after);
 		if (retry != NULL)
 			(void)tix_resp_header(r, "Retry-After", retry);
-		return tix_req_fail(r, rc, "Too many failed logins for this "
-		    "address; try again later.");
+		return tix_req_fail(r, rc, "Too many failed logins from "
+		    "this address; try again later.");
 	}
 	if (rc == TIX_OK)
 		rc = set_session_cookie(r, login.token, false);

@@ -27,16 +27,46 @@ enum tix_err	tix_auth_resolve(struct tix_req *r);
 enum tix_err	tix_auth_check_csrf(const struct tix_req *r);
 
 struct tix_login {
-	char	token[TIX_TOKEN_LEN + 1];	/* for the cookie */
-	char	csrf[TIX_TOKEN_LEN + 1];
+	char	 token[TIX_TOKEN_LEN + 1];	/* for the cookie */
+	char	 csrf[TIX_TOKEN_LEN + 1];
+	int64_t	 retry_after;	/* seconds, with TIX_ERATE */
 };
+
+/*
+ * The client's address, in the arena: REMOTE_ADDR, or the client that
+ * X-Forwarded-For names when REMOTE_ADDR is in TIX_TRUSTED_PROXIES
+ * (nginx passes that header as TIX_FORWARDED_FOR).  "unknown" without
+ * either.
+ */
+const char	*tix_auth_client_addr(struct tix_req *r);
+
+/*
+ * Login throttling, shared by every route that checks a password or a
+ * code for an e-mail address.  A claim counts as one failure of
+ * (client address, email) until tix_auth_throttle_clear() takes it back
+ * after a success.  Claims are made one at a time per client address (a
+ * transaction lock), so parallel tries never pass the limits
+ * (TIX_LOGIN_MAX_PER_EMAIL, TIX_LOGIN_MAX_PER_ADDRESS within
+ * TIX_LOGIN_WINDOW_MINUTES).  TIX_ERATE at a limit, with the seconds to
+ * wait in t->retry_after.
+ */
+struct tix_throttle {
+	int64_t	claim;		/* the failure row of this attempt */
+	int64_t	retry_after;
+};
+enum tix_err	tix_auth_throttle_claim(struct tix_req *r, const char *email,
+		    struct tix_throttle *t);
+/* A success: the claim and the pair's earlier failures go. */
+enum tix_err	tix_auth_throttle_clear(struct tix_req *r, const char *email,
+		    const struct tix_throttle *t);
 
 /*
  * Check email and password and open a session: r->who is filled and
  * out holds the new session's cookie value and CSRF token.  TIX_ECREDS
  * for a wrong address or password or a disabled user, alike in answer
- * and in time; TIX_ERATE after too many failures for this address within
- * the window (even with the right password).
+ * and in time; TIX_ERATE after too many failures from this client
+ * address (for this e-mail, or for all) within the window, even with the
+ * right password; out->retry_after then says how long to wait.
  */
 enum tix_err	tix_auth_login(struct tix_req *r, const char *email,
 		    const char *password, size_t password_len,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "auth/auth.h"
+#include "core/addr.h"
 #include "core/config.h"
 #include "core/limits.h"
 #include "core/str.h"
@@ -141,37 +142,91 @@ tix_auth_check_csrf(const struct tix_req *r)
 	return TIX_OK;
 }
 
-/* Count failures in the window: TIX_ERATE when at the limit. */
-static enum tix_err
-check_throttle(struct tix_req *r, const char *email, const char *window)
+const char *
+tix_auth_client_addr(struct tix_req *r)
 {
-	const char	*p[2] = { email, window };
+	char *out = tix_arena_alloc(r->arena, TIX_ADDR_TEXT);
+
+	if (out == NULL)
+		return "unknown";
+	tix_addr_client(tix_req_param(r, "REMOTE_ADDR"),
+	    tix_req_param(r, "TIX_FORWARDED_FOR"), &r->cfg->trusted_proxies,
+	    out);
+	return out;
+}
+
+enum tix_err
+tix_auth_throttle_claim(struct tix_req *r, const char *email,
+    struct tix_throttle *t)
+{
+	const char	*p[5];
 	struct tix_rows	 rs;
 	enum tix_err	 rc;
 
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_LOGIN_FAILURES, p, 2, &rs);
+	memset(t, 0, sizeof(*t));
+	p[0] = tix_auth_client_addr(r);
+	p[1] = email;
+	p[2] = tix_db_i64(r->arena, r->cfg->login_window_minutes);
+	p[3] = tix_db_i64(r->arena, r->cfg->login_max_per_email);
+	p[4] = tix_db_i64(r->arena, r->cfg->login_max_per_address);
+	if (p[2] == NULL || p[3] == NULL || p[4] == NULL)
+		return TIX_ENOMEM;
+	rc = tix_db_begin(r->db);
 	if (rc != TIX_OK)
 		return rc;
-	if (tix_rows_int(&rs, 0, 0) >= r->cfg->login_max_failures)
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_LOGIN_LOCK, p, 1, NULL);
+	if (rc == TIX_OK)
+		rc = tix_db_run(r->db, r->arena, TIX_STMT_LOGIN_CLAIM, p, 5,
+		    &rs);
+	if (rc == TIX_OK)
+		rc = tix_db_commit(r->db);
+	if (rc != TIX_OK) {
+		tix_db_rollback(r->db);
+		return rc;
+	}
+	if (rs.nrows != 1)
+		return TIX_EINTERNAL;
+	if (tix_rows_get(&rs, 0, 0) == NULL) {
+		t->retry_after = tix_rows_int(&rs, 0, 1);
+		if (t->retry_after < 1)
+			t->retry_after = 1;
 		return TIX_ERATE;
+	}
+	t->claim = tix_rows_int(&rs, 0, 0);
 	return TIX_OK;
+}
+
+enum tix_err
+tix_auth_throttle_clear(struct tix_req *r, const char *email,
+    const struct tix_throttle *t)
+{
+	const char *p[3];
+
+	p[0] = tix_db_i64(r->arena, t->claim);
+	p[1] = tix_auth_client_addr(r);
+	p[2] = email;
+	if (p[0] == NULL)
+		return TIX_ENOMEM;
+	return tix_db_run(r->db, r->arena, TIX_STMT_LOGIN_FAILURES_CLEAR, p,
+	    3, NULL);
 }
 
 enum tix_err
 tix_auth_login(struct tix_req *r, const char *email, const char *password,
     size_t password_len, struct tix_login *out)
 {
-	char		 hash[TIX_HASH_HEX_LEN + 1];
-	const char	*p[3];
-	const char	*window, *user_id;
-	struct tix_rows	 rs;
-	enum tix_err	 rc;
-	bool		 ok;
+	char			 hash[TIX_HASH_HEX_LEN + 1];
+	const char		*p[3];
+	const char		*user_id;
+	struct tix_throttle	 t;
+	struct tix_rows		 rs;
+	enum tix_err		 rc;
+	bool			 ok;
 
-	window = tix_db_i64(r->arena, r->cfg->login_window_minutes);
-	if (window == NULL)
-		return TIX_ENOMEM;
-	rc = check_throttle(r, email, window);
+	out->retry_after = 0;
+	rc = tix_auth_throttle_claim(r, email, &t);
+	if (rc == TIX_ERATE)
+		out->retry_after = t.retry_after;
 	if (rc != TIX_OK)
 		return rc;
 
@@ -185,12 +240,8 @@ tix_auth_login(struct tix_req *r, const char *email, const char *password,
 	    NULL, password, password_len);
 	if (rs.nrows != 1 || tix_rows_bool(&rs, 0, 2))
 		ok = false;
-	if (!ok) {
-		p[1] = window;
-		rc = tix_db_run(r->db, r->arena, TIX_STMT_LOGIN_FAILURE_ADD,
-		    p, 2, NULL);
-		return rc == TIX_OK ? TIX_ECREDS : rc;
-	}
+	if (!ok)
+		return TIX_ECREDS;	/* the claim stays: one failure */
 	user_id = tix_rows_get(&rs, 0, 0);
 
 	tix_token_new(out->token);
@@ -199,8 +250,7 @@ tix_auth_login(struct tix_req *r, const char *email, const char *password,
 	rc = tix_db_begin(r->db);
 	if (rc != TIX_OK)
 		return rc;
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_LOGIN_FAILURES_CLEAR, p, 1,
-	    NULL);
+	rc = tix_auth_throttle_clear(r, email, &t);
 	if (rc != TIX_OK)
 		goto out;
 	p[0] = user_id;

@@ -108,8 +108,11 @@ tix_config_load(struct tix_config *cfg)
 		rc = int_setting("TIX_REQUEST_TIMEOUT_SECONDS", 60, 1, 3600,
 		    &cfg->request_timeout_seconds);
 	if (rc == TIX_OK)
-		rc = int_setting("TIX_LOGIN_MAX_FAILURES", 5, 1, 1000,
-		    &cfg->login_max_failures);
+		rc = int_setting("TIX_LOGIN_MAX_PER_EMAIL", 5, 1, 1000,
+		    &cfg->login_max_per_email);
+	if (rc == TIX_OK)
+		rc = int_setting("TIX_LOGIN_MAX_PER_ADDRESS", 30, 1, 100000,
+		    &cfg->login_max_per_address);
 	if (rc == TIX_OK)
 		rc = int_setting("TIX_LOGIN_WINDOW_MINUTES", 15, 1, 1440,
 		    &cfg->login_window_minutes);
@@ -124,6 +127,13 @@ tix_config_load(struct tix_config *cfg)
 		rc = int_setting("TIX_MAX_MAIL_BYTES",
 		    (int)TIX_DEFAULT_MAX_MAIL_BYTES, 1024,
 		    (int)TIX_CEIL_MAX_MAIL_BYTES, &cfg->max_mail_bytes);
+	if (rc == TIX_OK && !tix_netlist_parse(getenv("TIX_TRUSTED_PROXIES"),
+	    &cfg->trusted_proxies)) {
+		fprintf(stderr, "TIX_TRUSTED_PROXIES must be up to %d "
+		    "addresses or networks (10.0.0.0/8, ::1), separated by "
+		    "commas or spaces\n", TIX_MAX_PROXIES);
+		rc = TIX_EINVAL;
+	}
 	/* Checked by the workers that need it (tix-tickets, tix-files). */
 	cfg->attachment_key_file = getenv("TIX_ATTACHMENT_KEY_FILE");
 	if (rc == TIX_OK)

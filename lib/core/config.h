@@ -5,6 +5,7 @@
 #ifndef TIX_CORE_CONFIG_H
 #define TIX_CORE_CONFIG_H
 
+#include "core/addr.h"
 #include "core/err.h"
 
 struct tix_config {
@@ -13,8 +14,13 @@ struct tix_config {
 	/* TIX_REQUEST_TIMEOUT_SECONDS: a worker process still on one request
 	 * after this long is stuck, and ends (the runner starts another). */
 	int		 request_timeout_seconds;
-	int		 login_max_failures;	/* TIX_LOGIN_MAX_FAILURES */
+	/* Failed logins within the window, per (client address, email)
+	 * and per client address, before 429. */
+	int		 login_max_per_email;	/* TIX_LOGIN_MAX_PER_EMAIL */
+	int		 login_max_per_address;	/* TIX_LOGIN_MAX_PER_ADDRESS */
 	int		 login_window_minutes;	/* TIX_LOGIN_WINDOW_MINUTES */
+	/* Peers whose X-Forwarded-For names the client. */
+	struct tix_netlist trusted_proxies;	/* TIX_TRUSTED_PROXIES */
 	int		 max_files;		/* TIX_MAX_FILES */
 	int		 max_file_bytes;	/* TIX_MAX_FILE_BYTES */
 	const char	*attachment_key_file;	/* TIX_ATTACHMENT_KEY_FILE */

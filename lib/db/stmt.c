@@ -193,17 +193,39 @@ static const struct {
 	[TIX_STMT_LOGIN_USER] = { "login_user",
 	    "SELECT id, password_hash, disabled_at IS NOT NULL FROM users"
 	    " WHERE email = lower($1)" },
-	[TIX_STMT_LOGIN_FAILURES] = { "login_failures",
-	    "SELECT count(*) FROM login_failures WHERE email = lower($1)"
-	    " AND failed_at > now() - make_interval(mins => $2::int)" },
-	/* Adding one prunes every address's expired rows, so the table
-	 * stays as small as the window, whatever addresses are tried. */
-	[TIX_STMT_LOGIN_FAILURE_ADD] = { "login_failure_add",
+	/* One login attempt at a time per client address: the claim below
+	 * runs under this lock, so parallel tries cannot pass the limit. */
+	[TIX_STMT_LOGIN_LOCK] = { "login_lock",
+	    "SELECT pg_advisory_xact_lock(hashtextextended("
+	    "'tix-login ' || $1::text, 0))" },
+	/*
+	 * Claim one attempt for (address $1, email $2): a failure row that
+	 * the caller deletes when the password turns out right.  None when
+	 * the window ($3 minutes) already holds $4 failures for the pair or
+	 * $5 for the address; then the second column is the seconds until
+	 * the oldest failure that counts leaves the window.  Prunes every
+	 * expired row, so the table stays as small as the window.
+	 */
+	[TIX_STMT_LOGIN_CLAIM] = { "login_claim",
 	    "WITH old AS (DELETE FROM login_failures"
-	    "  WHERE failed_at <= now() - make_interval(mins => $2::int))"
-	    " INSERT INTO login_failures (email) VALUES (lower($1))" },
+	    "  WHERE failed_at <= now() - make_interval(mins => $3::int)),"
+	    " c AS (SELECT count(*) FILTER (WHERE email = lower($2)) AS pe,"
+	    "  count(*) AS pa,"
+	    "  min(failed_at) FILTER (WHERE email = lower($2)) AS oe,"
+	    "  min(failed_at) AS oa FROM login_failures"
+	    "  WHERE address = $1"
+	    "  AND failed_at > now() - make_interval(mins => $3::int)),"
+	    " ins AS (INSERT INTO login_failures (address, email)"
+	    "  SELECT $1, lower($2) FROM c WHERE c.pe < $4 AND c.pa < $5"
+	    "  RETURNING id)"
+	    " SELECT (SELECT id FROM ins), greatest(1, ceil(extract(epoch FROM"
+	    "  (CASE WHEN c.pe >= $4 THEN c.oe ELSE c.oa END)"
+	    "  + make_interval(mins => $3::int) - now())))::bigint FROM c" },
+	/* A right password: the claim and the pair's earlier failures go
+	 * (the address's failures for other e-mails stay). */
 	[TIX_STMT_LOGIN_FAILURES_CLEAR] = { "login_failures_clear",
-	    "DELETE FROM login_failures WHERE email = lower($1)" },
+	    "DELETE FROM login_failures WHERE id = $1"
+	    " OR (address = $2 AND email = lower($3))" },
 	[TIX_STMT_SESSION_INSERT] = { "session_insert",
 	    "INSERT INTO sessions (user_id, token_hash, csrf_token)"
 	    " VALUES ($1, decode($2, 'hex'), $3) RETURNING id" },

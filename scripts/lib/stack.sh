@@ -24,7 +24,7 @@ TIX_PACKAGES=(build-essential cmake pkg-config libfcgi-dev libpq-dev
 # The placeholders of nginx/tix.conf.template.  envsubst replaces these and
 # nothing else, so nginx's own $uri, $request_id... survive.
 # shellcheck disable=SC2016 # literal placeholders, for envsubst
-TIX_NGINX_VARS='${TIX_HTTP_ADDR} ${TIX_HTTP_PORT} ${TIX_HTML_DIR} ${TIX_STATE_DIR} ${TIX_LOG_DIR} ${TIX_AUTH_UPSTREAM} ${TIX_TICKETS_UPSTREAM} ${TIX_FILES_UPSTREAM}'
+TIX_NGINX_VARS='${TIX_HTTP_ADDR} ${TIX_HTTP_PORT} ${TIX_HTML_DIR} ${TIX_STATE_DIR} ${TIX_LOG_DIR} ${TIX_AUTH_UPSTREAM} ${TIX_TICKETS_UPSTREAM} ${TIX_FILES_UPSTREAM} ${TIX_LOGIN_MAX_CONCURRENT}'
 
 TIX_STACK_PIDFILES=()
 
@@ -584,7 +584,10 @@ stack_up() {
 	export TIX_DATABASE_URL
 	export TIX_SQL_DIR=${TIX_SQL_DIR:-$root/sql}
 	export TIX_SESSION_IDLE_MINUTES=${TIX_SESSION_IDLE_MINUTES:-480}
-	export TIX_LOGIN_MAX_FAILURES=${TIX_LOGIN_MAX_FAILURES:-5}
+	export TIX_LOGIN_MAX_PER_EMAIL=${TIX_LOGIN_MAX_PER_EMAIL:-5}
+	export TIX_LOGIN_MAX_PER_ADDRESS=${TIX_LOGIN_MAX_PER_ADDRESS:-30}
+	# The API tests send through 127.0.0.9 as a proxy (test_auth.py).
+	export TIX_TRUSTED_PROXIES=${TIX_TRUSTED_PROXIES-127.0.0.9}
 	export TIX_LOGIN_WINDOW_MINUTES=${TIX_LOGIN_WINDOW_MINUTES:-15}
 	if ! "$build/tix-admin" migrate >>"$state/log/migrate.log" 2>&1; then
 		_log_tail "$state/log/migrate.log"
@@ -609,6 +612,7 @@ stack_up() {
 	export TIX_AUTH_UPSTREAM=unix:$state/run/auth.sock
 	export TIX_TICKETS_UPSTREAM=unix:$state/run/tickets.sock
 	export TIX_FILES_UPSTREAM=unix:$state/run/files.sock
+	export TIX_LOGIN_MAX_CONCURRENT=${TIX_LOGIN_MAX_CONCURRENT:-8}
 	render_nginx "$root/nginx/tix.conf.template" "$state/nginx/nginx.conf" ||
 		return 1
 	TIX_NGINX_USER=$(nginx_user_directive "$TIX_HTML_DIR" \
