@@ -22,7 +22,7 @@ set_session_cookie(struct tix_req *r, const char *value, bool expire)
 
 	c = tix_arena_printf(r->arena,
 	    "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s",
-	    TIX_SESSION_COOKIE, value, secure ? "; Secure" : "",
+	    tix_auth_cookie_name(r), value, secure ? "; Secure" : "",
 	    expire ? "; Max-Age=0" : "");
 	if (c == NULL)
 		return TIX_ENOMEM;
@@ -172,6 +172,79 @@ h_token_delete(struct tix_req *r)
 	if (rs.affected == 0)
 		return TIX_ENOTFOUND;	/* someone else's looks like none */
 	return tix_resp_empty(r, 204);
+}
+
+static enum tix_err
+h_sessions_list(struct tix_req *r)
+{
+	struct tix_out	 o;
+	struct tix_rows	 rs;
+	const char	*p[2];
+	enum tix_err	 rc;
+	size_t		 i;
+
+	p[0] = tix_db_i64(r->arena, r->who.user_id);
+	p[1] = tix_db_i64(r->arena, r->cfg->session_idle_minutes);
+	if (p[0] == NULL || p[1] == NULL)
+		return TIX_ENOMEM;
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_SESSION_LIST, p, 2, &rs);
+	if (rc != TIX_OK)
+		return rc;
+	tix_out_begin(&o);
+	tix_jw_key(&o.w, "sessions");
+	tix_jw_arr_open(&o.w);
+	for (i = 0; i < rs.nrows; i++) {
+		tix_jw_obj_open(&o.w);
+		tix_jw_kint(&o.w, "id", tix_rows_int(&rs, i, 0));
+		tix_jw_kstr(&o.w, "created_at", tix_rows_get(&rs, i, 1));
+		tix_jw_kstr(&o.w, "last_used_at", tix_rows_get(&rs, i, 2));
+		tix_jw_kstr(&o.w, "ip", tix_rows_get(&rs, i, 3));
+		tix_jw_kstr(&o.w, "user_agent", tix_rows_get(&rs, i, 4));
+		tix_jw_kbool(&o.w, "current",
+		    tix_rows_int(&rs, i, 0) == r->who.session_id);
+		tix_jw_obj_close(&o.w);
+	}
+	tix_jw_arr_close(&o.w);
+	return tix_out_send(r, &o, 200);
+}
+
+/* One session of the user's; their current one ends like a logout. */
+static enum tix_err
+h_session_delete(struct tix_req *r)
+{
+	struct tix_rows	 rs;
+	const char	*p[2];
+	int64_t		 id;
+	enum tix_err	 rc;
+
+	if (!tix_parse_int64(r->args[0], strlen(r->args[0]), false, &id))
+		return TIX_ENOTFOUND;
+	p[0] = r->args[0];
+	p[1] = tix_db_i64(r->arena, r->who.user_id);
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_SESSION_REVOKE, p, 2, &rs);
+	if (rc != TIX_OK)
+		return rc;
+	if (rs.affected == 0)
+		return TIX_ENOTFOUND;	/* someone else's looks like none */
+	if (id == r->who.session_id)
+		rc = set_session_cookie(r, "", true);
+	return rc == TIX_OK ? tix_resp_empty(r, 204) : rc;
+}
+
+/* Every session but the current one (with a token: every one). */
+static enum tix_err
+h_sessions_delete(struct tix_req *r)
+{
+	const char	*p[2];
+	enum tix_err	 rc;
+
+	p[0] = tix_db_i64(r->arena, r->who.user_id);
+	p[1] = tix_db_i64(r->arena, r->who.session_id);
+	if (p[0] == NULL || p[1] == NULL)
+		return TIX_ENOMEM;
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_SESSION_REVOKE_OTHERS, p, 2,
+	    NULL);
+	return rc == TIX_OK ? tix_resp_empty(r, 204) : rc;
 }
 
 struct prefs {
@@ -333,6 +406,9 @@ const struct tix_route tix_auth_routes[] = {
 	{ TIX_POST, "/api/me/tokens", h_token_create, false },
 	{ TIX_GET, "/api/me/tokens", h_token_list, false },
 	{ TIX_DELETE, "/api/me/tokens/{}", h_token_delete, false },
+	{ TIX_GET, "/api/me/sessions", h_sessions_list, false },
+	{ TIX_DELETE, "/api/me/sessions", h_sessions_delete, false },
+	{ TIX_DELETE, "/api/me/sessions/{}", h_session_delete, false },
 	{ TIX_GET, "/api/me/preferences", h_prefs_get, false },
 	{ TIX_PUT, "/api/me/preferences", h_prefs_put, false },
 	{ TIX_GET, "/api/users", h_users, false },

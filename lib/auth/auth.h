@@ -14,6 +14,14 @@
 #include "http/req.h"
 
 #define TIX_SESSION_COOKIE "tix_session"
+/* The name over HTTPS: browsers take a __Host- cookie only when it is
+ * Secure, for Path=/ and without Domain, so no subdomain can set it. */
+#define TIX_SESSION_COOKIE_TLS "__Host-tix_session"
+/* Bytes of User-Agent kept with a session. */
+#define TIX_MAX_USER_AGENT 512
+
+/* The session cookie's name for this request (by HTTPS). */
+const char	*tix_auth_cookie_name(const struct tix_req *r);
 
 /*
  * Fill r->who from the request's token or cookie.  TIX_EAUTH when there is

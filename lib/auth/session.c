@@ -116,7 +116,7 @@ tix_auth_resolve(struct tix_req *r)
 		return resolve_token(r, authz + sizeof(bearer) - 1);
 	}
 	cookies = tix_req_param(r, "HTTP_COOKIE");
-	rc = tix_cookie_get(cookies, TIX_SESSION_COOKIE, &cookie);
+	rc = tix_cookie_get(cookies, tix_auth_cookie_name(r), &cookie);
 	if (rc == TIX_ENOTFOUND || rc == TIX_EBADREQ)
 		return TIX_EAUTH;
 	if (rc != TIX_OK)
@@ -140,6 +140,36 @@ tix_auth_check_csrf(const struct tix_req *r)
 	    !tix_mem_equal(sent, r->who.csrf_token, n))
 		return TIX_ECSRF;
 	return TIX_OK;
+}
+
+const char *
+tix_auth_cookie_name(const struct tix_req *r)
+{
+	const char *https = tix_req_param(r, "HTTPS");
+
+	return https != NULL && https[0] != '\0' ? TIX_SESSION_COOKIE_TLS :
+	    TIX_SESSION_COOKIE;
+}
+
+/* The User-Agent header for the sessions list: printable ASCII, other
+ * bytes as '?', at most TIX_MAX_USER_AGENT bytes. */
+static const char *
+user_agent(struct tix_req *r)
+{
+	const char	*ua = tix_req_param(r, "HTTP_USER_AGENT");
+	char		*out;
+	size_t		 i, n;
+
+	if (ua == NULL)
+		return "";
+	n = strnlen(ua, TIX_MAX_USER_AGENT);
+	out = tix_arena_alloc(r->arena, n + 1);
+	if (out == NULL)
+		return "";
+	for (i = 0; i < n; i++)
+		out[i] = ua[i] >= ' ' && ua[i] <= '~' ? ua[i] : '?';
+	out[n] = '\0';
+	return out;
 }
 
 const char *
@@ -216,7 +246,7 @@ tix_auth_login(struct tix_req *r, const char *email, const char *password,
     size_t password_len, struct tix_login *out)
 {
 	char			 hash[TIX_HASH_HEX_LEN + 1];
-	const char		*p[3];
+	const char		*p[5];
 	const char		*user_id;
 	struct tix_throttle	 t;
 	struct tix_rows		 rs;
@@ -256,7 +286,9 @@ tix_auth_login(struct tix_req *r, const char *email, const char *password,
 	p[0] = user_id;
 	p[1] = hash;
 	p[2] = out->csrf;
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_SESSION_INSERT, p, 3, NULL);
+	p[3] = tix_auth_client_addr(r);
+	p[4] = user_agent(r);
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_SESSION_INSERT, p, 5, NULL);
 	if (rc != TIX_OK)
 		goto out;
 	rc = tix_db_commit(r->db);

@@ -227,8 +227,26 @@ static const struct {
 	    "DELETE FROM login_failures WHERE id = $1"
 	    " OR (address = $2 AND email = lower($3))" },
 	[TIX_STMT_SESSION_INSERT] = { "session_insert",
-	    "INSERT INTO sessions (user_id, token_hash, csrf_token)"
-	    " VALUES ($1, decode($2, 'hex'), $3) RETURNING id" },
+	    "INSERT INTO sessions (user_id, token_hash, csrf_token, ip,"
+	    " user_agent) VALUES ($1, decode($2, 'hex'), $3, $4, $5)"
+	    " RETURNING id" },
+	/* The user's live sessions ($2: the idle minutes), latest use
+	 * first. */
+	[TIX_STMT_SESSION_LIST] = { "session_list",
+	    "SELECT id, tix_ts(created_at), tix_ts(last_seen_at), ip,"
+	    " user_agent FROM sessions WHERE user_id = $1"
+	    " AND last_seen_at > now() - make_interval(mins => $2::int)"
+	    " ORDER BY last_seen_at DESC, id DESC" },
+	[TIX_STMT_SESSION_REVOKE] = { "session_revoke",
+	    "DELETE FROM sessions WHERE id = $1 AND user_id = $2" },
+	/* Every session of user $1 but session $2 (0: every one). */
+	[TIX_STMT_SESSION_REVOKE_OTHERS] = { "session_revoke_others",
+	    "DELETE FROM sessions WHERE user_id = $1 AND id <> $2" },
+	[TIX_STMT_USER_LOGOUT] = { "user_logout",
+	    "WITH u AS (SELECT id FROM users WHERE email = lower($1)),"
+	    " s AS (DELETE FROM sessions WHERE user_id IN (SELECT id FROM u)"
+	    "  RETURNING id)"
+	    " SELECT (SELECT count(*) FROM s) FROM u" },
 	[TIX_STMT_SESSION_LOOKUP] = { "session_lookup",
 	    "SELECT s.id, s.csrf_token,"
 	    " s.last_seen_at < now() - interval '1 minute', " PRINCIPAL_COLS
