@@ -8,6 +8,7 @@
 #include "api/render.h"
 #include "api/serve.h"
 #include "auth/auth.h"
+#include "auth/policy.h"
 #include "core/limits.h"
 #include "core/str.h"
 #include "db/db.h"
@@ -41,12 +42,24 @@ send_me(struct tix_req *r, const char *csrf)
 	return tix_out_send(r, &o, 200);
 }
 
+/* 429 with Retry-After: the answer of every throttled route. */
+static enum tix_err
+fail_throttled(struct tix_req *r, int64_t retry_after)
+{
+	const char *retry = tix_db_i64(r->arena, retry_after);
+
+	if (retry != NULL)
+		(void)tix_resp_header(r, "Retry-After", retry);
+	return tix_req_fail(r, TIX_ERATE, "Too many failed attempts from "
+	    "this address; try again later.");
+}
+
 static enum tix_err
 h_login(struct tix_req *r)
 {
 	struct tix_json		*j;
 	struct tix_login	 login;
-	const char		*email, *password, *retry;
+	const char		*email, *password;
 	enum tix_err		 rc;
 
 	rc = tix_req_json(r, &j);
@@ -59,13 +72,8 @@ h_login(struct tix_req *r)
 	if (rc != TIX_OK)
 		return rc;
 	rc = tix_auth_login(r, email, password, strlen(password), &login);
-	if (rc == TIX_ERATE) {
-		retry = tix_db_i64(r->arena, login.retry_after);
-		if (retry != NULL)
-			(void)tix_resp_header(r, "Retry-After", retry);
-		return tix_req_fail(r, rc, "Too many failed logins from "
-		    "this address; try again later.");
-	}
+	if (rc == TIX_ERATE)
+		return fail_throttled(r, login.retry_after);
 	if (rc == TIX_OK)
 		rc = set_session_cookie(r, login.token, false);
 	if (rc == TIX_OK)
@@ -247,6 +255,30 @@ h_sessions_delete(struct tix_req *r)
 	return rc == TIX_OK ? tix_resp_empty(r, 204) : rc;
 }
 
+static enum tix_err
+h_password_change(struct tix_req *r)
+{
+	struct tix_json	*j;
+	const char	*current, *new_pw;
+	int64_t		 retry;
+	enum tix_err	 rc;
+
+	rc = tix_req_json(r, &j);
+	if (rc != TIX_OK)
+		return rc;
+	rc = tix_field_text(r, j, "current_password", 1, TIX_MAX_PASSWORD,
+	    TIX_TEXT_REQUIRED, &current);
+	rc = tix_fields_merge(rc, tix_field_text(r, j, "new_password",
+	    TIX_MIN_NEW_PASSWORD, TIX_MAX_PASSWORD, TIX_TEXT_REQUIRED,
+	    &new_pw));
+	if (rc != TIX_OK)
+		return rc;
+	rc = tix_auth_password_change(r, current, new_pw, &retry);
+	if (rc == TIX_ERATE)
+		return fail_throttled(r, retry);
+	return rc == TIX_OK ? tix_resp_empty(r, 204) : rc;
+}
+
 struct prefs {
 	bool		 on_reply, on_status, on_assigned, sms_enabled;
 	const char	*sms_number;	/* NULL: none */
@@ -406,6 +438,7 @@ const struct tix_route tix_auth_routes[] = {
 	{ TIX_POST, "/api/me/tokens", h_token_create, false },
 	{ TIX_GET, "/api/me/tokens", h_token_list, false },
 	{ TIX_DELETE, "/api/me/tokens/{}", h_token_delete, false },
+	{ TIX_POST, "/api/me/password", h_password_change, false },
 	{ TIX_GET, "/api/me/sessions", h_sessions_list, false },
 	{ TIX_DELETE, "/api/me/sessions", h_sessions_delete, false },
 	{ TIX_DELETE, "/api/me/sessions/{}", h_session_delete, false },

@@ -80,6 +80,18 @@ enum tix_err	tix_auth_login(struct tix_req *r, const char *email,
 		    const char *password, size_t password_len,
 		    struct tix_login *out);
 
+/*
+ * Change the password of r's user from current to new_pw; every other
+ * session of the user ends (API tokens stay).  TIX_EINVAL with the
+ * field errors recorded on r: new_password breaks the policy
+ * (auth/policy.h), current_password is wrong.  A wrong current password
+ * counts as a failed login of the user's address (TIX_ERATE, with the
+ * seconds in *retry_after, at the limit).
+ */
+enum tix_err	tix_auth_password_change(struct tix_req *r,
+		    const char *current, const char *new_pw,
+		    int64_t *retry_after);
+
 /* End r's session (nothing to do with a bearer token). */
 enum tix_err	tix_auth_logout(struct tix_req *r);
 

@@ -242,6 +242,15 @@ static const struct {
 	/* Every session of user $1 but session $2 (0: every one). */
 	[TIX_STMT_SESSION_REVOKE_OTHERS] = { "session_revoke_others",
 	    "DELETE FROM sessions WHERE user_id = $1 AND id <> $2" },
+	[TIX_STMT_PASSWORD_GET] = { "password_get",
+	    "SELECT password_hash FROM users WHERE id = $1"
+	    " AND disabled_at IS NULL" },
+	/* A new password hash for user $1; every session but $3 ends. */
+	[TIX_STMT_PASSWORD_SET] = { "password_set",
+	    "WITH u AS (UPDATE users SET password_hash = $2 WHERE id = $1"
+	    "  RETURNING id)"
+	    " DELETE FROM sessions WHERE user_id IN (SELECT id FROM u)"
+	    " AND id <> $3" },
 	[TIX_STMT_USER_LOGOUT] = { "user_logout",
 	    "WITH u AS (SELECT id FROM users WHERE email = lower($1)),"
 	    " s AS (DELETE FROM sessions WHERE user_id IN (SELECT id FROM u)"
