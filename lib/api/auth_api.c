@@ -30,6 +30,7 @@ set_session_cookie(struct tix_req *r, const char *value, bool expire)
 	return tix_resp_header(r, "Set-Cookie", c);
 }
 
+/* "two_factor_setup_required": the session may only set 2FA up. */
 static enum tix_err
 send_me(struct tix_req *r, const char *csrf)
 {
@@ -39,6 +40,18 @@ send_me(struct tix_req *r, const char *csrf)
 	tix_jw_key(&o.w, "user");
 	tix_render_user(&o.w, &r->who);
 	tix_jw_kstr(&o.w, "csrf_token", csrf);
+	tix_jw_kbool(&o.w, "two_factor_setup_required", r->who.setup_only);
+	return tix_out_send(r, &o, 200);
+}
+
+static enum tix_err
+send_challenge(struct tix_req *r, const char *challenge)
+{
+	struct tix_out o;
+
+	tix_out_begin(&o);
+	tix_jw_kbool(&o.w, "two_factor_required", true);
+	tix_jw_kstr(&o.w, "challenge", challenge);
 	return tix_out_send(r, &o, 200);
 }
 
@@ -74,12 +87,131 @@ h_login(struct tix_req *r)
 	rc = tix_auth_login(r, email, password, strlen(password), &login);
 	if (rc == TIX_ERATE)
 		return fail_throttled(r, login.retry_after);
+	if (rc == TIX_OK && login.two_factor_required) {
+		rc = send_challenge(r, login.challenge);
+		tix_wipe(&login, sizeof(login));
+		return rc;
+	}
 	if (rc == TIX_OK)
 		rc = set_session_cookie(r, login.token, false);
 	if (rc == TIX_OK)
 		rc = send_me(r, login.csrf);
 	tix_wipe(&login, sizeof(login));
 	return rc;
+}
+
+static enum tix_err
+h_login_2fa(struct tix_req *r)
+{
+	struct tix_json		*j;
+	struct tix_login	 login;
+	const char		*challenge, *code;
+	enum tix_err		 rc;
+
+	rc = tix_req_json(r, &j);
+	if (rc != TIX_OK)
+		return rc;
+	rc = tix_field_text(r, j, "challenge", 1, 256,
+	    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &challenge);
+	rc = tix_fields_merge(rc, tix_field_text(r, j, "code", 1, 64,
+	    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &code));
+	if (rc != TIX_OK)
+		return rc;
+	rc = tix_auth_login_2fa(r, challenge, code, &login);
+	if (rc == TIX_ERATE)
+		return fail_throttled(r, login.retry_after);
+	if (rc == TIX_OK)
+		rc = set_session_cookie(r, login.token, false);
+	if (rc == TIX_OK)
+		rc = send_me(r, login.csrf);
+	tix_wipe(&login, sizeof(login));
+	return rc;
+}
+
+static enum tix_err
+h_2fa_setup(struct tix_req *r)
+{
+	struct tix_out	 o;
+	const char	*secret, *uri;
+	enum tix_err	 rc;
+
+	rc = tix_auth_2fa_setup(r, &secret, &uri);
+	if (rc != TIX_OK)
+		return rc;
+	tix_out_begin(&o);
+	tix_jw_kstr(&o.w, "secret", secret);
+	tix_jw_kstr(&o.w, "otpauth_uri", uri);
+	return tix_out_send(r, &o, 200);
+}
+
+/* The pending secret's QR code: an image, so that the portal shows it in
+ * an <img> under its CSP; never cached. */
+static enum tix_err
+h_2fa_qr(struct tix_req *r)
+{
+	struct tix_buf	svg;
+	enum tix_err	rc;
+
+	tix_buf_init(&svg, 256 * 1024);
+	rc = tix_auth_2fa_qr(r, &svg);
+	if (rc == TIX_OK)
+		rc = tix_resp_begin_nostore(r, 200, "image/svg+xml",
+		    (int64_t)svg.len);
+	if (rc == TIX_OK)
+		rc = tix_resp_write(r, svg.data, svg.len);
+	tix_buf_free(&svg);
+	return rc;
+}
+
+static enum tix_err
+h_2fa_enable(struct tix_req *r)
+{
+	struct tix_json	*j;
+	struct tix_out	 o;
+	const char	*code, *codes[TIX_RECOVERY_CODES];
+	int64_t		 retry;
+	enum tix_err	 rc;
+	size_t		 i;
+
+	rc = tix_req_json(r, &j);
+	if (rc == TIX_OK)
+		rc = tix_field_text(r, j, "code", 1, 64,
+		    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &code);
+	if (rc == TIX_OK)
+		rc = tix_auth_2fa_enable(r, code, codes, &retry);
+	if (rc == TIX_ERATE)
+		return fail_throttled(r, retry);
+	if (rc != TIX_OK)
+		return rc;
+	tix_out_begin(&o);
+	tix_jw_key(&o.w, "recovery_codes");
+	tix_jw_arr_open(&o.w);
+	for (i = 0; i < TIX_RECOVERY_CODES; i++)
+		tix_jw_str(&o.w, codes[i], strlen(codes[i]));
+	tix_jw_arr_close(&o.w);
+	return tix_out_send(r, &o, 200);
+}
+
+static enum tix_err
+h_2fa_disable(struct tix_req *r)
+{
+	struct tix_json	*j;
+	const char	*password, *code;
+	int64_t		 retry;
+	enum tix_err	 rc;
+
+	rc = tix_req_json(r, &j);
+	if (rc != TIX_OK)
+		return rc;
+	rc = tix_field_text(r, j, "password", 1, TIX_MAX_PASSWORD,
+	    TIX_TEXT_REQUIRED, &password);
+	rc = tix_fields_merge(rc, tix_field_text(r, j, "code", 1, 64,
+	    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &code));
+	if (rc == TIX_OK)
+		rc = tix_auth_2fa_disable(r, password, code, &retry);
+	if (rc == TIX_ERATE)
+		return fail_throttled(r, retry);
+	return rc == TIX_OK ? tix_resp_empty(r, 204) : rc;
 }
 
 static enum tix_err
@@ -111,6 +243,11 @@ h_token_create(struct tix_req *r)
 	char		 token[TIX_TOKEN_LEN + 1], hash[TIX_HASH_HEX_LEN + 1];
 	enum tix_err	 rc;
 
+	/* A token is a second secret: with 2FA on, only a session that
+	 * passed it may make one. */
+	if (r->who.two_factor && !r->who.session_two_factor)
+		return tix_req_fail(r, TIX_EFORBIDDEN, "Log in with your "
+		    "second factor to create a token.");
 	rc = tix_req_json(r, &j);
 	if (rc == TIX_OK)
 		rc = tix_field_text(r, j, "name", 1, TIX_MAX_TOKEN_NAME,
@@ -432,7 +569,12 @@ h_users(struct tix_req *r)
 
 const struct tix_route tix_auth_routes[] = {
 	{ TIX_POST, "/api/auth/login", h_login, true },
+	{ TIX_POST, "/api/auth/login/2fa", h_login_2fa, true },
 	{ TIX_POST, "/api/auth/logout", h_logout, false },
+	{ TIX_POST, "/api/me/2fa/setup", h_2fa_setup, false },
+	{ TIX_GET, "/api/me/2fa/qr", h_2fa_qr, false },
+	{ TIX_POST, "/api/me/2fa/enable", h_2fa_enable, false },
+	{ TIX_POST, "/api/me/2fa/disable", h_2fa_disable, false },
 	{ TIX_GET, "/api/auth/me", h_me, false },
 	{ TIX_GET, "/api/me", h_me, false },
 	{ TIX_POST, "/api/me/tokens", h_token_create, false },

@@ -17,7 +17,7 @@
 /* Longest token we bother hashing: ours are 43 characters. */
 #define MAX_TOKEN_INPUT 256
 
-/* Fill p from the seven principal columns starting at column c. */
+/* Fill p from the eight principal columns starting at column c. */
 static void
 read_principal(const struct tix_rows *rs, size_t c, struct tix_principal *p)
 {
@@ -29,6 +29,7 @@ read_principal(const struct tix_rows *rs, size_t c, struct tix_principal *p)
 	p->account_id = tix_rows_int(rs, 0, c + 4);
 	p->account_name = tix_rows_get(rs, 0, c + 5);
 	p->timezone = tix_rows_get(rs, 0, c + 6);
+	p->two_factor = tix_rows_bool(rs, 0, c + 7);
 }
 
 static enum tix_err
@@ -85,6 +86,8 @@ resolve_session(struct tix_req *r, const struct tix_str *cookie)
 	if (rs.nrows != 1)
 		return TIX_EAUTH;
 	read_principal(&rs, 3, &r->who);
+	r->who.session_two_factor = tix_rows_bool(&rs, 0, 11);
+	r->who.setup_only = tix_rows_bool(&rs, 0, 12);
 	r->who.via = TIX_VIA_PORTAL;
 	r->who.session_id = tix_rows_int(&rs, 0, 0);
 	r->who.csrf_token = tix_rows_get(&rs, 0, 1);
@@ -140,6 +143,22 @@ tix_auth_check_csrf(const struct tix_req *r)
 	    !tix_mem_equal(sent, r->who.csrf_token, n))
 		return TIX_ECSRF;
 	return TIX_OK;
+}
+
+bool
+tix_auth_setup_allows(const char *path)
+{
+	static const char *const allowed[] = {
+		"/api/auth/me", "/api/me", "/api/auth/logout",
+		"/api/me/2fa/setup", "/api/me/2fa/qr", "/api/me/2fa/enable",
+	};
+	size_t i;
+
+	for (i = 0; path != NULL && i < sizeof(allowed) / sizeof(*allowed);
+	    i++)
+		if (strcmp(path, allowed[i]) == 0)
+			return true;
+	return false;
 }
 
 const char *
@@ -242,18 +261,48 @@ tix_auth_throttle_clear(struct tix_req *r, const char *email,
 }
 
 enum tix_err
+tix_auth_open_session(struct tix_req *r, const char *user_id,
+    bool two_factor, bool setup_only, struct tix_login *out)
+{
+	char		 hash[TIX_HASH_HEX_LEN + 1];
+	const char	*p[7];
+	enum tix_err	 rc;
+
+	tix_token_new(out->token);
+	tix_token_new(out->csrf);
+	tix_hash_hex(out->token, TIX_TOKEN_LEN, hash);
+	p[0] = user_id;
+	p[1] = hash;
+	p[2] = out->csrf;
+	p[3] = tix_auth_client_addr(r);
+	p[4] = user_agent(r);
+	p[5] = two_factor ? "t" : "f";
+	p[6] = setup_only ? "t" : "f";
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_SESSION_INSERT, p, 7, NULL);
+	if (rc != TIX_OK)
+		return rc;
+	/* Read the principal back the way every later request will. */
+	{
+		struct tix_str c = { out->token, TIX_TOKEN_LEN };
+
+		rc = resolve_session(r, &c);
+	}
+	return rc;
+}
+
+enum tix_err
 tix_auth_login(struct tix_req *r, const char *email, const char *password,
     size_t password_len, struct tix_login *out)
 {
-	char			 hash[TIX_HASH_HEX_LEN + 1];
-	const char		*p[5];
+	const char		*p[1];
 	const char		*user_id;
 	struct tix_throttle	 t;
 	struct tix_rows		 rs;
+	enum tix_role		 role;
 	enum tix_err		 rc;
-	bool			 ok;
+	bool			 ok, setup_only;
 
-	out->retry_after = 0;
+	memset(out, 0, sizeof(*out));
 	rc = tix_auth_throttle_claim(r, email, &t);
 	if (rc == TIX_ERATE)
 		out->retry_after = t.retry_after;
@@ -273,33 +322,26 @@ tix_auth_login(struct tix_req *r, const char *email, const char *password,
 	if (!ok)
 		return TIX_ECREDS;	/* the claim stays: one failure */
 	user_id = tix_rows_get(&rs, 0, 0);
+	if (!tix_role_parse(tix_rows_get(&rs, 0, 4), &role))
+		role = TIX_ROLE_CUSTOMER;
 
-	tix_token_new(out->token);
-	tix_token_new(out->csrf);
-	tix_hash_hex(out->token, TIX_TOKEN_LEN, hash);
 	rc = tix_db_begin(r->db);
 	if (rc != TIX_OK)
 		return rc;
 	rc = tix_auth_throttle_clear(r, email, &t);
 	if (rc != TIX_OK)
 		goto out;
-	p[0] = user_id;
-	p[1] = hash;
-	p[2] = out->csrf;
-	p[3] = tix_auth_client_addr(r);
-	p[4] = user_agent(r);
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_SESSION_INSERT, p, 5, NULL);
-	if (rc != TIX_OK)
-		goto out;
-	rc = tix_db_commit(r->db);
-	if (rc != TIX_OK)
-		goto out;
-	/* Read the principal back the way every later request will. */
-	{
-		struct tix_str c = { out->token, TIX_TOKEN_LEN };
-
-		rc = resolve_session(r, &c);
+	if (tix_rows_bool(&rs, 0, 3)) {
+		/* 2FA: no session yet, a challenge for the code. */
+		out->two_factor_required = true;
+		rc = tix_auth_challenge_new(r, user_id, out->challenge);
+	} else {
+		setup_only = r->cfg->require_2fa_for_staff &&
+		    role != TIX_ROLE_CUSTOMER;
+		rc = tix_auth_open_session(r, user_id, false, setup_only, out);
 	}
+	if (rc == TIX_OK)
+		rc = tix_db_commit(r->db);
 out:
 	if (rc != TIX_OK)
 		tix_db_rollback(r->db);

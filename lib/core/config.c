@@ -136,6 +136,11 @@ tix_config_load(struct tix_config *cfg)
 	}
 	/* Checked by the workers that need it (tix-tickets, tix-files). */
 	cfg->attachment_key_file = getenv("TIX_ATTACHMENT_KEY_FILE");
+	/* Checked by tix-auth. */
+	cfg->totp_key_file = getenv("TIX_TOTP_KEY_FILE");
+	if (rc == TIX_OK)
+		rc = int_setting("TIX_REQUIRE_2FA_FOR_STAFF", 0, 0, 1,
+		    &cfg->require_2fa_for_staff);
 	if (rc == TIX_OK)
 		rc = mail_settings(cfg);
 	return rc;

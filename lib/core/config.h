@@ -24,6 +24,10 @@ struct tix_config {
 	int		 max_files;		/* TIX_MAX_FILES */
 	int		 max_file_bytes;	/* TIX_MAX_FILE_BYTES */
 	const char	*attachment_key_file;	/* TIX_ATTACHMENT_KEY_FILE */
+	/* The key TOTP secrets are sealed under (tix-auth needs it). */
+	const char	*totp_key_file;		/* TIX_TOTP_KEY_FILE */
+	/* Agents and admins must use 2FA. */
+	int		 require_2fa_for_staff;	/* TIX_REQUIRE_2FA_FOR_STAFF */
 	/* The largest message tix-mailin takes. */
 	int		 max_mail_bytes;	/* TIX_MAX_MAIL_BYTES */
 	/* Mail: the base of links in notices (no trailing slash; default

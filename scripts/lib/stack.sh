@@ -273,9 +273,10 @@ wait_for_http() {
 	stack_fail "$url did not answer ${want:-at all} in ${secs}s (last: $code)"
 }
 
-# ensure_attachment_key FILE: create FILE with a new random 32-byte
-# attachment key (64 hex digits), mode 0600, unless it exists.  The key
-# encrypts every stored file: losing it loses them all.
+# ensure_attachment_key FILE [WHAT]: create FILE with a new random 32-byte
+# key (64 hex digits), mode 0600, unless it exists.  The attachment key
+# encrypts every stored file: losing it loses them all.  WHAT names the
+# key in the message (default "attachment key").
 ensure_attachment_key() {
 	[ -s "$1" ] && return 0
 	mkdir -p "$(dirname "$1")"
@@ -284,7 +285,7 @@ ensure_attachment_key() {
 		stack_fail "cannot write the attachment key $1"
 		return 1
 	fi
-	stack_say "created a new attachment key in $1 (back it up)"
+	stack_say "created a new ${2:-attachment key} in $1 (back it up)"
 }
 
 # ---------------------------------------------------------------- nginx
@@ -599,6 +600,8 @@ stack_up() {
 	local w
 	export TIX_ATTACHMENT_KEY_FILE=${TIX_ATTACHMENT_KEY_FILE:-$state/attachment.key}
 	ensure_attachment_key "$TIX_ATTACHMENT_KEY_FILE" || return 1
+	export TIX_TOTP_KEY_FILE=${TIX_TOTP_KEY_FILE:-$state/totp.key}
+	ensure_attachment_key "$TIX_TOTP_KEY_FILE" "two-factor key" || return 1
 	for w in auth tickets files; do
 		start_worker "tix-$w" "$build/tix-$w" "unix:$state/run/$w.sock" \
 			"$n" "$state/log/tix-$w.log" "$state/run/tix-$w.pid" ||
