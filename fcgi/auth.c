@@ -7,6 +7,7 @@
 int
 main(int argc, char **argv)
 {
-	return tix_runner_main(argc, argv, "tix-auth", tix_auth_routes,
+	/* Two-factor secrets are sealed: the key is needed. */
+	return tix_runner_main_auth(argc, argv, "tix-auth", tix_auth_routes,
 	    tix_auth_nroutes);
 }

@@ -250,9 +250,13 @@ spawn(int sock, const struct tix_config *cfg, const struct tix_route *routes,
 	return pid;
 }
 
+/* The keys a worker loads at start (run()'s keys). */
+#define KEY_ATTACHMENTS	1
+#define KEY_TOTP	2
+
 static int
 run(int argc, char **argv, const char *progname,
-    const struct tix_route *routes, size_t nroutes, bool needs_key)
+    const struct tix_route *routes, size_t nroutes, int keys)
 {
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, 'l' },
@@ -302,7 +306,10 @@ run(int argc, char **argv, const char *progname,
 		tix_log_error("libsodium failed to start");
 		return 1;
 	}
-	if (needs_key && tix_master_key_load(cfg.attachment_key_file) !=
+	if ((keys & KEY_ATTACHMENTS) &&
+	    tix_master_key_load(cfg.attachment_key_file) != TIX_OK)
+		return 2;
+	if ((keys & KEY_TOTP) && tix_secret_key_load(cfg.totp_key_file) !=
 	    TIX_OK)
 		return 2;
 	if (FCGX_Init() != 0)
@@ -368,12 +375,19 @@ int
 tix_runner_main(int argc, char **argv, const char *progname,
     const struct tix_route *routes, size_t nroutes)
 {
-	return run(argc, argv, progname, routes, nroutes, false);
+	return run(argc, argv, progname, routes, nroutes, 0);
+}
+
+int
+tix_runner_main_auth(int argc, char **argv, const char *progname,
+    const struct tix_route *routes, size_t nroutes)
+{
+	return run(argc, argv, progname, routes, nroutes, KEY_TOTP);
 }
 
 int
 tix_runner_main_files(int argc, char **argv, const char *progname,
     const struct tix_route *routes, size_t nroutes)
 {
-	return run(argc, argv, progname, routes, nroutes, true);
+	return run(argc, argv, progname, routes, nroutes, KEY_ATTACHMENTS);
 }

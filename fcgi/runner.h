@@ -25,5 +25,8 @@ int	tix_runner_main(int argc, char **argv, const char *progname,
  */
 int	tix_runner_main_files(int argc, char **argv, const char *progname,
 	    const struct tix_route *routes, size_t nroutes);
+/* The same for tix-auth, with TIX_TOTP_KEY_FILE (two-factor secrets). */
+int	tix_runner_main_auth(int argc, char **argv, const char *progname,
+	    const struct tix_route *routes, size_t nroutes);
 
 #endif

@@ -5,6 +5,8 @@
  *   tix-admin user add --email E --name N --role customer|agent|admin
  *                      --account A [--timezone Europe/Berlin]
  *   tix-admin user disable --email E
+ *   tix-admin user logout --email E
+ *   tix-admin user reset-2fa --email E
  *   tix-admin license add --key K --account A --product P
  *                         [--max-activations N] [--expires YYYY-MM-DD]
  *   tix-admin activation add --key K --machine M
@@ -53,6 +55,10 @@ usage(void)
 	    "                          --account A [--timezone ZONE]"
 	    "   (password on standard input)\n"
 	    "       tix-admin user disable --email E\n"
+	    "       tix-admin user logout --email E"
+	    "    (ends every session of the user)\n"
+	    "       tix-admin user reset-2fa --email E"
+	    " (turns two-factor login off)\n"
 	    "       tix-admin license add --key K --account A --product P\n"
 	    "                             [--max-activations N] "
 	    "[--expires YYYY-MM-DD]\n"
@@ -386,29 +392,93 @@ cmd_user_add(struct tix_db *db, int argc, char **argv)
 	return 0;
 }
 
+/* The one option "--email E" of a command: 0, or 2 after the usage. */
 static int
-cmd_user_disable(struct tix_db *db, int argc, char **argv)
+email_option(int argc, char **argv, const char **email)
 {
 	static const struct option opts[] = {
 		{ "email", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char	*email = NULL;
-	struct tix_rows	 rs;
-	enum tix_err	 rc;
-	int		 c;
+	int c;
 
+	*email = NULL;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'e') {
 			usage();
 			return 2;
 		}
-		email = optarg;
+		*email = optarg;
 	}
-	if (email == NULL || optind != argc) {
+	if (*email == NULL || optind != argc) {
 		usage();
 		return 2;
 	}
+	return 0;
+}
+
+static int
+cmd_user_logout(struct tix_db *db, int argc, char **argv)
+{
+	const char	*email;
+	struct tix_rows	 rs;
+	enum tix_err	 rc;
+
+	if (email_option(argc, argv, &email) != 0)
+		return 2;
+	rc = tix_db_run(db, &arena, TIX_STMT_USER_LOGOUT, &email, 1, &rs);
+	if (rc != TIX_OK) {
+		fprintf(stderr, "tix-admin: %s\n", db_error(rc));
+		return 1;
+	}
+	if (rs.nrows == 0) {
+		fprintf(stderr, "tix-admin: no user has the address %s\n",
+		    email);
+		return 1;
+	}
+	printf("ended %s session(s) of %s (API tokens stay)\n",
+	    tix_rows_get(&rs, 0, 0), email);
+	return 0;
+}
+
+/* A lost phone without recovery codes: 2FA off, codes and pending
+ * logins gone; the user logs in with the password and sets it up again. */
+static int
+cmd_user_reset_2fa(struct tix_db *db, int argc, char **argv)
+{
+	const char	*email;
+	struct tix_rows	 rs;
+	enum tix_err	 rc;
+
+	if (email_option(argc, argv, &email) != 0)
+		return 2;
+	rc = tix_db_run(db, &arena, TIX_STMT_TOTP_RESET, &email, 1, &rs);
+	if (rc != TIX_OK) {
+		fprintf(stderr, "tix-admin: %s\n", db_error(rc));
+		return 1;
+	}
+	if (rs.nrows == 0) {
+		fprintf(stderr, "tix-admin: no user has the address %s\n",
+		    email);
+		return 1;
+	}
+	if (tix_rows_bool(&rs, 0, 1))
+		printf("two-factor login of %s is off; their recovery codes "
+		    "are void\n", email);
+	else
+		printf("%s had no two-factor login; nothing changed\n", email);
+	return 0;
+}
+
+static int
+cmd_user_disable(struct tix_db *db, int argc, char **argv)
+{
+	const char	*email;
+	struct tix_rows	 rs;
+	enum tix_err	 rc;
+
+	if (email_option(argc, argv, &email) != 0)
+		return 2;
 	rc = tix_db_run(db, &arena, TIX_STMT_USER_DISABLE, &email, 1, &rs);
 	if (rc != TIX_OK) {
 		fprintf(stderr, "tix-admin: %s\n", db_error(rc));
@@ -693,7 +763,9 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "migrate") != 0 && (argc < 3 ||
 	    !((strcmp(argv[1], "user") == 0 && (strcmp(argv[2], "add") == 0 ||
-	    strcmp(argv[2], "disable") == 0)) ||
+	    strcmp(argv[2], "disable") == 0 ||
+	    strcmp(argv[2], "logout") == 0 ||
+	    strcmp(argv[2], "reset-2fa") == 0)) ||
 	    (strcmp(argv[1], "license") == 0 && strcmp(argv[2], "add") == 0) ||
 	    (strcmp(argv[1], "activation") == 0 &&
 	    strcmp(argv[2], "add") == 0) ||
@@ -729,6 +801,10 @@ main(int argc, char **argv)
 		status = cmd_outbox_retry(db, argc - 2, argv + 2);
 	else if (strcmp(argv[2], "add") == 0)
 		status = cmd_user_add(db, argc - 2, argv + 2);
+	else if (strcmp(argv[2], "reset-2fa") == 0)
+		status = cmd_user_reset_2fa(db, argc - 2, argv + 2);
+	else if (strcmp(argv[2], "logout") == 0)
+		status = cmd_user_logout(db, argc - 2, argv + 2);
 	else
 		status = cmd_user_disable(db, argc - 2, argv + 2);
 	tix_db_close(db);

@@ -48,6 +48,9 @@ check_include 'sodium.h' 'lib/crypto/*'
 check_include 'curl/curl.h' 'lib/mail/*'
 check_include 'fcgiapp.h' 'lib/http/*' 'fcgi/*'
 check_include 'fcgi_stdio.h' 'nowhere'
+check_include 'crack.h' 'lib/auth/policy.c'
+check_include 'liboath/' 'lib/auth/totp.c'
+check_include 'qrencode.h' 'lib/auth/qr.c'
 
 while IFS= read -r hit; do
 	[ -n "$hit" ] && fail "assignment in a condition: $hit"

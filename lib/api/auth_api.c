@@ -8,6 +8,7 @@
 #include "api/render.h"
 #include "api/serve.h"
 #include "auth/auth.h"
+#include "auth/policy.h"
 #include "core/limits.h"
 #include "core/str.h"
 #include "db/db.h"
@@ -22,13 +23,14 @@ set_session_cookie(struct tix_req *r, const char *value, bool expire)
 
 	c = tix_arena_printf(r->arena,
 	    "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s",
-	    TIX_SESSION_COOKIE, value, secure ? "; Secure" : "",
+	    tix_auth_cookie_name(r), value, secure ? "; Secure" : "",
 	    expire ? "; Max-Age=0" : "");
 	if (c == NULL)
 		return TIX_ENOMEM;
 	return tix_resp_header(r, "Set-Cookie", c);
 }
 
+/* "two_factor_setup_required": the session may only set 2FA up. */
 static enum tix_err
 send_me(struct tix_req *r, const char *csrf)
 {
@@ -38,7 +40,31 @@ send_me(struct tix_req *r, const char *csrf)
 	tix_jw_key(&o.w, "user");
 	tix_render_user(&o.w, &r->who);
 	tix_jw_kstr(&o.w, "csrf_token", csrf);
+	tix_jw_kbool(&o.w, "two_factor_setup_required", r->who.setup_only);
 	return tix_out_send(r, &o, 200);
+}
+
+static enum tix_err
+send_challenge(struct tix_req *r, const char *challenge)
+{
+	struct tix_out o;
+
+	tix_out_begin(&o);
+	tix_jw_kbool(&o.w, "two_factor_required", true);
+	tix_jw_kstr(&o.w, "challenge", challenge);
+	return tix_out_send(r, &o, 200);
+}
+
+/* 429 with Retry-After: the answer of every throttled route. */
+static enum tix_err
+fail_throttled(struct tix_req *r, int64_t retry_after)
+{
+	const char *retry = tix_db_i64(r->arena, retry_after);
+
+	if (retry != NULL)
+		(void)tix_resp_header(r, "Retry-After", retry);
+	return tix_req_fail(r, TIX_ERATE, "Too many failed attempts from "
+	    "this address; try again later.");
 }
 
 static enum tix_err
@@ -46,7 +72,7 @@ h_login(struct tix_req *r)
 {
 	struct tix_json		*j;
 	struct tix_login	 login;
-	const char		*email, *password, *retry;
+	const char		*email, *password;
 	enum tix_err		 rc;
 
 	rc = tix_req_json(r, &j);
@@ -59,13 +85,12 @@ h_login(struct tix_req *r)
 	if (rc != TIX_OK)
 		return rc;
 	rc = tix_auth_login(r, email, password, strlen(password), &login);
-	if (rc == TIX_ERATE) {
-		retry = tix_db_i64(r->arena,
-		    (int64_t)r->cfg->login_window_minutes * 60);
-		if (retry != NULL)
-			(void)tix_resp_header(r, "Retry-After", retry);
-		return tix_req_fail(r, rc, "Too many failed logins for this "
-		    "address; try again later.");
+	if (rc == TIX_ERATE)
+		return fail_throttled(r, login.retry_after);
+	if (rc == TIX_OK && login.two_factor_required) {
+		rc = send_challenge(r, login.challenge);
+		tix_wipe(&login, sizeof(login));
+		return rc;
 	}
 	if (rc == TIX_OK)
 		rc = set_session_cookie(r, login.token, false);
@@ -73,6 +98,120 @@ h_login(struct tix_req *r)
 		rc = send_me(r, login.csrf);
 	tix_wipe(&login, sizeof(login));
 	return rc;
+}
+
+static enum tix_err
+h_login_2fa(struct tix_req *r)
+{
+	struct tix_json		*j;
+	struct tix_login	 login;
+	const char		*challenge, *code;
+	enum tix_err		 rc;
+
+	rc = tix_req_json(r, &j);
+	if (rc != TIX_OK)
+		return rc;
+	rc = tix_field_text(r, j, "challenge", 1, 256,
+	    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &challenge);
+	rc = tix_fields_merge(rc, tix_field_text(r, j, "code", 1, 64,
+	    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &code));
+	if (rc != TIX_OK)
+		return rc;
+	rc = tix_auth_login_2fa(r, challenge, code, &login);
+	if (rc == TIX_ERATE)
+		return fail_throttled(r, login.retry_after);
+	if (rc == TIX_OK)
+		rc = set_session_cookie(r, login.token, false);
+	if (rc == TIX_OK)
+		rc = send_me(r, login.csrf);
+	tix_wipe(&login, sizeof(login));
+	return rc;
+}
+
+static enum tix_err
+h_2fa_setup(struct tix_req *r)
+{
+	struct tix_out	 o;
+	const char	*secret, *uri;
+	enum tix_err	 rc;
+
+	rc = tix_auth_2fa_setup(r, &secret, &uri);
+	if (rc != TIX_OK)
+		return rc;
+	tix_out_begin(&o);
+	tix_jw_kstr(&o.w, "secret", secret);
+	tix_jw_kstr(&o.w, "otpauth_uri", uri);
+	return tix_out_send(r, &o, 200);
+}
+
+/* The pending secret's QR code: an image, so that the portal shows it in
+ * an <img> under its CSP; never cached. */
+static enum tix_err
+h_2fa_qr(struct tix_req *r)
+{
+	struct tix_buf	svg;
+	enum tix_err	rc;
+
+	tix_buf_init(&svg, 256 * 1024);
+	rc = tix_auth_2fa_qr(r, &svg);
+	if (rc == TIX_OK)
+		rc = tix_resp_begin_nostore(r, 200, "image/svg+xml",
+		    (int64_t)svg.len);
+	if (rc == TIX_OK)
+		rc = tix_resp_write(r, svg.data, svg.len);
+	tix_buf_free(&svg);
+	return rc;
+}
+
+static enum tix_err
+h_2fa_enable(struct tix_req *r)
+{
+	struct tix_json	*j;
+	struct tix_out	 o;
+	const char	*code, *codes[TIX_RECOVERY_CODES];
+	int64_t		 retry;
+	enum tix_err	 rc;
+	size_t		 i;
+
+	rc = tix_req_json(r, &j);
+	if (rc == TIX_OK)
+		rc = tix_field_text(r, j, "code", 1, 64,
+		    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &code);
+	if (rc == TIX_OK)
+		rc = tix_auth_2fa_enable(r, code, codes, &retry);
+	if (rc == TIX_ERATE)
+		return fail_throttled(r, retry);
+	if (rc != TIX_OK)
+		return rc;
+	tix_out_begin(&o);
+	tix_jw_key(&o.w, "recovery_codes");
+	tix_jw_arr_open(&o.w);
+	for (i = 0; i < TIX_RECOVERY_CODES; i++)
+		tix_jw_str(&o.w, codes[i], strlen(codes[i]));
+	tix_jw_arr_close(&o.w);
+	return tix_out_send(r, &o, 200);
+}
+
+static enum tix_err
+h_2fa_disable(struct tix_req *r)
+{
+	struct tix_json	*j;
+	const char	*password, *code;
+	int64_t		 retry;
+	enum tix_err	 rc;
+
+	rc = tix_req_json(r, &j);
+	if (rc != TIX_OK)
+		return rc;
+	rc = tix_field_text(r, j, "password", 1, TIX_MAX_PASSWORD,
+	    TIX_TEXT_REQUIRED, &password);
+	rc = tix_fields_merge(rc, tix_field_text(r, j, "code", 1, 64,
+	    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &code));
+	if (rc == TIX_OK)
+		rc = tix_auth_2fa_disable(r, password, code, &retry);
+	if (rc == TIX_ERATE)
+		return fail_throttled(r, retry);
+	return rc == TIX_OK ? tix_resp_empty(r, 204) : rc;
 }
 
 static enum tix_err
@@ -104,6 +243,11 @@ h_token_create(struct tix_req *r)
 	char		 token[TIX_TOKEN_LEN + 1], hash[TIX_HASH_HEX_LEN + 1];
 	enum tix_err	 rc;
 
+	/* A token is a second secret: with 2FA on, only a session that
+	 * passed it may make one. */
+	if (r->who.two_factor && !r->who.session_two_factor)
+		return tix_req_fail(r, TIX_EFORBIDDEN, "Log in with your "
+		    "second factor to create a token.");
 	rc = tix_req_json(r, &j);
 	if (rc == TIX_OK)
 		rc = tix_field_text(r, j, "name", 1, TIX_MAX_TOKEN_NAME,
@@ -173,6 +317,103 @@ h_token_delete(struct tix_req *r)
 	if (rs.affected == 0)
 		return TIX_ENOTFOUND;	/* someone else's looks like none */
 	return tix_resp_empty(r, 204);
+}
+
+static enum tix_err
+h_sessions_list(struct tix_req *r)
+{
+	struct tix_out	 o;
+	struct tix_rows	 rs;
+	const char	*p[2];
+	enum tix_err	 rc;
+	size_t		 i;
+
+	p[0] = tix_db_i64(r->arena, r->who.user_id);
+	p[1] = tix_db_i64(r->arena, r->cfg->session_idle_minutes);
+	if (p[0] == NULL || p[1] == NULL)
+		return TIX_ENOMEM;
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_SESSION_LIST, p, 2, &rs);
+	if (rc != TIX_OK)
+		return rc;
+	tix_out_begin(&o);
+	tix_jw_key(&o.w, "sessions");
+	tix_jw_arr_open(&o.w);
+	for (i = 0; i < rs.nrows; i++) {
+		tix_jw_obj_open(&o.w);
+		tix_jw_kint(&o.w, "id", tix_rows_int(&rs, i, 0));
+		tix_jw_kstr(&o.w, "created_at", tix_rows_get(&rs, i, 1));
+		tix_jw_kstr(&o.w, "last_used_at", tix_rows_get(&rs, i, 2));
+		tix_jw_kstr(&o.w, "ip", tix_rows_get(&rs, i, 3));
+		tix_jw_kstr(&o.w, "user_agent", tix_rows_get(&rs, i, 4));
+		tix_jw_kbool(&o.w, "current",
+		    tix_rows_int(&rs, i, 0) == r->who.session_id);
+		tix_jw_obj_close(&o.w);
+	}
+	tix_jw_arr_close(&o.w);
+	return tix_out_send(r, &o, 200);
+}
+
+/* One session of the user's; their current one ends like a logout. */
+static enum tix_err
+h_session_delete(struct tix_req *r)
+{
+	struct tix_rows	 rs;
+	const char	*p[2];
+	int64_t		 id;
+	enum tix_err	 rc;
+
+	if (!tix_parse_int64(r->args[0], strlen(r->args[0]), false, &id))
+		return TIX_ENOTFOUND;
+	p[0] = r->args[0];
+	p[1] = tix_db_i64(r->arena, r->who.user_id);
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_SESSION_REVOKE, p, 2, &rs);
+	if (rc != TIX_OK)
+		return rc;
+	if (rs.affected == 0)
+		return TIX_ENOTFOUND;	/* someone else's looks like none */
+	if (id == r->who.session_id)
+		rc = set_session_cookie(r, "", true);
+	return rc == TIX_OK ? tix_resp_empty(r, 204) : rc;
+}
+
+/* Every session but the current one (with a token: every one). */
+static enum tix_err
+h_sessions_delete(struct tix_req *r)
+{
+	const char	*p[2];
+	enum tix_err	 rc;
+
+	p[0] = tix_db_i64(r->arena, r->who.user_id);
+	p[1] = tix_db_i64(r->arena, r->who.session_id);
+	if (p[0] == NULL || p[1] == NULL)
+		return TIX_ENOMEM;
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_SESSION_REVOKE_OTHERS, p, 2,
+	    NULL);
+	return rc == TIX_OK ? tix_resp_empty(r, 204) : rc;
+}
+
+static enum tix_err
+h_password_change(struct tix_req *r)
+{
+	struct tix_json	*j;
+	const char	*current, *new_pw;
+	int64_t		 retry;
+	enum tix_err	 rc;
+
+	rc = tix_req_json(r, &j);
+	if (rc != TIX_OK)
+		return rc;
+	rc = tix_field_text(r, j, "current_password", 1, TIX_MAX_PASSWORD,
+	    TIX_TEXT_REQUIRED, &current);
+	rc = tix_fields_merge(rc, tix_field_text(r, j, "new_password",
+	    TIX_MIN_NEW_PASSWORD, TIX_MAX_PASSWORD, TIX_TEXT_REQUIRED,
+	    &new_pw));
+	if (rc != TIX_OK)
+		return rc;
+	rc = tix_auth_password_change(r, current, new_pw, &retry);
+	if (rc == TIX_ERATE)
+		return fail_throttled(r, retry);
+	return rc == TIX_OK ? tix_resp_empty(r, 204) : rc;
 }
 
 struct prefs {
@@ -328,12 +569,21 @@ h_users(struct tix_req *r)
 
 const struct tix_route tix_auth_routes[] = {
 	{ TIX_POST, "/api/auth/login", h_login, true },
+	{ TIX_POST, "/api/auth/login/2fa", h_login_2fa, true },
 	{ TIX_POST, "/api/auth/logout", h_logout, false },
+	{ TIX_POST, "/api/me/2fa/setup", h_2fa_setup, false },
+	{ TIX_GET, "/api/me/2fa/qr", h_2fa_qr, false },
+	{ TIX_POST, "/api/me/2fa/enable", h_2fa_enable, false },
+	{ TIX_POST, "/api/me/2fa/disable", h_2fa_disable, false },
 	{ TIX_GET, "/api/auth/me", h_me, false },
 	{ TIX_GET, "/api/me", h_me, false },
 	{ TIX_POST, "/api/me/tokens", h_token_create, false },
 	{ TIX_GET, "/api/me/tokens", h_token_list, false },
 	{ TIX_DELETE, "/api/me/tokens/{}", h_token_delete, false },
+	{ TIX_POST, "/api/me/password", h_password_change, false },
+	{ TIX_GET, "/api/me/sessions", h_sessions_list, false },
+	{ TIX_DELETE, "/api/me/sessions", h_sessions_delete, false },
+	{ TIX_DELETE, "/api/me/sessions/{}", h_session_delete, false },
 	{ TIX_GET, "/api/me/preferences", h_prefs_get, false },
 	{ TIX_PUT, "/api/me/preferences", h_prefs_put, false },
 	{ TIX_GET, "/api/users", h_users, false },

@@ -39,6 +39,7 @@ tix_render_user(struct tix_jw *w, const struct tix_principal *p)
 	tix_jw_kstr(w, "email", p->email);
 	tix_jw_kstr(w, "name", p->name);
 	tix_jw_kstr(w, "role", tix_role_name(p->role));
+	tix_jw_kbool(w, "two_factor", p->two_factor);
 	tix_jw_key(w, "account");
 	tix_jw_obj_open(w);
 	tix_jw_kint(w, "id", p->account_id);

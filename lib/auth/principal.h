@@ -24,6 +24,13 @@ struct tix_principal {
 	enum tix_via	 via;		/* portal: session; api: token */
 	int64_t		 session_id;	/* 0 with a bearer token */
 	const char	*csrf_token;	/* the session's; NULL with a token */
+	bool		 two_factor;	/* the user has 2FA on */
+	/* The session passed a second factor (login code, or 2FA turned
+	 * on in it); false with a token. */
+	bool		 session_two_factor;
+	/* Staff without 2FA under TIX_REQUIRE_2FA_FOR_STAFF: the session
+	 * may only set 2FA up (tix_auth_setup_allows). */
+	bool		 setup_only;
 };
 
 /* Agents and admins: the helpdesk side. */

@@ -111,8 +111,11 @@ tix_config_load(struct tix_config *cfg)
 		rc = int_setting("TIX_READ_TIMEOUT_SECONDS", 10, 1, 3600,
 		    &cfg->read_timeout_seconds);
 	if (rc == TIX_OK)
-		rc = int_setting("TIX_LOGIN_MAX_FAILURES", 5, 1, 1000,
-		    &cfg->login_max_failures);
+		rc = int_setting("TIX_LOGIN_MAX_PER_EMAIL", 5, 1, 1000,
+		    &cfg->login_max_per_email);
+	if (rc == TIX_OK)
+		rc = int_setting("TIX_LOGIN_MAX_PER_ADDRESS", 30, 1, 100000,
+		    &cfg->login_max_per_address);
 	if (rc == TIX_OK)
 		rc = int_setting("TIX_LOGIN_WINDOW_MINUTES", 15, 1, 1440,
 		    &cfg->login_window_minutes);
@@ -139,9 +142,21 @@ tix_config_load(struct tix_config *cfg)
 	if (rc == TIX_OK)
 		rc = int_setting("TIX_RETENTION_REVIEW_DAYS", 90, 0, 36500,
 		    &cfg->retention_review_days);
+	cfg->metrics_dir = getenv("TIX_METRICS_DIR");
+	if (rc == TIX_OK && !tix_netlist_parse(getenv("TIX_TRUSTED_PROXIES"),
+	    &cfg->trusted_proxies)) {
+		fprintf(stderr, "TIX_TRUSTED_PROXIES must be up to %d "
+		    "addresses or networks (10.0.0.0/8, ::1), separated by "
+		    "commas or spaces\n", TIX_MAX_PROXIES);
+		rc = TIX_EINVAL;
+	}
 	/* Checked by the workers that need it (tix-tickets, tix-files). */
 	cfg->attachment_key_file = getenv("TIX_ATTACHMENT_KEY_FILE");
-	cfg->metrics_dir = getenv("TIX_METRICS_DIR");
+	/* Checked by tix-auth. */
+	cfg->totp_key_file = getenv("TIX_TOTP_KEY_FILE");
+	if (rc == TIX_OK)
+		rc = int_setting("TIX_REQUIRE_2FA_FOR_STAFF", 0, 0, 1,
+		    &cfg->require_2fa_for_staff);
 	if (rc == TIX_OK)
 		rc = mail_settings(cfg);
 	return rc;

@@ -5,6 +5,7 @@
 #ifndef TIX_CORE_CONFIG_H
 #define TIX_CORE_CONFIG_H
 
+#include "core/addr.h"
 #include "core/err.h"
 
 struct tix_config {
@@ -17,11 +18,20 @@ struct tix_config {
 	 * from its peer (nginx), from the connection's first byte on: a peer
 	 * that connects and sends nothing is dropped after this long. */
 	int		 read_timeout_seconds;
-	int		 login_max_failures;	/* TIX_LOGIN_MAX_FAILURES */
+	/* Failed logins within the window, per (client address, email)
+	 * and per client address, before 429. */
+	int		 login_max_per_email;	/* TIX_LOGIN_MAX_PER_EMAIL */
+	int		 login_max_per_address;	/* TIX_LOGIN_MAX_PER_ADDRESS */
 	int		 login_window_minutes;	/* TIX_LOGIN_WINDOW_MINUTES */
+	/* Peers whose X-Forwarded-For names the client. */
+	struct tix_netlist trusted_proxies;	/* TIX_TRUSTED_PROXIES */
 	int		 max_files;		/* TIX_MAX_FILES */
 	int		 max_file_bytes;	/* TIX_MAX_FILE_BYTES */
 	const char	*attachment_key_file;	/* TIX_ATTACHMENT_KEY_FILE */
+	/* The key TOTP secrets are sealed under (tix-auth needs it). */
+	const char	*totp_key_file;		/* TIX_TOTP_KEY_FILE */
+	/* Agents and admins must use 2FA. */
+	int		 require_2fa_for_staff;	/* TIX_REQUIRE_2FA_FOR_STAFF */
 	/* The largest message tix-mailin takes. */
 	int		 max_mail_bytes;	/* TIX_MAX_MAIL_BYTES */
 	/* Mail: the base of links in notices (no trailing slash; default

@@ -42,6 +42,33 @@ enum tix_err	tix_password_hash(const char *pw, size_t n,
 bool		tix_password_verify(const char *hash, const char *pw,
 		    size_t n);
 
+/* n random bytes from the kernel's CSPRNG into p. */
+void		tix_random_bytes(void *p, size_t n);
+
+/*
+ * A 32-byte key from the file path (32 raw bytes, or 64 hex digits and
+ * an optional newline) into out.  TIX_EINVAL with a message on stderr
+ * naming setting when path is unset, unreadable or malformed; a warning
+ * when other users may read it.
+ */
+enum tix_err	tix_key_file_read(const char *setting, const char *path,
+		    unsigned char out[32]);
+
+/*
+ * Secrets at rest (crypto/secret.c): the key of TIX_TOTP_KEY_FILE,
+ * loaded once at start; then up to TIX_SECRET_MAX bytes sealed into hex
+ * text (TIX_SECRET_HEX_MAX bytes with the NUL) with ad (the owner) as
+ * additional data, and opened again only with the same ad.  Seal and
+ * open are TIX_EINTERNAL without a key or for text that does not open.
+ */
+#define TIX_SECRET_MAX		64
+#define TIX_SECRET_HEX_MAX	(2 * (24 + TIX_SECRET_MAX + 16) + 1)
+enum tix_err	tix_secret_key_load(const char *path);
+enum tix_err	tix_secret_seal(const void *plain, size_t n, const char *ad,
+		    char *out, size_t cap);
+enum tix_err	tix_secret_open(const char *hex, const char *ad, void *out,
+		    size_t cap, size_t *n);
+
 /* Wipe a secret. */
 void		tix_wipe(void *p, size_t n);
 

@@ -9,9 +9,10 @@
 
 #include "db/stmt.h"
 
-/* Who is asking: seven columns, the same in every principal lookup. */
+/* Who is asking: eight columns, the same in every principal lookup. */
 #define PRINCIPAL_COLS \
-	"u.id, u.email, u.name, u.role, a.id, a.name, a.timezone"
+	"u.id, u.email, u.name, u.role, a.id, a.name, a.timezone," \
+	" u.totp_secret IS NOT NULL"
 
 /*
  * A ticket summary (list row): columns 0-21 in this order, read by
@@ -191,25 +192,152 @@ static const struct {
 
 	[TIX_STMT_HEALTH] = { "health", "SELECT 1" },
 	[TIX_STMT_LOGIN_USER] = { "login_user",
-	    "SELECT id, password_hash, disabled_at IS NOT NULL FROM users"
+	    "SELECT id, password_hash, disabled_at IS NOT NULL,"
+	    " totp_secret IS NOT NULL, role FROM users"
 	    " WHERE email = lower($1)" },
-	[TIX_STMT_LOGIN_FAILURES] = { "login_failures",
-	    "SELECT count(*) FROM login_failures WHERE email = lower($1)"
-	    " AND failed_at > now() - make_interval(mins => $2::int)" },
-	/* Adding one prunes every address's expired rows, so the table
-	 * stays as small as the window, whatever addresses are tried. */
-	[TIX_STMT_LOGIN_FAILURE_ADD] = { "login_failure_add",
+	/* One login attempt at a time per client address: the claim below
+	 * runs under this lock, so parallel tries cannot pass the limit. */
+	[TIX_STMT_LOGIN_LOCK] = { "login_lock",
+	    "SELECT pg_advisory_xact_lock(hashtextextended("
+	    "'tix-login ' || $1::text, 0))" },
+	/*
+	 * Claim one attempt for (address $1, email $2): a failure row that
+	 * the caller deletes when the password turns out right.  None when
+	 * the window ($3 minutes) already holds $4 failures for the pair or
+	 * $5 for the address; then the second column is the seconds until
+	 * the oldest failure that counts leaves the window.  Prunes every
+	 * expired row, so the table stays as small as the window.
+	 */
+	[TIX_STMT_LOGIN_CLAIM] = { "login_claim",
 	    "WITH old AS (DELETE FROM login_failures"
-	    "  WHERE failed_at <= now() - make_interval(mins => $2::int))"
-	    " INSERT INTO login_failures (email) VALUES (lower($1))" },
+	    "  WHERE failed_at <= now() - make_interval(mins => $3::int)),"
+	    " c AS (SELECT count(*) FILTER (WHERE email = lower($2)) AS pe,"
+	    "  count(*) AS pa,"
+	    "  min(failed_at) FILTER (WHERE email = lower($2)) AS oe,"
+	    "  min(failed_at) AS oa FROM login_failures"
+	    "  WHERE address = $1"
+	    "  AND failed_at > now() - make_interval(mins => $3::int)),"
+	    " ins AS (INSERT INTO login_failures (address, email)"
+	    "  SELECT $1, lower($2) FROM c WHERE c.pe < $4 AND c.pa < $5"
+	    "  RETURNING id)"
+	    " SELECT (SELECT id FROM ins), greatest(1, ceil(extract(epoch FROM"
+	    "  (CASE WHEN c.pe >= $4 THEN c.oe ELSE c.oa END)"
+	    "  + make_interval(mins => $3::int) - now())))::bigint FROM c" },
+	/* A right password: the claim and the pair's earlier failures go
+	 * (the address's failures for other e-mails stay). */
 	[TIX_STMT_LOGIN_FAILURES_CLEAR] = { "login_failures_clear",
-	    "DELETE FROM login_failures WHERE email = lower($1)" },
+	    "DELETE FROM login_failures WHERE id = $1"
+	    " OR (address = $2 AND email = lower($3))" },
 	[TIX_STMT_SESSION_INSERT] = { "session_insert",
-	    "INSERT INTO sessions (user_id, token_hash, csrf_token)"
-	    " VALUES ($1, decode($2, 'hex'), $3) RETURNING id" },
+	    "INSERT INTO sessions (user_id, token_hash, csrf_token, ip,"
+	    " user_agent, two_factor, setup_only)"
+	    " VALUES ($1, decode($2, 'hex'), $3, $4, $5, $6, $7)"
+	    " RETURNING id" },
+	/* The user's live sessions ($2: the idle minutes), latest use
+	 * first. */
+	[TIX_STMT_SESSION_LIST] = { "session_list",
+	    "SELECT id, tix_ts(created_at), tix_ts(last_seen_at), ip,"
+	    " user_agent FROM sessions WHERE user_id = $1"
+	    " AND last_seen_at > now() - make_interval(mins => $2::int)"
+	    " ORDER BY last_seen_at DESC, id DESC" },
+	[TIX_STMT_SESSION_REVOKE] = { "session_revoke",
+	    "DELETE FROM sessions WHERE id = $1 AND user_id = $2" },
+	/* Every session of user $1 but session $2 (0: every one). */
+	[TIX_STMT_SESSION_REVOKE_OTHERS] = { "session_revoke_others",
+	    "DELETE FROM sessions WHERE user_id = $1 AND id <> $2" },
+	[TIX_STMT_PASSWORD_GET] = { "password_get",
+	    "SELECT password_hash FROM users WHERE id = $1"
+	    " AND disabled_at IS NULL" },
+	/* A new password hash for user $1; every session but $3 ends. */
+	[TIX_STMT_PASSWORD_SET] = { "password_set",
+	    "WITH u AS (UPDATE users SET password_hash = $2 WHERE id = $1"
+	    "  RETURNING id)"
+	    " DELETE FROM sessions WHERE user_id IN (SELECT id FROM u)"
+	    " AND id <> $3" },
+	/* Two-factor login (lib/auth/twofactor.c). */
+	[TIX_STMT_TOTP_STATE] = { "totp_state",
+	    "SELECT totp_secret, totp_pending FROM users WHERE id = $1" },
+	[TIX_STMT_TOTP_PENDING_SET] = { "totp_pending_set",
+	    "UPDATE users SET totp_pending = $2 WHERE id = $1"
+	    " AND totp_secret IS NULL RETURNING id" },
+	/* The pending secret $3 (as read) becomes the one in use, with
+	 * the step of the code that proved it. */
+	[TIX_STMT_TOTP_ENABLE] = { "totp_enable",
+	    "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL,"
+	    " totp_last_step = $2, totp_enabled_at = now()"
+	    " WHERE id = $1 AND totp_secret IS NULL AND totp_pending = $3"
+	    " RETURNING id" },
+	/* A code's step, accepted once: no row when it is not after the
+	 * last one accepted. */
+	[TIX_STMT_TOTP_USE_STEP] = { "totp_use_step",
+	    "UPDATE users SET totp_last_step = $2 WHERE id = $1"
+	    " AND totp_secret IS NOT NULL"
+	    " AND (totp_last_step IS NULL OR totp_last_step < $2)"
+	    " RETURNING id" },
+	/* $2: the ten codes' SHA-256 in hex, comma-separated. */
+	[TIX_STMT_RECOVERY_SET] = { "recovery_set",
+	    "WITH old AS (DELETE FROM recovery_codes WHERE user_id = $1)"
+	    " INSERT INTO recovery_codes (user_id, code_hash)"
+	    " SELECT $1, decode(h, 'hex')"
+	    " FROM unnest(string_to_array($2::text, ',')) h" },
+	[TIX_STMT_RECOVERY_USE] = { "recovery_use",
+	    "UPDATE recovery_codes SET used_at = now() WHERE user_id = $1"
+	    " AND code_hash = decode($2, 'hex') AND used_at IS NULL"
+	    " RETURNING id" },
+	[TIX_STMT_TOTP_DISABLE] = { "totp_disable",
+	    "WITH u AS (UPDATE users SET totp_secret = NULL,"
+	    "  totp_pending = NULL, totp_last_step = NULL,"
+	    "  totp_enabled_at = NULL WHERE id = $1 RETURNING id),"
+	    " r AS (DELETE FROM recovery_codes"
+	    "  WHERE user_id IN (SELECT id FROM u)),"
+	    " c AS (DELETE FROM login_challenges"
+	    "  WHERE user_id IN (SELECT id FROM u))"
+	    " SELECT id FROM u" },
+	/* tix-admin user reset-2fa: the same by e-mail; the second column
+	 * says whether 2FA was on. */
+	[TIX_STMT_TOTP_RESET] = { "totp_reset",
+	    "WITH o AS (SELECT id, totp_secret IS NOT NULL AS was FROM users"
+	    "  WHERE email = lower($1)),"
+	    " u AS (UPDATE users SET totp_secret = NULL,"
+	    "  totp_pending = NULL, totp_last_step = NULL,"
+	    "  totp_enabled_at = NULL WHERE id IN (SELECT id FROM o)),"
+	    " r AS (DELETE FROM recovery_codes"
+	    "  WHERE user_id IN (SELECT id FROM o)),"
+	    " c AS (DELETE FROM login_challenges"
+	    "  WHERE user_id IN (SELECT id FROM o))"
+	    " SELECT id, was FROM o" },
+	[TIX_STMT_SESSION_MARK_2FA] = { "session_mark_2fa",
+	    "UPDATE sessions SET two_factor = true, setup_only = false"
+	    " WHERE id = $1" },
+	/* A new challenge; expired ones go. */
+	[TIX_STMT_CHALLENGE_INSERT] = { "challenge_insert",
+	    "WITH old AS (DELETE FROM login_challenges"
+	    "  WHERE created_at <= now() - interval '5 minutes')"
+	    " INSERT INTO login_challenges (user_id, token_hash)"
+	    " VALUES ($1, decode($2, 'hex'))" },
+	[TIX_STMT_CHALLENGE_GET] = { "challenge_get",
+	    "SELECT c.id, u.id, u.email, u.totp_secret FROM login_challenges c"
+	    " JOIN users u ON u.id = c.user_id"
+	    " WHERE c.token_hash = decode($1, 'hex')"
+	    " AND c.created_at > now() - interval '5 minutes'"
+	    " AND c.failures < 5 AND u.disabled_at IS NULL"
+	    " AND u.totp_secret IS NOT NULL" },
+	[TIX_STMT_CHALLENGE_FAIL] = { "challenge_fail",
+	    "UPDATE login_challenges SET failures = failures + 1"
+	    " WHERE id = $1" },
+	/* Its one success: no row when another request used it first. */
+	[TIX_STMT_CHALLENGE_DELETE] = { "challenge_delete",
+	    "DELETE FROM login_challenges WHERE id = $1 AND failures < 5"
+	    " RETURNING id" },
+	[TIX_STMT_USER_LOGOUT] = { "user_logout",
+	    "WITH u AS (SELECT id FROM users WHERE email = lower($1)),"
+	    " s AS (DELETE FROM sessions WHERE user_id IN (SELECT id FROM u)"
+	    "  RETURNING id)"
+	    " SELECT (SELECT count(*) FROM s) FROM u" },
 	[TIX_STMT_SESSION_LOOKUP] = { "session_lookup",
 	    "SELECT s.id, s.csrf_token,"
 	    " s.last_seen_at < now() - interval '1 minute', " PRINCIPAL_COLS
+	    ", s.two_factor, s.setup_only"
 	    " FROM sessions s JOIN users u ON u.id = s.user_id"
 	    " JOIN accounts a ON a.id = u.account_id"
 	    " WHERE s.token_hash = decode($1, 'hex')"

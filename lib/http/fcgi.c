@@ -286,6 +286,13 @@ tix_resp_begin(struct tix_req *r, int status, const char *content_type,
 }
 
 enum tix_err
+tix_resp_begin_nostore(struct tix_req *r, int status,
+    const char *content_type, int64_t content_length)
+{
+	return send_head(r, status, content_type, content_length, API_CACHE);
+}
+
+enum tix_err
 tix_resp_write(struct tix_req *r, const void *p, size_t n)
 {
 	if (n == 0 || r->method == TIX_HEAD)

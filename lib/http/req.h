@@ -139,6 +139,9 @@ enum tix_err	 tix_resp_json(struct tix_req *r, int status,
  */
 enum tix_err	 tix_resp_begin(struct tix_req *r, int status,
 		    const char *content_type, int64_t content_length);
+/* The same head with Cache-Control: no-store (a secret in the body). */
+enum tix_err	 tix_resp_begin_nostore(struct tix_req *r, int status,
+		    const char *content_type, int64_t content_length);
 enum tix_err	 tix_resp_write(struct tix_req *r, const void *p, size_t n);
 /* Send a status with no body (204). */
 enum tix_err	 tix_resp_empty(struct tix_req *r, int status);

@@ -19,12 +19,13 @@
 TIX_PACKAGES=(build-essential cmake pkg-config libfcgi-dev libpq-dev
 	libjson-c-dev libcurl4-openssl-dev libsodium-dev libcmocka-dev
 	postgresql postgresql-client nginx-light python3 curl gettext-base
-	wrk docker-compose python3-aiosmtpd chromium)
+	wrk docker-compose python3-aiosmtpd chromium
+	libcrack2-dev cracklib-runtime liboath-dev libqrencode-dev)
 
 # The placeholders of nginx/tix.conf.template.  envsubst replaces these and
 # nothing else, so nginx's own $uri, $request_id... survive.
 # shellcheck disable=SC2016 # literal placeholders, for envsubst
-TIX_NGINX_VARS='${TIX_HTTP_ADDR} ${TIX_HTTP_PORT} ${TIX_HTML_DIR} ${TIX_STATE_DIR} ${TIX_LOG_DIR} ${TIX_AUTH_UPSTREAM} ${TIX_TICKETS_UPSTREAM} ${TIX_FILES_UPSTREAM}'
+TIX_NGINX_VARS='${TIX_HTTP_ADDR} ${TIX_HTTP_PORT} ${TIX_HTML_DIR} ${TIX_STATE_DIR} ${TIX_LOG_DIR} ${TIX_AUTH_UPSTREAM} ${TIX_TICKETS_UPSTREAM} ${TIX_FILES_UPSTREAM} ${TIX_LOGIN_MAX_CONCURRENT}'
 
 TIX_STACK_PIDFILES=()
 
@@ -272,9 +273,10 @@ wait_for_http() {
 	stack_fail "$url did not answer ${want:-at all} in ${secs}s (last: $code)"
 }
 
-# ensure_attachment_key FILE: create FILE with a new random 32-byte
-# attachment key (64 hex digits), mode 0600, unless it exists.  The key
-# encrypts every stored file: losing it loses them all.
+# ensure_attachment_key FILE [WHAT]: create FILE with a new random 32-byte
+# key (64 hex digits), mode 0600, unless it exists.  The attachment key
+# encrypts every stored file: losing it loses them all.  WHAT names the
+# key in the message (default "attachment key").
 ensure_attachment_key() {
 	[ -s "$1" ] && return 0
 	mkdir -p "$(dirname "$1")"
@@ -283,7 +285,7 @@ ensure_attachment_key() {
 		stack_fail "cannot write the attachment key $1"
 		return 1
 	fi
-	stack_say "created a new attachment key in $1 (back it up)"
+	stack_say "created a new ${2:-attachment key} in $1 (back it up)"
 }
 
 # ---------------------------------------------------------------- nginx
@@ -584,7 +586,10 @@ stack_up() {
 	export TIX_DATABASE_URL
 	export TIX_SQL_DIR=${TIX_SQL_DIR:-$root/sql}
 	export TIX_SESSION_IDLE_MINUTES=${TIX_SESSION_IDLE_MINUTES:-480}
-	export TIX_LOGIN_MAX_FAILURES=${TIX_LOGIN_MAX_FAILURES:-5}
+	export TIX_LOGIN_MAX_PER_EMAIL=${TIX_LOGIN_MAX_PER_EMAIL:-5}
+	export TIX_LOGIN_MAX_PER_ADDRESS=${TIX_LOGIN_MAX_PER_ADDRESS:-30}
+	# The API tests send through 127.0.0.9 as a proxy (test_auth.py).
+	export TIX_TRUSTED_PROXIES=${TIX_TRUSTED_PROXIES-127.0.0.9}
 	export TIX_LOGIN_WINDOW_MINUTES=${TIX_LOGIN_WINDOW_MINUTES:-15}
 	if ! "$build/tix-admin" migrate >>"$state/log/migrate.log" 2>&1; then
 		_log_tail "$state/log/migrate.log"
@@ -600,6 +605,8 @@ stack_up() {
 	export TIX_METRICS_DIR=${TIX_METRICS_DIR:-$state/metrics}
 	mkdir -p "$TIX_METRICS_DIR"
 	chmod 0700 "$TIX_METRICS_DIR"
+	export TIX_TOTP_KEY_FILE=${TIX_TOTP_KEY_FILE:-$state/totp.key}
+	ensure_attachment_key "$TIX_TOTP_KEY_FILE" "two-factor key" || return 1
 	for w in auth tickets files; do
 		start_worker "tix-$w" "$build/tix-$w" "unix:$state/run/$w.sock" \
 			"$n" "$state/log/tix-$w.log" "$state/run/tix-$w.pid" ||
@@ -614,6 +621,7 @@ stack_up() {
 	export TIX_AUTH_UPSTREAM=unix:$state/run/auth.sock
 	export TIX_TICKETS_UPSTREAM=unix:$state/run/tickets.sock
 	export TIX_FILES_UPSTREAM=unix:$state/run/files.sock
+	export TIX_LOGIN_MAX_CONCURRENT=${TIX_LOGIN_MAX_CONCURRENT:-8}
 	render_nginx "$root/nginx/tix.conf.template" "$state/nginx/nginx.conf" ||
 		return 1
 	TIX_NGINX_USER=$(nginx_user_directive "$TIX_HTML_DIR" \

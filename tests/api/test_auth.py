@@ -1,10 +1,45 @@
 """Login, logout, sessions, CSRF, throttling and disabled users."""
 
+import threading
 import unittest
 
 from tixclient import (ApiTestCase, Client, SESSION_COOKIE, count_tickets,
-                       disable_user, login, make_user, new_account_name,
-                       psql, psql_int, ticket_body, unique)
+                       disable_user, fresh_address, login, make_user,
+                       new_account_name, psql, psql_int, ticket_body, unique)
+
+# The test stack's TIX_TRUSTED_PROXIES (scripts/lib/stack.sh).
+TRUSTED_PROXY = "127.0.0.9"
+
+
+def try_login(email, password, source=None, headers=None):
+    return Client(source=source).post(
+        "/api/auth/login", {"email": email, "password": password},
+        headers=headers)
+
+
+def failures(address, email=None):
+    """Rows of login_failures for the address (and the e-mail)."""
+    return psql_int(
+        "SELECT count(*) FROM login_failures WHERE address = :'p1'"
+        " AND (nullif(:'p2', '') IS NULL OR email = lower(:'p2'))",
+        address, email or "")
+
+
+def in_parallel(n, fn):
+    """fn(i) for i in range(n) in n threads released at once; results
+    in order."""
+    out = [None] * n
+    gate = threading.Barrier(n)
+
+    def run(i):
+        gate.wait()
+        out[i] = fn(i)
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return out
 
 
 def flip(s):
@@ -179,6 +214,154 @@ class FailedLoginTest(ApiTestCase):
         self.assertError(c.get("/api/auth/me"), 401, "unauthenticated")
         # Throttling is per email: another user is not affected.
         login(bystander)
+
+
+class AddressThrottleTest(ApiTestCase):
+    """Failures count per (client address, e-mail) and per address."""
+
+    def assertRateLimited(self, r, most=15 * 60):
+        self.assertError(r, 429, "rate_limited")
+        self.assertSecurityHeaders(r)
+        retry = r.headers.get("Retry-After") or ""
+        self.assertTrue(retry.isdigit(), "Retry-After %r" % (retry,))
+        self.assertGreater(int(retry), 0)
+        self.assertLessEqual(int(retry), most)
+        self.assertIsNone(r.cookie(SESSION_COOKIE))
+
+    def test_lockout_stays_on_its_address(self):
+        victim = make_user("agent")
+        attacker, home = fresh_address(), fresh_address()
+        for i in range(5):
+            r = try_login(victim.email, "wrong-%d" % i, source=attacker)
+            self.assertError(r, 401, "invalid_credentials")
+        self.assertRateLimited(
+            try_login(victim.email, victim.password, source=attacker))
+        # The user's own address is not affected, before or after.
+        login(victim, source=home)
+        self.assertStatus(
+            try_login(victim.email, victim.password, source=home), 200)
+        self.assertEqual(failures(attacker, victim.email), 5)
+
+    def test_success_clears_the_pairs_failures(self):
+        user = make_user("customer")
+        addr = fresh_address()
+        for _ in range(4):
+            self.assertStatus(try_login(user.email, "nope", source=addr),
+                              401)
+        login(user, source=addr)
+        self.assertEqual(failures(addr, user.email), 0)
+        for _ in range(4):
+            self.assertStatus(try_login(user.email, "nope", source=addr),
+                              401)
+        login(user, source=addr)
+
+    def test_per_address_limit_across_emails(self):
+        spray = fresh_address()
+        real = [make_user("customer") for _ in range(3)]
+        emails = [u.email for u in real]
+        emails += ["nobody-%d-%s@example.com" % (i, unique("s"))
+                   for i in range(27)]
+        for e in emails:
+            self.assertError(try_login(e, "Spring2026!", source=spray), 401,
+                             "invalid_credentials")
+        self.assertEqual(failures(spray), 30)
+        fresh = make_user("customer")
+        # A 31st e-mail from that address, right password or not: 429.
+        self.assertRateLimited(
+            try_login(fresh.email, fresh.password, source=spray))
+        self.assertRateLimited(
+            try_login(fresh.email, "Summer2026!", source=spray))
+        self.assertEqual(failures(spray), 30)
+        # Everyone else logs in, the sprayed users included.
+        login(fresh, source=fresh_address())
+        login(real[0])
+
+    def test_window_ends(self):
+        user = make_user("customer")
+        addr = fresh_address()
+        for _ in range(5):
+            try_login(user.email, "nope", source=addr)
+        psql("UPDATE login_failures SET failed_at = failed_at"
+             " - interval '14 minutes' WHERE address = :'p1'", addr)
+        r = try_login(user.email, user.password, source=addr)
+        self.assertRateLimited(r, most=61)
+        psql("UPDATE login_failures SET failed_at = failed_at"
+             " - interval '2 minutes' WHERE address = :'p1'", addr)
+        self.assertStatus(try_login(user.email, user.password, source=addr),
+                          200)
+
+    def test_parallel_tries_stay_within_the_limit(self):
+        user = make_user("customer")
+        addr = fresh_address()
+        statuses = []
+        # Waves of 6: under nginx's limit on logins at once (8).
+        for wave in range(3):
+            rs = in_parallel(6, lambda i: try_login(
+                user.email, "wrong-%d-%d" % (wave, i), source=addr))
+            for r in rs:
+                if r.status == 429:
+                    self.assertError(r, 429, "rate_limited")
+            statuses += [r.status for r in rs]
+        self.assertEqual(statuses.count(401), 5, statuses)
+        self.assertEqual(statuses.count(429), 13, statuses)
+        self.assertEqual(failures(addr, user.email), 5)
+
+    def test_parallel_tries_across_emails(self):
+        addr = fresh_address()
+        for i in range(24):
+            try_login("first-%d-%s@example.com" % (i, unique("p")), "x",
+                      source=addr)
+        rs = in_parallel(7, lambda i: try_login(
+            "par-%d-%s@example.com" % (i, unique("p")), "x", source=addr))
+        self.assertEqual([r.status for r in rs].count(401), 6)
+        self.assertEqual(failures(addr), 30)
+
+    def test_forwarded_for_counts_only_from_trusted_proxies(self):
+        user = make_user("customer")
+        client, other = "203.0.113.%d" % (uuid_byte()), "198.51.100.7"
+        via = {"X-Forwarded-For": client}
+        for _ in range(5):
+            r = try_login(user.email, "nope", source=TRUSTED_PROXY,
+                          headers=via)
+            self.assertStatus(r, 401)
+        self.assertEqual(failures(client, user.email), 5)
+        self.assertEqual(failures(TRUSTED_PROXY, user.email), 0)
+        self.assertRateLimited(try_login(
+            user.email, user.password, source=TRUSTED_PROXY, headers=via))
+        # Another client behind the same proxy is not locked out.
+        self.assertStatus(try_login(
+            user.email, user.password, source=TRUSTED_PROXY,
+            headers={"X-Forwarded-For": other}), 200)
+        # A client cannot pick its address: only the hop the trusted
+        # proxy added counts, whatever is left of it ...
+        self.assertStatus(try_login(
+            user.email, user.password, source=TRUSTED_PROXY,
+            headers={"X-Forwarded-For": client + ", " + other}), 200)
+        # ... and from an untrusted peer the header is ignored.
+        untrusted = fresh_address()
+        self.assertStatus(try_login(
+            user.email, user.password, source=untrusted, headers=via), 200)
+        r = try_login(user.email, "nope", source=untrusted, headers=via)
+        self.assertStatus(r, 401)
+        self.assertEqual(failures(untrusted, user.email), 1)
+        self.assertEqual(failures(client, user.email), 5)
+
+    def test_hashing_at_once_is_bounded(self):
+        user = make_user("customer")
+        rs = in_parallel(32, lambda i: try_login(
+            user.email, user.password, source=fresh_address()))
+        codes = [r.status for r in rs]
+        self.assertIn(200, codes)
+        self.assertIn(429, codes, "32 logins at once all ran")
+        self.assertLessEqual(set(codes), {200, 429})
+        for r in rs:
+            if r.status == 429:
+                self.assertRateLimited(r, most=60)
+                break
+
+
+def uuid_byte():
+    return 1 + int(unique("b")[-2:], 16) % 250
 
 
 class SessionTest(ApiTestCase):

@@ -215,7 +215,7 @@ class MetricsTest(ApiTestCase):
 
     def test_from_another_address_only_admins(self):
         def from_elsewhere(client):
-            client.source_address = "127.0.0.2"
+            client.source = "127.0.0.2"
             return client.get("/api/metrics")
 
         self.assertError(from_elsewhere(Client()), 401, "unauthenticated")

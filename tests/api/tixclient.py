@@ -141,7 +141,7 @@ class Client:
     """One HTTP session: its own cookies, CSRF token and optional bearer
     token.  Every method returns a Response (status, headers, body)."""
 
-    def __init__(self, base_url=None, token=None):
+    def __init__(self, base_url=None, token=None, source=None):
         self.base_url = base_url or require_env("TIX_TEST_BASE_URL")
         u = urllib.parse.urlsplit(self.base_url)
         if u.scheme not in ("http", "https") or not u.hostname:
@@ -155,18 +155,17 @@ class Client:
         self.token = token
         self.user = None
         self.timeout = 30
-        # The local address to send from (any of 127/8 works on the
-        # loopback), None for the system's choice.
-        self.source_address = None
+        # The local address to send from (any of 127/8 works on
+        # loopback): the client address the server sees.
+        self.source = source
 
     # -- plumbing
 
     def _connection(self):
         cls = (http.client.HTTPSConnection if self.scheme == "https"
                else http.client.HTTPConnection)
-        source = (self.source_address, 0) if self.source_address else None
         return cls(self.host, self.port, timeout=self.timeout,
-                   source_address=source)
+                   source_address=(self.source, 0) if self.source else None)
 
     def request(self, method, path, body=None, *, raw=None,
                 content_type=DEFAULT, headers=None, csrf=DEFAULT,
@@ -306,13 +305,20 @@ class Client:
         return r.body["id"], r.body["token"]
 
 
-def login(user, password=None):
+def fresh_address():
+    """A loopback address no other test sends from (127.1.0.0/16 up)."""
+    n = uuid.uuid4().int % (254 * 254 * 200)
+    return "127.%d.%d.%d" % (1 + n // (254 * 254), 1 + (n // 254) % 254,
+                             1 + n % 254)
+
+
+def login(user, password=None, source=None):
     """A new Client logged in as user ((email, password) or an email)."""
     if password is None:
         email, password = user
     else:
         email = user
-    c = Client()
+    c = Client(source=source)
     c.login(email, password)
     return c
 

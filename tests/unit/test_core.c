@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "core/addr.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -509,6 +510,55 @@ test_log(void **state)
 	assert_true(strlen(got) < 1200);
 }
 
+static void
+test_addr(void **state)
+{
+	struct tix_netlist	l;
+	char			out[TIX_ADDR_TEXT];
+
+	(void)state;
+	assert_true(tix_netlist_parse(NULL, &l));
+	assert_int_equal(l.n, 0);
+	assert_true(tix_netlist_parse(" 10.0.0.0/8, 192.168.1.7 ::1,fd00::/8",
+	    &l));
+	assert_int_equal(l.n, 4);
+	assert_true(tix_netlist_has(&l, "10.200.3.4"));
+	assert_false(tix_netlist_has(&l, "11.0.0.1"));
+	assert_true(tix_netlist_has(&l, "192.168.1.7"));
+	assert_false(tix_netlist_has(&l, "192.168.1.8"));
+	assert_true(tix_netlist_has(&l, "::1"));
+	assert_true(tix_netlist_has(&l, "fd12::5"));
+	assert_true(tix_netlist_has(&l, "::ffff:10.1.1.1"));
+	assert_false(tix_netlist_has(&l, "garbage"));
+	assert_false(tix_netlist_parse("10.0.0.0/33", &l));
+	assert_false(tix_netlist_parse("::/129", &l));
+	assert_false(tix_netlist_parse("10.0.0.0/", &l));
+	assert_false(tix_netlist_parse("example.com", &l));
+	assert_true(tix_netlist_parse("172.16.0.0/12", &l));
+	assert_true(tix_netlist_has(&l, "172.31.255.255"));
+	assert_false(tix_netlist_has(&l, "172.32.0.0"));
+
+	assert_true(tix_addr_canon(" ::FFFF:1.2.3.4 ", 16, out));
+	assert_string_equal(out, "1.2.3.4");
+	assert_true(tix_addr_canon("2001:DB8:0:0::1", 15, out));
+	assert_string_equal(out, "2001:db8::1");
+	assert_false(tix_addr_canon("1.2.3", 5, out));
+
+	assert_true(tix_netlist_parse("10.0.0.0/8", &l));
+	tix_addr_client("127.0.0.1", "9.9.9.9", &l, out);
+	assert_string_equal(out, "127.0.0.1");	/* untrusted peer */
+	tix_addr_client("10.0.0.2", "9.9.9.9", &l, out);
+	assert_string_equal(out, "9.9.9.9");
+	tix_addr_client("10.0.0.2", "1.1.1.1, 9.9.9.9, 10.0.0.3", &l, out);
+	assert_string_equal(out, "9.9.9.9");	/* right-most untrusted */
+	tix_addr_client("10.0.0.2", "junk, 10.0.0.3", &l, out);
+	assert_string_equal(out, "10.0.0.3");
+	tix_addr_client("10.0.0.2", NULL, &l, out);
+	assert_string_equal(out, "10.0.0.2");
+	tix_addr_client(NULL, "9.9.9.9", &l, out);
+	assert_string_equal(out, "unknown");
+}
+
 int
 main(void)
 {
@@ -525,6 +575,7 @@ main(void)
 		cmocka_unit_test(test_mem_equal),
 		cmocka_unit_test(test_str_ieq),
 		cmocka_unit_test(test_log),
+		cmocka_unit_test(test_addr),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,134 @@
+/*
+ * secret.c: small secrets kept in the database under a server key (the
+ * TOTP secrets of two-factor login), and random bytes.
+ *
+ * Each secret is sealed with XChaCha20-Poly1305 (libsodium's
+ * crypto_aead_xchacha20poly1305_ietf) under the key of
+ * TIX_TOTP_KEY_FILE, with a random nonce and the caller's additional
+ * data (the owner, so a sealed secret copied to another row fails to
+ * open).  The text form is hex of nonce || ciphertext.
+ */
+#include <sodium.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "crypto/crypto.h"
+
+#define NONCE	crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define ABYTES	crypto_aead_xchacha20poly1305_ietf_ABYTES
+
+static unsigned char	secret_key[32];
+static bool		has_secret_key;
+
+static bool
+is_space(unsigned char c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+enum tix_err
+tix_key_file_read(const char *setting, const char *path,
+    unsigned char out[32])
+{
+	unsigned char	 buf[130];
+	size_t		 n, got = 0;
+	FILE		*f;
+	struct stat	 st;
+	bool		 ok;
+
+	if (path == NULL || *path == '\0') {
+		fprintf(stderr, "%s is not set (a file with a 32-byte key; "
+		    "see README)\n", setting);
+		return TIX_EINVAL;
+	}
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		fprintf(stderr, "%s %s: %s\n", setting, path,
+		    strerror(errno));
+		return TIX_EINVAL;
+	}
+	n = fread(buf, 1, sizeof(buf), f);
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 0077) != 0)
+		fprintf(stderr, "warning: %s %s can be read by other users; "
+		    "chmod 0400 it\n", setting, path);
+	fclose(f);
+	ok = n == 32;
+	if (ok)
+		memcpy(out, buf, 32);
+	else {
+		while (n > 0 && is_space(buf[n - 1]))
+			n--;
+		ok = n == 64 && sodium_hex2bin(out, 32, (const char *)buf, n,
+		    NULL, &got, NULL) == 0 && got == 32;
+	}
+	sodium_memzero(buf, sizeof(buf));
+	if (!ok) {
+		fprintf(stderr, "%s %s must hold 32 raw bytes or 64 hex "
+		    "digits\n", setting, path);
+		return TIX_EINVAL;
+	}
+	return TIX_OK;
+}
+
+enum tix_err
+tix_secret_key_load(const char *path)
+{
+	enum tix_err rc;
+
+	rc = tix_key_file_read("TIX_TOTP_KEY_FILE", path, secret_key);
+	if (rc != TIX_OK)
+		return rc;
+	(void)sodium_mlock(secret_key, sizeof(secret_key));
+	has_secret_key = true;
+	return TIX_OK;
+}
+
+void
+tix_random_bytes(void *p, size_t n)
+{
+	randombytes_buf(p, n);
+}
+
+enum tix_err
+tix_secret_seal(const void *plain, size_t n, const char *ad, char *out,
+    size_t cap)
+{
+	unsigned char	 sealed[NONCE + TIX_SECRET_MAX + ABYTES];
+	unsigned long long clen;
+
+	if (!has_secret_key)
+		return TIX_EINTERNAL;
+	if (n > TIX_SECRET_MAX || cap < 2 * (NONCE + n + ABYTES) + 1)
+		return TIX_ETOOBIG;
+	randombytes_buf(sealed, NONCE);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(sealed + NONCE, &clen,
+	    plain, n, (const unsigned char *)ad, strlen(ad), NULL, sealed,
+	    secret_key);
+	sodium_bin2hex(out, cap, sealed, NONCE + (size_t)clen);
+	return TIX_OK;
+}
+
+enum tix_err
+tix_secret_open(const char *hex, const char *ad, void *out, size_t cap,
+    size_t *n)
+{
+	unsigned char	 sealed[NONCE + TIX_SECRET_MAX + ABYTES];
+	size_t		 len;
+	unsigned long long plen;
+
+	if (!has_secret_key)
+		return TIX_EINTERNAL;
+	if (sodium_hex2bin(sealed, sizeof(sealed), hex, strlen(hex), NULL,
+	    &len, NULL) != 0 || len < NONCE + ABYTES ||
+	    len - NONCE - ABYTES > cap)
+		return TIX_EINTERNAL;
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(out, &plen, NULL,
+	    sealed + NONCE, len - NONCE, (const unsigned char *)ad,
+	    strlen(ad), sealed, secret_key) != 0)
+		return TIX_EINTERNAL;
+	*n = (size_t)plen;
+	return TIX_OK;
+}
