@@ -33,6 +33,7 @@
 #include "core/str.h"
 #include "crypto/crypto.h"
 #include "db/db.h"
+#include "mail/mail.h"
 #include "outbox/manage.h"
 #include "tickets/license.h"
 
@@ -246,19 +247,6 @@ cmd_migrate(struct tix_db *db, int argc, char **argv)
 	return 0;
 }
 
-/* An address as the login form will accept it. */
-static int
-email_ok(const char *s)
-{
-	const char	*at = strchr(s, '@');
-	size_t		 n = strlen(s);
-
-	return n >= 3 && n <= TIX_MAX_EMAIL && at != NULL && at != s &&
-	    at[1] != '\0' && strchr(at + 1, '@') == NULL &&
-	    strpbrk(s, " \t\r\n\"<>,;") == NULL && tix_utf8_valid(s, n) &&
-	    !tix_has_control(s, n, false);
-}
-
 /* Addresses are stored and compared in lower case (ASCII only: the
  * domain part of an IDN address arrives in its ASCII form). */
 static const char *
@@ -323,9 +311,13 @@ cmd_user_add(struct tix_db *db, int argc, char **argv)
 		return 2;
 	}
 	email = lower_ascii(email);
-	if (!email_ok(email)) {
-		fprintf(stderr, "tix-admin: %s is not a valid email address\n",
-		    email);
+	/* The validator of the mail code, so that every user can be sent
+	 * notices: printable ASCII, an international domain in its ASCII
+	 * (xn--) form. */
+	if (!tix_mail_address_ok(email)) {
+		fprintf(stderr, "tix-admin: %s is not a valid email address "
+		    "(local@domain in printable ASCII; write an international "
+		    "domain in its ASCII form, xn--...)\n", email);
 		return 1;
 	}
 	if (!tix_role_parse(role, &r)) {

@@ -91,6 +91,7 @@ tix_serve(struct FCGX_Request *fr, struct tix_arena *arena,
 	r.cfg = cfg;
 	r.method = tix_method_parse(tix_req_param(&r, "REQUEST_METHOD"));
 	r.path = tix_req_param(&r, "DOCUMENT_URI");
+	r.request_uri = tix_req_param(&r, "REQUEST_URI");
 	r.query_string = tix_req_param(&r, "QUERY_STRING");
 	if (r.query_string == NULL)
 		r.query_string = "";

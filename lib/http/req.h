@@ -55,6 +55,9 @@ struct tix_req {
 
 	enum tix_method		 method;
 	const char		*path;		/* DOCUMENT_URI */
+	/* REQUEST_URI: as the client sent it, before nginx decoded it (NULL
+	 * when absent). */
+	const char		*request_uri;
 	const char		*query_string;	/* may be "" */
 	const char		*args[TIX_MAX_ROUTE_ARGS]; /* {} segments */
 	size_t			 nargs;

@@ -81,6 +81,20 @@ allow_list(struct tix_arena *a, unsigned methods)
 	return list;
 }
 
+/* Whether the path part of uri (up to '?') holds %2F or %2f. */
+static bool
+has_encoded_slash(const char *uri)
+{
+	const char *p;
+
+	if (uri == NULL)
+		return false;
+	for (p = uri; *p != '\0' && *p != '?'; p++)
+		if (p[0] == '%' && p[1] == '2' && (p[2] == 'F' || p[2] == 'f'))
+			return true;
+	return false;
+}
+
 enum tix_err
 tix_route_find(struct tix_req *r, const struct tix_route *routes, size_t n,
     const struct tix_route **out)
@@ -90,7 +104,7 @@ tix_route_find(struct tix_req *r, const struct tix_route *routes, size_t n,
 	size_t		 i, nargs;
 
 	*out = NULL;
-	if (r->path == NULL)
+	if (r->path == NULL || has_encoded_slash(r->request_uri))
 		return TIX_ENOTFOUND;
 	for (i = 0; i < n; i++) {
 		if (!match(routes[i].pattern, r->path, NULL, &nargs, NULL))

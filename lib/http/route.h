@@ -3,7 +3,11 @@
  *
  * A pattern is a path whose "{}" segments match one non-empty segment
  * (captured into r->args).  Nothing else matches: no prefixes, no
- * trailing slashes, no encoded slashes (security.md #11).
+ * trailing slashes, no encoded slashes (security.md #11).  The path is
+ * nginx's DOCUMENT_URI, in which %2F has already become "/": a request
+ * whose REQUEST_URI (as the client sent it) has an encoded slash in its
+ * path is TIX_ENOTFOUND whatever the decoded path would match, so that
+ * "/api/tickets%2FTICK-1" is no way to reach "/api/tickets/{}".
  */
 #ifndef TIX_HTTP_ROUTE_H
 #define TIX_HTTP_ROUTE_H

@@ -210,9 +210,65 @@ _log_tail() {
 	done
 }
 
+# prepare_run_user STATE BUILD: as root, choose who the workers run as:
+# the unprivileged system user TIX_RUN_USER (default "tix", uid and
+# group of its own, created like the Dockerfile's when missing), never
+# root.  That user reaches PostgreSQL over TCP with a password of the
+# role tix (in a PGPASSFILE of its own, STATE/pgpass), owns the socket
+# directory STATE/run (its group stays nginx's) and owns the attachment
+# key when it lies in STATE.  Sets TIX_RUN_AS, the command prefix that starts a
+# process as that user (empty when not root).  Only when the user cannot
+# reach BUILD or STATE (a checkout under a private home) do the workers
+# stay root, with a warning.
+TIX_RUN_AS=()
+prepare_run_user() {
+	local state=$1 build=$2 user=${TIX_RUN_USER:-tix} pw
+	TIX_RUN_AS=()
+	is_root || return 0
+	if ! id -u "$user" >/dev/null 2>&1; then
+		stack_say "creating the system user $user for the workers"
+		useradd --system --user-group --no-create-home \
+			--home-dir /nonexistent --shell /usr/sbin/nologin "$user" ||
+			{ stack_fail "cannot create the user $user"; return 1; }
+	fi
+	[ "$(id -u "$user")" -ne 0 ] ||
+		{ stack_fail "TIX_RUN_USER $user is root"; return 1; }
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	if ! (cd / && runuser -u "$user" -- sh -c \
+		'test -x "$1/tix-auth" && test -x "$2/."' sh "$build" "$state") \
+		2>/dev/null; then
+		stack_say "$user cannot reach $build or $state: the workers run as root"
+		return 0
+	fi
+	pw=$(python3 -c 'import secrets; print(secrets.token_hex(24))')
+	pg_psql postgres -c "ALTER ROLE tix PASSWORD '$pw'" >/dev/null || return 1
+	(umask 077 && printf '127.0.0.1:%s:tix:tix:%s\n' "$PG_PORT" "$pw" \
+		>"$state/pgpass")
+	chown "$user:$(id -gn "$user")" "$state/pgpass"
+	chown "$user:$(id -gn nobody)" "$state/run"
+	chmod 2750 "$state/run"
+	# A key the scripts made (in STATE) becomes the user's, mode 0600; one
+	# named from outside stays as it is and must be readable by the user.
+	# So does the workers' metrics directory.
+	local f
+	for f in "${TIX_ATTACHMENT_KEY_FILE:-}" "${TIX_TOTP_KEY_FILE:-}" \
+		"${TIX_MAIL_TOKEN_KEY_FILE:-}" "${TIX_METRICS_DIR:-}"; do
+		case $f in
+		"$state"/*)
+			chown "$user:$(id -gn "$user")" "$f"
+			[ -d "$f" ] || chmod 0600 "$f"
+			;;
+		esac
+	done
+	TIX_RUN_AS=(setpriv "--reuid=$user" "--regid=$user" --init-groups
+		env "TIX_DATABASE_URL=host=127.0.0.1 port=$PG_PORT dbname=tix user=tix"
+		"PGPASSFILE=$state/pgpass")
+}
+
 # start_worker NAME BIN LISTEN WORKERS LOGFILE PIDFILE: start a FastCGI
 # worker (tix-auth, tix-tickets, tix-files) and wait until its socket accepts.  The
 # extra environment in the array TIX_WORKER_ENV (NAME=VALUE...) is added.
+# As root it runs as the user prepare_run_user chose (TIX_RUN_AS).
 # Unix sockets are created group-accessible (umask 007) so that nginx,
 # through the socket directory's group, can connect and nobody else can.
 start_worker() {
@@ -222,6 +278,7 @@ start_worker() {
 	(
 		umask 007
 		start_bg "$name" "$pidfile" "$log" \
+			${TIX_RUN_AS[@]+"${TIX_RUN_AS[@]}"} \
 			env ${TIX_WORKER_ENV[@]+"${TIX_WORKER_ENV[@]}"} \
 			"$bin" --listen "$listen" --workers "$n"
 	)
@@ -566,8 +623,9 @@ EOF
 # run/ (worker
 # sockets, pid files), log/ (every log but PostgreSQL's, which stays in
 # PG_AREA) and nginx/ (its config, pid and temp files).  Starts PostgreSQL
-# (database and role "tix"), migrates, starts both workers with WORKERS
-# processes each and nginx on 127.0.0.1:HTTP_PORT, and waits until
+# (database and role "tix"), migrates, starts the workers with WORKERS
+# processes each (as root: as TIX_RUN_USER, see prepare_run_user) and
+# nginx on 127.0.0.1:HTTP_PORT, and waits until
 # /api/health answers 200.  Exports TIX_DATABASE_URL, TIX_SQL_DIR and the
 # workers' settings (defaults unless set).  TIX_ATTACHMENT_KEY_FILE names
 # the attachment key; unset, a new one is made in STATE/attachment.key.
@@ -607,6 +665,7 @@ stack_up() {
 	chmod 0700 "$TIX_METRICS_DIR"
 	export TIX_TOTP_KEY_FILE=${TIX_TOTP_KEY_FILE:-$state/totp.key}
 	ensure_attachment_key "$TIX_TOTP_KEY_FILE" "two-factor key" || return 1
+	prepare_run_user "$state" "$build" || return 1
 	for w in auth tickets files; do
 		start_worker "tix-$w" "$build/tix-$w" "unix:$state/run/$w.sock" \
 			"$n" "$state/log/tix-$w.log" "$state/run/tix-$w.pid" ||

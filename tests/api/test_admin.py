@@ -128,6 +128,29 @@ class UserAddTest(ApiTestCase):
                 self.assertEqual(psql_int("SELECT count(*) FROM users"),
                                  before)
 
+    def test_address_rules_are_the_mail_code_s(self):
+        """Every address tix-admin takes can be sent notices: those the
+        mail code refuses (non-ASCII, an IDN domain not in its xn-- form,
+        characters a header cannot carry bare) are refused here too."""
+        tag = uuid.uuid4().hex[:8]
+        for email in ("jos\u00e9-%s@example.com" % tag,
+                      "a-%s@b\u00fccher.example" % tag,
+                      "a(b)-%s@example.com" % tag,
+                      "a:b-%s@example.com" % tag,
+                      "a\\b-%s@example.com" % tag,
+                      "a[b]-%s@example.com" % tag,
+                      "x-%s@exa@mple.com" % tag,
+                      "x-%s@" % tag, "@example.com"):
+            with self.subTest(email=email):
+                before = psql_int("SELECT count(*) FROM users")
+                p = add(email)
+                self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+                self.assertIn("not a valid email address", p.stderr)
+                self.assertEqual(psql_int("SELECT count(*) FROM users"),
+                                 before)
+        p = add("a-%s@xn--bcher-kva.example" % tag)
+        self.assertEqual(p.returncode, 0, p.stderr)
+
     def test_duplicate_address(self):
         u = make_user("customer")
         p = add(u.email.upper())

@@ -6,8 +6,8 @@ import unittest
 import urllib.parse
 
 from tixclient import (CSP, STATE_CHANGING, ApiTestCase, Client,
-                       count_tickets, login, make_user, require_env,
-                       ticket_body, unique)
+                       count_entries, count_tickets, create_ticket, login,
+                       make_user, require_env, ticket_body, unique)
 
 MIB = 1024 * 1024
 
@@ -106,6 +106,24 @@ class RoutingTest(ApiTestCase):
             with self.subTest(query=q):
                 r = self.c.get("/api/tickets?" + q)
                 self.assertError(r, 400, "bad_request")
+
+    def test_encoded_slash_is_no_path_separator(self):
+        """nginx decodes %2F into "/" before routing; the worker refuses
+        any path the client wrote with an encoded slash (security.md
+        11), where the decoded one would have matched a route."""
+        n = create_ticket(self.c)["number"]
+        before = count_entries(n)
+        for path in ("/api/tickets/%s%%2Fmessages" % n,
+                     "/api/tickets/%s%%2fmessages" % n):
+            with self.subTest(path=path):
+                self.assertError(self.c.post(path, {"body": "sneaked in"}),
+                                 404, "not_found")
+        self.assertEqual(count_entries(n), before)
+        self.assertError(self.c.get("/api/tickets%%2F%s" % n), 404,
+                         "not_found")
+        # In the query string it is only data.
+        self.assertStatus(self.c.get("/api/tickets?q=a%2Fb"), 200)
+        self.assertStatus(self.c.get("/api/tickets/" + n), 200)
 
     def test_huge_query_string(self):
         r = self.c.get("/api/tickets?" + "&".join(

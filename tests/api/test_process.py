@@ -5,6 +5,7 @@ flight finish, descriptors exhausted, peers that connect and send
 nothing, and TCP peers that are not the web server."""
 import json
 import os
+import pwd
 import resource
 import signal
 import socket
@@ -97,6 +98,35 @@ class RawFastCgiTest(unittest.TestCase):
             s.close()
         for _ in range(3):
             self.assertHealthy()
+
+
+def uids(pid):
+    """Real, effective, saved and file-system uid of pid."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("Uid:"):
+                return [int(x) for x in line.split()[1:]]
+    raise AssertionError("no Uid line for %d" % pid)
+
+
+class PrivilegeTest(unittest.TestCase):
+    def test_workers_run_as_an_unprivileged_user_of_their_own(self):
+        """Started as root, the scripts run every worker process as the
+        dedicated user (TIX_RUN_USER, default tix), not as root, and not
+        as nginx's worker user."""
+        if os.geteuid() != 0:
+            self.skipTest("started as another user, the stack runs as it")
+        user = pwd.getpwnam(os.environ.get("TIX_RUN_USER") or "tix")
+        self.assertNotEqual(user.pw_uid, 0)
+        self.assertNotEqual(user.pw_name, "nobody")
+        for var in ("TIX_TEST_AUTH_PIDFILE", "TIX_TEST_TICKETS_PIDFILE",
+                    "TIX_TEST_FILES_PIDFILE"):
+            parent = parent_pid(var)
+            kids = children(parent)
+            self.assertTrue(kids)
+            for pid in [parent] + kids:
+                with self.subTest(var=var, pid=pid):
+                    self.assertEqual(uids(pid), [user.pw_uid] * 4)
 
 
 class SupervisionTest(unittest.TestCase):

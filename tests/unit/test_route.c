@@ -76,6 +76,39 @@ test_no_match(void **state)
 }
 
 static void
+test_encoded_slash(void **state)
+{
+	static const char *const uris[] = {
+		"/api/tickets%2FTICK-1", "/api/tickets/TICK-1%2fmessages",
+		"/api/tickets/TICK-1%2Fmessages?x=1",
+	};
+	struct tix_arena	a;
+	struct tix_req		r;
+	size_t			i;
+
+	(void)state;
+	tix_arena_init(&a);
+	for (i = 0; i < sizeof(uris) / sizeof(uris[0]); i++) {
+		/* nginx hands over the decoded path, which would match. */
+		memset(&r, 0, sizeof(r));
+		assert_int_equal(find(&a, TIX_POST,
+		    "/api/tickets/TICK-1/messages", &r), TIX_OK);
+		r.request_uri = uris[i];
+		if (tix_route_find(&r, routes, sizeof(routes) /
+		    sizeof(routes[0]), &(const struct tix_route *){ NULL }) !=
+		    TIX_ENOTFOUND)
+			fail_msg("%s matched", uris[i]);
+	}
+	/* In the query it is data, not a path. */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(find(&a, TIX_GET, "/api/tickets", &r), TIX_OK);
+	r.request_uri = "/api/tickets?q=a%2Fb";
+	assert_int_equal(tix_route_find(&r, routes, sizeof(routes) /
+	    sizeof(routes[0]), &(const struct tix_route *){ NULL }), TIX_OK);
+	tix_arena_reset(&a);
+}
+
+static void
 test_method(void **state)
 {
 	struct tix_arena	a;
@@ -100,6 +133,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_no_match),
+		cmocka_unit_test(test_encoded_slash),
 		cmocka_unit_test(test_method),
 	};
 
