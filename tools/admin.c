@@ -7,6 +7,7 @@
  *   tix-admin user disable --email E
  *   tix-admin user logout --email E
  *   tix-admin user reset-2fa --email E
+ *   tix-admin security-events --email E
  *   tix-admin license add --key K --account A --product P
  *                         [--max-activations N] [--expires YYYY-MM-DD]
  *   tix-admin activation add --key K --machine M
@@ -60,6 +61,8 @@ usage(void)
 	    "    (ends every session of the user)\n"
 	    "       tix-admin user reset-2fa --email E"
 	    " (turns two-factor login off)\n"
+	    "       tix-admin security-events --email E"
+	    " (logins, 2FA, passwords, sessions)\n"
 	    "       tix-admin license add --key K --account A --product P\n"
 	    "                             [--max-activations N] "
 	    "[--expires YYYY-MM-DD]\n"
@@ -409,6 +412,47 @@ email_option(int argc, char **argv, const char **email)
 	return 0;
 }
 
+/* An operator's change, in the audit trail. */
+static void
+admin_event(struct tix_db *db, const char *email, const char *kind)
+{
+	const char *p[6] = { NULL, email, kind, "success", "tix-admin",
+	    "tix-admin" };
+
+	if (tix_db_run(db, &arena, TIX_STMT_SECURITY_EVENT, p, 6, NULL) !=
+	    TIX_OK)
+		fprintf(stderr, "tix-admin: warning: the security event was "
+		    "not recorded\n");
+}
+
+static int
+cmd_security_events(struct tix_db *db, int argc, char **argv)
+{
+	const char	*email;
+	struct tix_rows	 rs;
+	enum tix_err	 rc;
+	size_t		 i;
+
+	if (email_option(argc, argv, &email) != 0)
+		return 2;
+	rc = tix_db_run(db, &arena, TIX_STMT_SECURITY_EVENTS, &email, 1, &rs);
+	if (rc != TIX_OK) {
+		fprintf(stderr, "tix-admin: %s\n", db_error(rc));
+		return 1;
+	}
+	if (rs.nrows == 0) {
+		fprintf(stderr, "tix-admin: no security events for %s\n",
+		    email);
+		return 0;
+	}
+	printf("time\tevent\toutcome\taddress\tuser agent\n");
+	for (i = 0; i < rs.nrows; i++)
+		printf("%s\t%s\t%s\t%s\t%s\n", tix_rows_get(&rs, i, 0),
+		    tix_rows_get(&rs, i, 1), tix_rows_get(&rs, i, 2),
+		    tix_rows_get(&rs, i, 3), tix_rows_get(&rs, i, 4));
+	return 0;
+}
+
 static int
 cmd_user_logout(struct tix_db *db, int argc, char **argv)
 {
@@ -428,6 +472,7 @@ cmd_user_logout(struct tix_db *db, int argc, char **argv)
 		    email);
 		return 1;
 	}
+	admin_event(db, email, "admin_logout");
 	printf("ended %s session(s) of %s (API tokens stay)\n",
 	    tix_rows_get(&rs, 0, 0), email);
 	return 0;
@@ -454,6 +499,8 @@ cmd_user_reset_2fa(struct tix_db *db, int argc, char **argv)
 		    email);
 		return 1;
 	}
+	if (tix_rows_bool(&rs, 0, 1))
+		admin_event(db, email, "2fa_reset");
 	if (tix_rows_bool(&rs, 0, 1))
 		printf("two-factor login of %s is off; their recovery codes "
 		    "are void\n", email);
@@ -753,7 +800,8 @@ main(int argc, char **argv)
 		usage();
 		return argc < 2 ? 2 : 0;
 	}
-	if (strcmp(argv[1], "migrate") != 0 && (argc < 3 ||
+	if (strcmp(argv[1], "migrate") != 0 &&
+	    strcmp(argv[1], "security-events") != 0 && (argc < 3 ||
 	    !((strcmp(argv[1], "user") == 0 && (strcmp(argv[2], "add") == 0 ||
 	    strcmp(argv[2], "disable") == 0 ||
 	    strcmp(argv[2], "logout") == 0 ||
@@ -783,6 +831,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "migrate") == 0)
 		status = cmd_migrate(db, argc - 1, argv + 1);
+	else if (strcmp(argv[1], "security-events") == 0)
+		status = cmd_security_events(db, argc - 1, argv + 1);
 	else if (strcmp(argv[1], "license") == 0)
 		status = cmd_license_add(db, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "activation") == 0)

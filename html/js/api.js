@@ -93,8 +93,17 @@ export async function me() {
   }
 }
 
+// The user, or { challenge } when the account has two-factor login and
+// the code is still to come (loginCode).
 export async function login(email, password) {
   const r = await post('/api/auth/login', { email, password });
+  if (r.two_factor_required) return { challenge: r.challenge };
+  setCsrfToken(r.csrf_token);
+  return { user: r.user };
+}
+
+export async function loginCode(challenge, code) {
+  const r = await post('/api/auth/login/2fa', { challenge, code });
   setCsrfToken(r.csrf_token);
   return r.user;
 }

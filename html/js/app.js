@@ -12,6 +12,7 @@ import { newTicketView, tipsBox } from './views/ticket-new.js';
 import { ticketForm } from './views/ticket-form.js';
 import { ticketDetailView } from './views/ticket-detail.js';
 import { settingsView } from './views/settings.js';
+import { resetPasswordView } from './views/reset-password.js';
 import { notFoundView } from './views/not-found.js';
 
 const session = { user: null, checked: false };
@@ -26,6 +27,7 @@ export function homeFor(user) {
 
 route('/', null);
 route('/login', loginView);
+route('/reset-password', resetPasswordView);
 for (const area of ['customer', 'agent']) {
   route('/' + area + '/tickets', ticketListView);
   route('/' + area + '/tickets/new', newTicketView);
@@ -130,7 +132,7 @@ async function show(view, ctx) {
   const user = session.user;
   renderNav(ctx.path);
   if (!user) {
-    if (ctx.path !== '/login') {
+    if (ctx.path !== '/login' && ctx.path !== '/reset-password') {
       const here = ctx.path + location.search;
       return navigate('/login' + (safeNext(here) ? api.query({ next: here }) : ''),
         { replace: true });

@@ -85,6 +85,10 @@ h_login(struct tix_req *r)
 	if (rc != TIX_OK)
 		return rc;
 	rc = tix_auth_login(r, email, password, strlen(password), &login);
+	/* With 2FA the login is recorded at its second step. */
+	if (!(rc == TIX_OK && login.two_factor_required))
+		tix_auth_audit(r, rc == TIX_OK ? r->who.user_id : 0, email,
+		    "login", rc);
 	if (rc == TIX_ERATE)
 		return fail_throttled(r, login.retry_after);
 	if (rc == TIX_OK && login.two_factor_required) {
@@ -118,6 +122,8 @@ h_login_2fa(struct tix_req *r)
 	if (rc != TIX_OK)
 		return rc;
 	rc = tix_auth_login_2fa(r, challenge, code, &login);
+	tix_auth_audit(r, rc == TIX_OK ? r->who.user_id : 0, login.email,
+	    "login_2fa", rc);
 	if (rc == TIX_ERATE)
 		return fail_throttled(r, login.retry_after);
 	if (rc == TIX_OK)
@@ -128,6 +134,52 @@ h_login_2fa(struct tix_req *r)
 	return rc;
 }
 
+/* 202 whatever the address: whether it has an account stays unknown. */
+static enum tix_err
+h_reset_request(struct tix_req *r)
+{
+	struct tix_json	*j;
+	const char	*email;
+	int64_t		 retry;
+	enum tix_err	 rc;
+
+	rc = tix_req_json(r, &j);
+	if (rc == TIX_OK)
+		rc = tix_field_text(r, j, "email", 1, TIX_MAX_EMAIL,
+		    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &email);
+	if (rc == TIX_OK) {
+		rc = tix_auth_reset_request(r, email, &retry);
+		tix_auth_audit(r, 0, email, "password_reset_request", rc);
+	}
+	if (rc == TIX_ERATE)
+		return fail_throttled(r, retry);
+	return rc == TIX_OK ? tix_resp_empty(r, 202) : rc;
+}
+
+static enum tix_err
+h_reset_confirm(struct tix_req *r)
+{
+	struct tix_json	*j;
+	const char	*token, *new_pw;
+	int64_t		 uid;
+	enum tix_err	 rc;
+
+	rc = tix_req_json(r, &j);
+	if (rc != TIX_OK)
+		return rc;
+	rc = tix_field_text(r, j, "token", 1, 256,
+	    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &token);
+	rc = tix_fields_merge(rc, tix_field_text(r, j, "new_password",
+	    TIX_MIN_NEW_PASSWORD, TIX_MAX_PASSWORD, TIX_TEXT_REQUIRED,
+	    &new_pw));
+	if (rc == TIX_OK) {
+		rc = tix_auth_reset_confirm(r, token, new_pw, &uid);
+		if (uid != 0)
+			tix_auth_audit(r, uid, NULL, "password_reset", rc);
+	}
+	return rc == TIX_OK ? tix_resp_empty(r, 204) : rc;
+}
+
 static enum tix_err
 h_2fa_setup(struct tix_req *r)
 {
@@ -136,6 +188,7 @@ h_2fa_setup(struct tix_req *r)
 	enum tix_err	 rc;
 
 	rc = tix_auth_2fa_setup(r, &secret, &uri);
+	tix_auth_audit(r, r->who.user_id, NULL, "2fa_setup", rc);
 	if (rc != TIX_OK)
 		return rc;
 	tix_out_begin(&o);
@@ -177,8 +230,10 @@ h_2fa_enable(struct tix_req *r)
 	if (rc == TIX_OK)
 		rc = tix_field_text(r, j, "code", 1, 64,
 		    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &code);
-	if (rc == TIX_OK)
+	if (rc == TIX_OK) {
 		rc = tix_auth_2fa_enable(r, code, codes, &retry);
+		tix_auth_audit(r, r->who.user_id, NULL, "2fa_enable", rc);
+	}
 	if (rc == TIX_ERATE)
 		return fail_throttled(r, retry);
 	if (rc != TIX_OK)
@@ -207,8 +262,10 @@ h_2fa_disable(struct tix_req *r)
 	    TIX_TEXT_REQUIRED, &password);
 	rc = tix_fields_merge(rc, tix_field_text(r, j, "code", 1, 64,
 	    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &code));
-	if (rc == TIX_OK)
+	if (rc == TIX_OK) {
 		rc = tix_auth_2fa_disable(r, password, code, &retry);
+		tix_auth_audit(r, r->who.user_id, NULL, "2fa_disable", rc);
+	}
 	if (rc == TIX_ERATE)
 		return fail_throttled(r, retry);
 	return rc == TIX_OK ? tix_resp_empty(r, 204) : rc;
@@ -220,6 +277,7 @@ h_logout(struct tix_req *r)
 	enum tix_err rc;
 
 	rc = tix_auth_logout(r);
+	tix_auth_audit(r, r->who.user_id, NULL, "logout", rc);
 	if (rc == TIX_OK)
 		rc = set_session_cookie(r, "", true);
 	if (rc == TIX_OK)
@@ -371,6 +429,7 @@ h_session_delete(struct tix_req *r)
 		return rc;
 	if (rs.affected == 0)
 		return TIX_ENOTFOUND;	/* someone else's looks like none */
+	tix_auth_audit(r, r->who.user_id, NULL, "session_revoke", TIX_OK);
 	if (id == r->who.session_id)
 		rc = set_session_cookie(r, "", true);
 	return rc == TIX_OK ? tix_resp_empty(r, 204) : rc;
@@ -389,6 +448,7 @@ h_sessions_delete(struct tix_req *r)
 		return TIX_ENOMEM;
 	rc = tix_db_run(r->db, r->arena, TIX_STMT_SESSION_REVOKE_OTHERS, p, 2,
 	    NULL);
+	tix_auth_audit(r, r->who.user_id, NULL, "sessions_revoke_others", rc);
 	return rc == TIX_OK ? tix_resp_empty(r, 204) : rc;
 }
 
@@ -411,6 +471,7 @@ h_password_change(struct tix_req *r)
 	if (rc != TIX_OK)
 		return rc;
 	rc = tix_auth_password_change(r, current, new_pw, &retry);
+	tix_auth_audit(r, r->who.user_id, NULL, "password_change", rc);
 	if (rc == TIX_ERATE)
 		return fail_throttled(r, retry);
 	return rc == TIX_OK ? tix_resp_empty(r, 204) : rc;
@@ -570,6 +631,9 @@ h_users(struct tix_req *r)
 const struct tix_route tix_auth_routes[] = {
 	{ TIX_POST, "/api/auth/login", h_login, true },
 	{ TIX_POST, "/api/auth/login/2fa", h_login_2fa, true },
+	{ TIX_POST, "/api/auth/password-reset", h_reset_request, true },
+	{ TIX_POST, "/api/auth/password-reset/confirm", h_reset_confirm,
+	    true },
 	{ TIX_POST, "/api/auth/logout", h_logout, false },
 	{ TIX_POST, "/api/me/2fa/setup", h_2fa_setup, false },
 	{ TIX_GET, "/api/me/2fa/qr", h_2fa_qr, false },

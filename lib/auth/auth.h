@@ -42,6 +42,9 @@ struct tix_login {
 	 * tix_auth_login_2fa(). */
 	bool	 two_factor_required;
 	char	 challenge[TIX_TOKEN_LEN + 1];
+	/* Whose challenge it was (tix_auth_login_2fa, once the challenge
+	 * is found; NULL before), in the arena: for the audit. */
+	const char *email;
 };
 
 /*
@@ -67,6 +70,11 @@ struct tix_throttle {
 	int64_t	retry_after;
 };
 enum tix_err	tix_auth_throttle_claim(struct tix_req *r, const char *email,
+		    struct tix_throttle *t);
+/* The same for another kind of attempt, counted apart ("reset":
+ * password reset requests, which no success takes back). */
+enum tix_err	tix_auth_throttle_claim_kind(struct tix_req *r,
+		    const char *email, const char *kind,
 		    struct tix_throttle *t);
 /* A success: the claim and the pair's earlier failures go. */
 enum tix_err	tix_auth_throttle_clear(struct tix_req *r, const char *email,
@@ -145,6 +153,37 @@ enum tix_err	tix_auth_2fa_disable(struct tix_req *r, const char *password,
 enum tix_err	tix_auth_password_change(struct tix_req *r,
 		    const char *current, const char *new_pw,
 		    int64_t *retry_after);
+
+/*
+ * Password reset by e-mail (auth/account.c).
+ *
+ * request: for a known, enabled user with this address, a single-use
+ * token valid for an hour and a mail with its link (through the outbox);
+ * for any other address nothing, alike in answer.  Requests count per
+ * client address like logins (TIX_ERATE, *retry_after).
+ *
+ * confirm: the token's user gets new_pw; every session of theirs ends
+ * (2FA stays as it was).  TIX_EINVAL naming token (unknown, used,
+ * expired) and/or new_password (the policy).
+ */
+enum tix_err	tix_auth_reset_request(struct tix_req *r, const char *email,
+		    int64_t *retry_after);
+enum tix_err	tix_auth_reset_confirm(struct tix_req *r, const char *token,
+		    const char *new_pw, int64_t *user_id);
+
+/*
+ * One row of the audit trail (security_events): kind (see
+ * sql/012_security_events.sql) ended as rc says (TIX_OK: success;
+ * TIX_ERATE: rate_limited; wrong credentials, codes or tokens: failure;
+ * other errors are not recorded), for user_id (0: the user the e-mail
+ * address names, if any), from r's client address and user agent.  Call
+ * it outside any transaction (the row must outlive a rollback); errors
+ * are logged, never returned.
+ */
+void		tix_auth_audit(struct tix_req *r, int64_t user_id,
+		    const char *email, const char *kind, enum tix_err rc);
+/* The User-Agent header as sessions keep it (printable, at most 512). */
+const char	*tix_auth_user_agent(struct tix_req *r);
 
 /* End r's session (nothing to do with a bearer token). */
 enum tix_err	tix_auth_logout(struct tix_req *r);

@@ -172,8 +172,8 @@ tix_auth_cookie_name(const struct tix_req *r)
 
 /* The User-Agent header for the sessions list: printable ASCII, other
  * bytes as '?', at most TIX_MAX_USER_AGENT bytes. */
-static const char *
-user_agent(struct tix_req *r)
+const char *
+tix_auth_user_agent(struct tix_req *r)
 {
 	const char	*ua = tix_req_param(r, "HTTP_USER_AGENT");
 	char		*out;
@@ -208,7 +208,14 @@ enum tix_err
 tix_auth_throttle_claim(struct tix_req *r, const char *email,
     struct tix_throttle *t)
 {
-	const char	*p[5];
+	return tix_auth_throttle_claim_kind(r, email, "login", t);
+}
+
+enum tix_err
+tix_auth_throttle_claim_kind(struct tix_req *r, const char *email,
+    const char *kind, struct tix_throttle *t)
+{
+	const char	*p[6];
 	struct tix_rows	 rs;
 	enum tix_err	 rc;
 
@@ -218,6 +225,7 @@ tix_auth_throttle_claim(struct tix_req *r, const char *email,
 	p[2] = tix_db_i64(r->arena, r->cfg->login_window_minutes);
 	p[3] = tix_db_i64(r->arena, r->cfg->login_max_per_email);
 	p[4] = tix_db_i64(r->arena, r->cfg->login_max_per_address);
+	p[5] = kind;
 	if (p[2] == NULL || p[3] == NULL || p[4] == NULL)
 		return TIX_ENOMEM;
 	rc = tix_db_begin(r->db);
@@ -225,7 +233,7 @@ tix_auth_throttle_claim(struct tix_req *r, const char *email,
 		return rc;
 	rc = tix_db_run(r->db, r->arena, TIX_STMT_LOGIN_LOCK, p, 1, NULL);
 	if (rc == TIX_OK)
-		rc = tix_db_run(r->db, r->arena, TIX_STMT_LOGIN_CLAIM, p, 5,
+		rc = tix_db_run(r->db, r->arena, TIX_STMT_LOGIN_CLAIM, p, 6,
 		    &rs);
 	if (rc == TIX_OK)
 		rc = tix_db_commit(r->db);
@@ -275,7 +283,7 @@ tix_auth_open_session(struct tix_req *r, const char *user_id,
 	p[1] = hash;
 	p[2] = out->csrf;
 	p[3] = tix_auth_client_addr(r);
-	p[4] = user_agent(r);
+	p[4] = tix_auth_user_agent(r);
 	p[5] = two_factor ? "t" : "f";
 	p[6] = setup_only ? "t" : "f";
 	rc = tix_db_run(r->db, r->arena, TIX_STMT_SESSION_INSERT, p, 7, NULL);

@@ -218,6 +218,7 @@ tix_auth_login_2fa(struct tix_req *r, const char *challenge,
 	cid = tix_rows_get(&rs, 0, 0);
 	user_id = tix_rows_get(&rs, 0, 1);
 	email = tix_rows_get(&rs, 0, 2);
+	out->email = email;
 	rc = tix_auth_throttle_claim(r, email, &t);
 	if (rc == TIX_ERATE)
 		out->retry_after = t.retry_after;

@@ -203,8 +203,9 @@ static const struct {
 	/*
 	 * Claim one attempt for (address $1, email $2): a failure row that
 	 * the caller deletes when the password turns out right.  None when
-	 * the window ($3 minutes) already holds $4 failures for the pair or
-	 * $5 for the address; then the second column is the seconds until
+	 * the window ($3 minutes) already holds $4 failures of kind $6 for
+	 * the pair or $5 for the address; then the second column is the
+	 * seconds until
 	 * the oldest failure that counts leaves the window.  Prunes every
 	 * expired row, so the table stays as small as the window.
 	 */
@@ -215,10 +216,10 @@ static const struct {
 	    "  count(*) AS pa,"
 	    "  min(failed_at) FILTER (WHERE email = lower($2)) AS oe,"
 	    "  min(failed_at) AS oa FROM login_failures"
-	    "  WHERE address = $1"
+	    "  WHERE address = $1 AND kind = $6"
 	    "  AND failed_at > now() - make_interval(mins => $3::int)),"
-	    " ins AS (INSERT INTO login_failures (address, email)"
-	    "  SELECT $1, lower($2) FROM c WHERE c.pe < $4 AND c.pa < $5"
+	    " ins AS (INSERT INTO login_failures (address, email, kind)"
+	    "  SELECT $1, lower($2), $6 FROM c WHERE c.pe < $4 AND c.pa < $5"
 	    "  RETURNING id)"
 	    " SELECT (SELECT id FROM ins), greatest(1, ceil(extract(epoch FROM"
 	    "  (CASE WHEN c.pe >= $4 THEN c.oe ELSE c.oa END)"
@@ -227,7 +228,7 @@ static const struct {
 	 * (the address's failures for other e-mails stay). */
 	[TIX_STMT_LOGIN_FAILURES_CLEAR] = { "login_failures_clear",
 	    "DELETE FROM login_failures WHERE id = $1"
-	    " OR (address = $2 AND email = lower($3))" },
+	    " OR (address = $2 AND email = lower($3) AND kind = 'login')" },
 	[TIX_STMT_SESSION_INSERT] = { "session_insert",
 	    "INSERT INTO sessions (user_id, token_hash, csrf_token, ip,"
 	    " user_agent, two_factor, setup_only)"
@@ -329,6 +330,58 @@ static const struct {
 	[TIX_STMT_CHALLENGE_DELETE] = { "challenge_delete",
 	    "DELETE FROM login_challenges WHERE id = $1 AND failures < 5"
 	    " RETURNING id" },
+	/* Password resets (lib/auth/account.c). */
+	[TIX_STMT_RESET_USER] = { "reset_user",
+	    "SELECT id, email FROM users WHERE email = lower($1)"
+	    " AND disabled_at IS NULL" },
+	[TIX_STMT_RESET_INSERT] = { "reset_insert",
+	    "WITH old AS (DELETE FROM password_resets"
+	    "  WHERE created_at < now() - interval '1 day')"
+	    " INSERT INTO password_resets (user_id, token_hash)"
+	    " VALUES ($1, decode($2, 'hex'))" },
+	/* A mail that belongs to no ticket, to user $1. */
+	[TIX_STMT_OUTBOX_ACCOUNT] = { "outbox_account",
+	    "INSERT INTO outbox (recipient_id, recipient, kind, subject, body)"
+	    " SELECT id, email, $2::outbox_kind, $3, $4 FROM users"
+	    " WHERE id = $1 AND disabled_at IS NULL" },
+	/* The user of a live token: unused, under an hour old, enabled. */
+	[TIX_STMT_RESET_PEEK] = { "reset_peek",
+	    "SELECT u.id, u.email, u.name FROM password_resets p"
+	    " JOIN users u ON u.id = p.user_id"
+	    " WHERE p.token_hash = decode($1, 'hex') AND p.used_at IS NULL"
+	    " AND p.created_at > now() - interval '1 hour'"
+	    " AND u.disabled_at IS NULL" },
+	/* Spend the token: no row when another request did first. */
+	[TIX_STMT_RESET_USE] = { "reset_use",
+	    "UPDATE password_resets SET used_at = now()"
+	    " WHERE token_hash = decode($1, 'hex') AND used_at IS NULL"
+	    " AND created_at > now() - interval '1 hour' RETURNING user_id" },
+	/* The new hash for user $1; every session, pending login and
+	 * other reset token of the user ends. */
+	[TIX_STMT_RESET_FINISH] = { "reset_finish",
+	    "WITH u AS (UPDATE users SET password_hash = $2 WHERE id = $1"
+	    "  RETURNING id),"
+	    " s AS (DELETE FROM sessions WHERE user_id IN (SELECT id FROM u)),"
+	    " c AS (DELETE FROM login_challenges"
+	    "  WHERE user_id IN (SELECT id FROM u)),"
+	    " o AS (UPDATE password_resets SET used_at = now()"
+	    "  WHERE user_id IN (SELECT id FROM u) AND used_at IS NULL)"
+	    " SELECT id FROM u" },
+	/* The audit trail (sql/012): $1 the user's id or NULL, $2 the
+	 * e-mail address (the user's when $1 is set and $2 is NULL). */
+	[TIX_STMT_SECURITY_EVENT] = { "security_event",
+	    "INSERT INTO security_events (user_id, email, kind, outcome,"
+	    " address, user_agent)"
+	    " SELECT coalesce($1::bigint, (SELECT id FROM users"
+	    "  WHERE email = lower($2))),"
+	    " left(coalesce(lower($2), (SELECT email FROM users"
+	    "  WHERE id = $1::bigint), ''), 254), $3, $4, left($5, 64),"
+	    " left($6, 512)" },
+	[TIX_STMT_SECURITY_EVENTS] = { "security_events",
+	    "SELECT tix_ts(e.at), e.kind, e.outcome, e.address, e.user_agent"
+	    " FROM security_events e WHERE e.email = lower($1)"
+	    " OR e.user_id = (SELECT id FROM users WHERE email = lower($1))"
+	    " ORDER BY e.at, e.id" },
 	[TIX_STMT_USER_LOGOUT] = { "user_logout",
 	    "WITH u AS (SELECT id FROM users WHERE email = lower($1)),"
 	    " s AS (DELETE FROM sessions WHERE user_id IN (SELECT id FROM u)"

@@ -231,10 +231,12 @@ tix_mail_compose(const struct tix_mail *m, struct tix_buf *out)
 	long long	 id = (long long)m->id, tick = (long long)m->ticket_number;
 	enum tix_err	 rc;
 
+	bool		 account = m->ticket_number == 0 && m->reply_token == NULL;
+
 	if (!tix_mail_address_ok(m->from) || !tix_mail_address_ok(m->to) ||
-	    m->reply_token == NULL || !token_ok(m->reply_token) ||
-	    m->subject == NULL || m->body == NULL || m->id <= 0 ||
-	    m->ticket_number <= 0)
+	    (!account && (m->reply_token == NULL ||
+	    !token_ok(m->reply_token) || m->ticket_number <= 0)) ||
+	    m->subject == NULL || m->body == NULL || m->id <= 0)
 		return TIX_EINVAL;
 	at = strchr(m->from, '@');
 	local_len = (int)(at - m->from);
@@ -244,7 +246,16 @@ tix_mail_compose(const struct tix_mail *m, struct tix_buf *out)
 		    m->to);
 	if (rc == TIX_OK)
 		rc = subject(out, m->subject);
-	if (rc == TIX_OK)
+	if (rc == TIX_OK && account)
+		rc = tix_buf_printf(out,
+		    "Message-ID: <%lld.account%s>\r\n"
+		    "Auto-Submitted: auto-generated\r\n"
+		    "X-Loop: %s\r\n"
+		    "MIME-Version: 1.0\r\n"
+		    "Content-Type: text/plain; charset=utf-8\r\n"
+		    "Content-Transfer-Encoding: quoted-printable\r\n"
+		    "\r\n", id, at, m->from);
+	else if (rc == TIX_OK)
 		rc = tix_buf_printf(out,
 		    "Message-ID: <%lld.TICK-%lld%s>\r\n"
 		    "In-Reply-To: <TICK-%lld%s>\r\n"

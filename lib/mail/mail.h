@@ -26,12 +26,12 @@
 /* One notification: a row of the outbox.  Strings are borrowed. */
 struct tix_mail {
 	int64_t		 id;		/* outbox id: the Message-ID */
-	int64_t		 ticket_number;	/* 1001 for TICK-1001 */
+	int64_t		 ticket_number;	/* 1001 for TICK-1001; 0: none */
 	const char	*from;		/* the support address */
 	const char	*to;		/* the recipient's address */
 	const char	*subject;	/* UTF-8, one line */
 	const char	*body;		/* UTF-8 text, any line ends */
-	const char	*reply_token;	/* [0-9A-Za-z]{1,64} */
+	const char	*reply_token;	/* [0-9A-Za-z]{1,64}; NULL: none */
 	time_t		 date;
 };
 
@@ -44,6 +44,8 @@ struct tix_mail {
  *   Message-ID <id.TICK-n@domain>  (stable per outbox row),
  *   In-Reply-To and References <TICK-n@domain> (the ticket's thread),
  *   Reply-To local+TICK-n.token@domain,
+ *   (a mail of no ticket, ticket_number 0 and reply_token NULL, has
+ *   Message-ID <id.account@domain> and no thread headers or Reply-To),
  *   Auto-Submitted: auto-generated, X-Loop: <from>,
  *   MIME-Version, Content-Type text/plain; charset=utf-8,
  *   Content-Transfer-Encoding: quoted-printable.

@@ -326,3 +326,36 @@ tix_outbox_breach(struct tix_outbox_ctx o, int64_t ticket_id)
 	    "%s\n", t.number, t.due, t.subject, t.requester,
 	    t.requester_email, t.priority, t.staff_link), false);
 }
+
+enum tix_err
+tix_outbox_password_reset(struct tix_db *db, struct tix_arena *a,
+    int64_t user_id, const char *token, const char *address)
+{
+	const char	*p[4];
+	struct tix_rows	 rs;
+	enum tix_err	 rc;
+
+	p[0] = tix_db_i64(a, user_id);
+	p[1] = "password_reset";
+	p[2] = "Reset your password";
+	p[3] = tix_arena_printf(a,
+	    "Someone asked to reset the password of your support account;\n"
+	    "we hope it was you.  To choose a new password, open this link\n"
+	    "within one hour:\n"
+	    "\n"
+	    "%s/reset-password?token=%s\n"
+	    "\n"
+	    "The link works once.  Your two-factor login, if you use it,\n"
+	    "stays on, and every session of yours ends when the new password\n"
+	    "is set.\n"
+	    "\n"
+	    "If you did not ask, ignore this mail: your password stays as it\n"
+	    "is.  The request came from the address %s.\n", base_url, token,
+	    address);
+	if (p[0] == NULL || p[3] == NULL)
+		return TIX_ENOMEM;
+	rc = tix_db_run(db, a, TIX_STMT_OUTBOX_ACCOUNT, p, 4, &rs);
+	if (rc != TIX_OK || rs.affected == 0)
+		return rc;
+	return tix_db_run(db, a, TIX_STMT_OUTBOX_NOTIFY, NULL, 0, NULL);
+}

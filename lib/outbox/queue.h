@@ -79,4 +79,14 @@ enum tix_err	tix_outbox_reopened(struct tix_outbox_ctx o,
 		    int64_t ticket_id, const char *body, const char *from);
 enum tix_err	tix_outbox_breach(struct tix_outbox_ctx o, int64_t ticket_id);
 
+/*
+ * The password reset mail to user_id (enabled), with the link
+ * <base>/reset-password?token=<token> and the client address the
+ * request came from.  A mail of no ticket: tix-notify sends it without
+ * Reply-To or thread headers.
+ */
+enum tix_err	tix_outbox_password_reset(struct tix_db *db,
+		    struct tix_arena *a, int64_t user_id, const char *token,
+		    const char *address);
+
 #endif

@@ -397,11 +397,41 @@ test_backoff(void **state)
 	assert_int_equal(tix_outbox_backoff(1000), 3600);
 }
 
+/* A mail of no ticket (a password reset): no thread, no Reply-To. */
+static void
+test_account_mail(void **state)
+{
+	struct tix_mail	 m;
+	char		*s;
+
+	(void)state;
+	m = sample();
+	m.ticket_number = 0;
+	m.reply_token = NULL;
+	m.subject = "Reset your password";
+	s = compose(&m, TIX_OK);
+	assert_non_null(strstr(s, "\r\nMessage-ID: <42.account@tix.test>\r\n"));
+	assert_null(strstr(s, "Reply-To"));
+	assert_null(strstr(s, "In-Reply-To"));
+	assert_null(strstr(s, "References"));
+	assert_null(strstr(s, "TICK-"));
+	assert_non_null(strstr(s, "\r\nAuto-Submitted: auto-generated\r\n"));
+	assert_crlf_only(s);
+	free(s);
+	/* Half of a ticket's thread is no mail at all. */
+	m.reply_token = TOKEN;
+	(void)compose(&m, TIX_EINVAL);
+	m = sample();
+	m.reply_token = NULL;
+	(void)compose(&m, TIX_EINVAL);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_headers_exact),
+		cmocka_unit_test(test_account_mail),
 		cmocka_unit_test(test_message_id_stable),
 		cmocka_unit_test(test_subject_encoded),
 		cmocka_unit_test(test_subject_lookalike_encoded),

@@ -1,6 +1,7 @@
 // /customer/settings and /agent/settings: the user's notification
-// preferences (GET/PUT /api/me/preferences) and personal API tokens
-// (GET/POST /api/me/tokens, DELETE /api/me/tokens/{id}).
+// preferences (GET/PUT /api/me/preferences), personal API tokens
+// (GET/POST /api/me/tokens, DELETE /api/me/tokens/{id}) and Security
+// (security.js: two-factor sign-in, the password, the sessions).
 //
 // A new token's secret is shown once, right after it is made: the server
 // keeps only its hash, so it is not in the list and not kept here either
@@ -10,6 +11,7 @@
 import * as api from '../api.js';
 import { h, field, notice, say, showFieldErrors, announce, confirmDialog } from '../dom.js';
 import { when, whenLong } from '../format.js';
+import { securitySection } from './security.js';
 
 const EMAIL_SWITCHES = [
   ['email_on_reply', 'Replies to my tickets'],
@@ -18,14 +20,16 @@ const EMAIL_SWITCHES = [
 ];
 
 export async function settingsView(ctx) {
-  const [prefs, tokens] = await Promise.all([
+  const [prefs, tokens, sessions] = await Promise.all([
     api.get('/api/me/preferences').then((r) => r.preferences),
     api.get('/api/me/tokens').then((r) => r.tokens),
+    api.get('/api/me/sessions').then((r) => r.sessions),
   ]);
   return h('div.settings', { id: 'settings' },
     h('h1', { text: 'Settings' }),
     preferencesForm(ctx, prefs),
-    tokenSection(ctx, tokens));
+    tokenSection(ctx, tokens),
+    securitySection(ctx, sessions));
 }
 
 // A status message, repeated in the page's live region.
