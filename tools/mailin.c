@@ -31,6 +31,8 @@
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "crypto/crypto.h"
+#include "crypto/replymac.h"
 #include "db/db.h"
 #include "mail/ingest.h"
 #include "mail/parse.h"
@@ -102,6 +104,9 @@ main(int argc, char **argv)
 	}
 	if (tix_config_load(&cfg) != TIX_OK)
 		return EX_CONFIG;
+	if (tix_crypto_init() != TIX_OK ||
+	    tix_reply_key_load(cfg.mail_token_key_file) != TIX_OK)
+		return EX_CONFIG;
 	tix_outbox_init(cfg.public_base_url);
 
 	tix_buf_init(&msg, (size_t)cfg.max_mail_bytes);
@@ -135,7 +140,8 @@ main(int argc, char **argv)
 	if (reason != NULL)
 		rc = tix_mail_ingest_unreadable(db, &arena, reason, &res);
 	else
-		rc = tix_mail_ingest(db, &arena, cfg.support_address, &m, &res);
+		rc = tix_mail_ingest(db, &arena, cfg.support_address,
+		    cfg.mail_authserv_id, &m, &res);
 	status = status_of(rc);
 	if (rc != TIX_OK)
 		goto done;

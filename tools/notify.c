@@ -24,7 +24,10 @@
  * message being sent.
  *
  * Settings: TIX_DATABASE_URL, TIX_SMTP_URL (required, e.g.
- * smtp://127.0.0.1:25), TIX_SUPPORT_ADDRESS (the From: address).
+ * smtp://127.0.0.1:25), TIX_SUPPORT_ADDRESS (the From: address),
+ * TIX_MAIL_TOKEN_KEY_FILE (the key of the reply addresses' MACs,
+ * required: each notice's Reply-To is its recipient's own,
+ * crypto/replymac.h).
  */
 #include <signal.h>
 #include <stdio.h>
@@ -36,6 +39,8 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/str.h"
+#include "crypto/crypto.h"
+#include "crypto/replymac.h"
 #include "daemon.h"
 #include "db/db.h"
 #include "mail/mail.h"
@@ -65,9 +70,12 @@ deliver(struct sender *s, const struct tix_outbox_row *row, int *sent)
 {
 	struct tix_mail		 m;
 	enum tix_mail_result	 res;
-	char			 err[512];
+	char			 err[512], mac[TIX_REPLY_MAC_LEN + 1];
 	enum tix_err		 rc;
 
+	rc = tix_reply_mac(row->ticket_number, row->recipient_id, mac);
+	if (rc != TIX_OK)
+		return rc;
 	memset(&m, 0, sizeof(m));
 	m.id = row->id;
 	m.ticket_number = row->ticket_number;
@@ -75,7 +83,8 @@ deliver(struct sender *s, const struct tix_outbox_row *row, int *sent)
 	m.to = row->recipient;
 	m.subject = row->subject;
 	m.body = row->body;
-	m.reply_token = row->reply_token;
+	m.recipient_id = row->recipient_id;
+	m.reply_mac = mac;
 	m.date = time(NULL);
 	tix_buf_clear(&s->msg);
 	rc = tix_mail_compose(&m, &s->msg);
@@ -185,6 +194,9 @@ main(int argc, char **argv)
 		return 2;
 	}
 
+	if (tix_crypto_init() != TIX_OK ||
+	    tix_reply_key_load(cfg.mail_token_key_file) != TIX_OK)
+		return 2;
 	tix_daemon_catch_stop();
 
 	memset(&s, 0, sizeof(s));

@@ -63,8 +63,14 @@ mail_settings(struct tix_config *cfg)
 	if (rc == TIX_OK)
 		rc = text_setting("TIX_SUPPORT_ADDRESS", "support@localhost",
 		    &cfg->support_address);
+	if (rc == TIX_OK)
+		rc = text_setting("TIX_MAIL_AUTHSERV_ID", NULL,
+		    &cfg->mail_authserv_id);
+	if (rc == TIX_OK)
+		rc = text_setting("TIX_MAIL_DIR", "var/mail", &cfg->mail_dir);
 	if (rc != TIX_OK)
 		return rc;
+	cfg->mail_token_key_file = getenv("TIX_MAIL_TOKEN_KEY_FILE");
 	if (strncmp(cfg->public_base_url, "http://", 7) != 0 &&
 	    strncmp(cfg->public_base_url, "https://", 8) != 0) {
 		fprintf(stderr, "TIX_PUBLIC_BASE_URL must start with http:// "

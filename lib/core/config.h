@@ -26,6 +26,13 @@ struct tix_config {
 	const char	*public_base_url;	/* TIX_PUBLIC_BASE_URL */
 	const char	*smtp_url;		/* TIX_SMTP_URL */
 	const char	*support_address;	/* TIX_SUPPORT_ADDRESS */
+	/* The key of the reply addresses' MACs (tix-notify, tix-mailin;
+	 * checked by them), and the authserv-id whose
+	 * Authentication-Results tix-mailin believes (NULL: none). */
+	const char	*mail_token_key_file;	/* TIX_MAIL_TOKEN_KEY_FILE */
+	const char	*mail_authserv_id;	/* TIX_MAIL_AUTHSERV_ID */
+	/* Where tix-notify writes .eml files when TIX_SMTP_URL is unset. */
+	const char	*mail_dir;		/* TIX_MAIL_DIR */
 };
 
 /*

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "crypto/crypto.h"
 #include "crypto/stream.h"
 
 _Static_assert(TIX_SEAL_HEADER_LEN ==
@@ -27,54 +28,12 @@ static const char kdf_context[crypto_kdf_CONTEXTBYTES] = "tixfile1";
 static unsigned char	master[crypto_kdf_KEYBYTES];
 static bool		has_master;
 
-static bool
-is_space(unsigned char c)
-{
-	return c == '\n' || c == '\r' || c == ' ' || c == '\t';
-}
-
 enum tix_err
 tix_master_key_load(const char *path)
 {
-	unsigned char	 buf[130];
-	size_t		 n, got = 0;
-	FILE		*f;
-	struct stat	 st;
-	bool		 ok;
-
-	if (path == NULL || *path == '\0') {
-		fprintf(stderr, "TIX_ATTACHMENT_KEY_FILE is not set (a file "
-		    "with the 32-byte attachment key; see README)\n");
+	if (tix_key_file_read("TIX_ATTACHMENT_KEY_FILE", path, master) !=
+	    TIX_OK)
 		return TIX_EINVAL;
-	}
-	f = fopen(path, "rb");
-	if (f == NULL) {
-		fprintf(stderr, "TIX_ATTACHMENT_KEY_FILE %s: %s\n", path,
-		    strerror(errno));
-		return TIX_EINVAL;
-	}
-	n = fread(buf, 1, sizeof(buf), f);
-	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 0077) != 0)
-		fprintf(stderr, "warning: TIX_ATTACHMENT_KEY_FILE %s can be "
-		    "read by other users; chmod 0400 it\n", path);
-	fclose(f);
-	ok = n == sizeof(master);
-	if (ok)
-		memcpy(master, buf, sizeof(master));
-	else {
-		while (n > 0 && is_space(buf[n - 1]))
-			n--;
-		ok = n == 2 * sizeof(master) && sodium_hex2bin(master,
-		    sizeof(master), (const char *)buf, n, NULL, &got,
-		    NULL) == 0 && got == sizeof(master);
-	}
-	sodium_memzero(buf, sizeof(buf));
-	if (!ok) {
-		fprintf(stderr, "TIX_ATTACHMENT_KEY_FILE %s must hold 32 raw "
-		    "bytes or 64 hex digits\n", path);
-		return TIX_EINVAL;
-	}
-	(void)sodium_mlock(master, sizeof(master));
 	has_master = true;
 	return TIX_OK;
 }

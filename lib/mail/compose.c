@@ -216,9 +216,8 @@ token_ok(const char *s)
 	size_t i;
 
 	for (i = 0; s[i] != '\0'; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		    (s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= 'A' && s[i] <= 'Z')) || i >= 64)
+		if (!((s[i] >= '2' && s[i] <= '7') ||
+		    (s[i] >= 'a' && s[i] <= 'z')) || i >= 64)
 			return 0;
 	return i > 0;
 }
@@ -232,7 +231,8 @@ tix_mail_compose(const struct tix_mail *m, struct tix_buf *out)
 	enum tix_err	 rc;
 
 	if (!tix_mail_address_ok(m->from) || !tix_mail_address_ok(m->to) ||
-	    m->reply_token == NULL || !token_ok(m->reply_token) ||
+	    m->reply_mac == NULL || !token_ok(m->reply_mac) ||
+	    m->recipient_id <= 0 ||
 	    m->subject == NULL || m->body == NULL || m->id <= 0 ||
 	    m->ticket_number <= 0)
 		return TIX_EINVAL;
@@ -249,14 +249,15 @@ tix_mail_compose(const struct tix_mail *m, struct tix_buf *out)
 		    "Message-ID: <%lld.TICK-%lld%s>\r\n"
 		    "In-Reply-To: <TICK-%lld%s>\r\n"
 		    "References: <TICK-%lld%s>\r\n"
-		    "Reply-To: %.*s+TICK-%lld.%s%s\r\n"
+		    "Reply-To: %.*s+TICK-%lld.%lld.%s%s\r\n"
 		    "Auto-Submitted: auto-generated\r\n"
 		    "X-Loop: %s\r\n"
 		    "MIME-Version: 1.0\r\n"
 		    "Content-Type: text/plain; charset=utf-8\r\n"
 		    "Content-Transfer-Encoding: quoted-printable\r\n"
 		    "\r\n", id, tick, at, tick, at, tick, at, local_len,
-		    m->from, tick, m->reply_token, at, m->from);
+		    m->from, tick, (long long)m->recipient_id, m->reply_mac, at,
+		    m->from);
 	if (rc == TIX_OK)
 		rc = qp_body(out, m->body);
 	return rc;

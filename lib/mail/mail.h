@@ -31,7 +31,8 @@ struct tix_mail {
 	const char	*to;		/* the recipient's address */
 	const char	*subject;	/* UTF-8, one line */
 	const char	*body;		/* UTF-8 text, any line ends */
-	const char	*reply_token;	/* [0-9A-Za-z]{1,64} */
+	int64_t		 recipient_id;	/* the user the mail is for */
+	const char	*reply_mac;	/* tix_reply_mac(ticket, recipient) */
 	time_t		 date;
 };
 
@@ -43,12 +44,13 @@ struct tix_mail {
  *   characters when it is not printable ASCII; folded),
  *   Message-ID <id.TICK-n@domain>  (stable per outbox row),
  *   In-Reply-To and References <TICK-n@domain> (the ticket's thread),
- *   Reply-To local+TICK-n.token@domain,
+ *   Reply-To local+TICK-n.recipient_id.reply_mac@domain (the
+ *   recipient's own reply address, crypto/replymac.h),
  *   Auto-Submitted: auto-generated, X-Loop: <from>,
  *   MIME-Version, Content-Type text/plain; charset=utf-8,
  *   Content-Transfer-Encoding: quoted-printable.
  * domain is the part of from after "@".  TIX_EINVAL when an address,
- * the token or the subject holds what a header may not (CR, LF, other
+ * the MAC or the subject holds what a header may not (CR, LF, other
  * control characters, invalid UTF-8); TIX_ETOOBIG past out's maximum.
  * On error out holds a partial message: clear it.
  */

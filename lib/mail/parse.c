@@ -911,6 +911,12 @@ tix_mail_parse(struct tix_arena *a, const char *msg, size_t len,
 		    list.data : "", list.len);
 	tix_buf_clear(&list);
 	if (rc == TIX_OK)
+		rc = values(a, &h, "Authentication-Results", &list);
+	if (rc == TIX_OK)
+		out->auth_results = tix_arena_strndup(a, list.data != NULL ?
+		    list.data : "", list.len);
+	tix_buf_clear(&list);
+	if (rc == TIX_OK)
 		rc = values(a, &h, "To", &list);
 	if (rc == TIX_OK)
 		rc = values(a, &h, "Cc", &list);
@@ -922,7 +928,8 @@ tix_mail_parse(struct tix_arena *a, const char *msg, size_t len,
 	tix_buf_free(&list);
 	if (rc != TIX_OK)
 		goto fail;
-	if (out->x_loop == NULL || out->recipients == NULL)
+	if (out->x_loop == NULL || out->recipients == NULL ||
+	    out->auth_results == NULL)
 		goto nomem;
 
 	memset(&w, 0, sizeof(w));
@@ -1007,12 +1014,26 @@ split_addr(const char *addr, size_t n, size_t *at)
 	return true;
 }
 
-/* One candidate address s (n bytes) checked as a tagged one. */
+/* The digits of s from *i up to end, as a positive number; *i moves
+ * past them. */
+static bool
+number_at(const char *s, size_t *i, size_t end, int64_t *v)
+{
+	size_t d0 = *i;
+
+	while (*i < end && s[*i] >= '0' && s[*i] <= '9')
+		(*i)++;
+	return *i > d0 && tix_parse_int64(s + d0, *i - d0, false, v) &&
+	    *v > 0;
+}
+
+/* One candidate address s (n bytes) checked as a tagged one:
+ * local+TICK-n.uid.mac@domain. */
 static bool
 tag_of(const char *s, size_t n, const char *support, int64_t *number,
-    char *token, size_t cap)
+    int64_t *user_id, char *mac, size_t cap)
 {
-	size_t	sat, at, ln, i, d0, t0;
+	size_t	sat, at, ln, i, t0;
 
 	if (!split_addr(support, strlen(support), &sat) ||
 	    !split_addr(s, n, &at))
@@ -1026,11 +1047,11 @@ tag_of(const char *s, size_t n, const char *support, int64_t *number,
 			return false;
 	if (s[ln] != '+' || !ieq_prefix(s + ln + 1, at - ln - 1, "TICK-"))
 		return false;
-	d0 = ln + 6;
-	for (i = d0; i < at && s[i] >= '0' && s[i] <= '9'; i++)
-		;
-	if (i == d0 || i >= at || s[i] != '.' ||
-	    !tix_parse_int64(s + d0, i - d0, false, number))
+	i = ln + 6;
+	if (!number_at(s, &i, at, number) || i >= at || s[i] != '.')
+		return false;
+	i++;
+	if (!number_at(s, &i, at, user_id) || i >= at || s[i] != '.')
 		return false;
 	t0 = i + 1;
 	if (at - t0 == 0 || at - t0 >= cap)
@@ -1040,14 +1061,14 @@ tag_of(const char *s, size_t n, const char *support, int64_t *number,
 		    (s[i] >= 'a' && s[i] <= 'z') ||
 		    (s[i] >= 'A' && s[i] <= 'Z')))
 			return false;
-	memcpy(token, s + t0, at - t0);
-	token[at - t0] = '\0';
+	memcpy(mac, s + t0, at - t0);
+	mac[at - t0] = '\0';
 	return true;
 }
 
 bool
 tix_mail_find_tag(const char *list, const char *support, int64_t *number,
-    char *token, size_t cap)
+    int64_t *user_id, char *mac, size_t cap)
 {
 	size_t	i = 0, s;
 
@@ -1057,8 +1078,8 @@ tix_mail_find_tag(const char *list, const char *support, int64_t *number,
 		s = i;
 		while (list[i] != '\0' && !strchr(" \t\r\n,;<>\"()", list[i]))
 			i++;
-		if (i > s && tag_of(list + s, i - s, support, number, token,
-		    cap))
+		if (i > s && tag_of(list + s, i - s, support, number,
+		    user_id, mac, cap))
 			return true;
 	}
 	return false;

@@ -30,6 +30,7 @@ except ImportError:  # a Python of its own; the Debian package is there
 from tixclient import (ApiTestCase, create_ticket, login, make_user,
                        psql, psql_int, psql_rows, require_env, ticket_int,
                        user_id)
+from test_mailin import reply_mac
 from tixflow import run_scheduler, set_due_past, set_status, tpath
 
 SUPPORT = "support@tix.test"
@@ -219,9 +220,7 @@ class ReceivedTest(NotifyCase):
         row = [r for r in rows(n, self.cust.email)]
         self.assertEqual(len(row), 1)
         self.assertEqual(row[0]["kind"], "received")
-        token = psql("SELECT reply_token FROM tickets WHERE number = :'p1'",
-                     ticket_int(n))
-        self.assertRegex(token, r"^[0-9a-f]{32}$")
+        mac = reply_mac(n, self.cust.id)
         self.assertEqual(m.envelope, (SUPPORT, [self.cust.email]))
         self.assertEqual(m["Subject"], "[%s] Printer on fire" % n)
         self.assertEqual(m["From"], SUPPORT)
@@ -230,8 +229,13 @@ class ReceivedTest(NotifyCase):
                          "<%d.%s@tix.test>" % (row[0]["id"], n))
         self.assertEqual(m["In-Reply-To"], "<%s@tix.test>" % n)
         self.assertEqual(m["References"], "<%s@tix.test>" % n)
-        self.assertEqual(m["Reply-To"],
-                         "support+%s.%s@tix.test" % (n, token))
+        # The customer's own reply address: ticket, user and MAC.
+        self.assertEqual(m["Reply-To"], "support+%s.%d.%s@tix.test" % (
+            n, self.cust.id, mac))
+        # Every recipient gets an address of their own.
+        a = self.one(self.agent.email, n)
+        self.assertEqual(a["Reply-To"], "support+%s.%d.%s@tix.test" % (
+            n, self.agent.id, reply_mac(n, self.agent.id)))
         self.assertEqual(m["Auto-Submitted"], "auto-generated")
         self.assertEqual(m["X-Loop"], SUPPORT)
         self.assertEqual(m["MIME-Version"], "1.0")

@@ -350,23 +350,30 @@ test_tags_and_ids(void **state)
 {
 	char	tok[65];
 	char	id[64];
-	int64_t	n, ob;
+	int64_t	n, ob, uid;
 	size_t	pos = 0;
 
 	(void)state;
 	assert_true(tix_mail_find_tag("Ann <ann@x>, \"S\" <Support+TICK-1001."
-	    "abcDEF0123@TIX.test>\n", "support@tix.test", &n, tok,
+	    "42.abcDEF0123@TIX.test>\n", "support@tix.test", &n, &uid, tok,
 	    sizeof(tok)));
 	assert_int_equal(n, 1001);
+	assert_int_equal(uid, 42);
 	assert_string_equal(tok, "abcDEF0123");
-	assert_false(tix_mail_find_tag("support+TICK-1001.abc@evil.test",
-	    "support@tix.test", &n, tok, sizeof(tok)));
-	assert_false(tix_mail_find_tag("other+TICK-1001.abc@tix.test",
-	    "support@tix.test", &n, tok, sizeof(tok)));
-	assert_false(tix_mail_find_tag("support+TICK-1001.a-b@tix.test",
-	    "support@tix.test", &n, tok, sizeof(tok)));
-	assert_false(tix_mail_find_tag("support+TICK-.abc@tix.test",
-	    "support@tix.test", &n, tok, sizeof(tok)));
+	assert_false(tix_mail_find_tag("support+TICK-1001.4.abc@evil.test",
+	    "support@tix.test", &n, &uid, tok, sizeof(tok)));
+	assert_false(tix_mail_find_tag("other+TICK-1001.4.abc@tix.test",
+	    "support@tix.test", &n, &uid, tok, sizeof(tok)));
+	assert_false(tix_mail_find_tag("support+TICK-1001.4.a-b@tix.test",
+	    "support@tix.test", &n, &uid, tok, sizeof(tok)));
+	assert_false(tix_mail_find_tag("support+TICK-.4.abc@tix.test",
+	    "support@tix.test", &n, &uid, tok, sizeof(tok)));
+	/* The old form, one token per ticket, is no reply address. */
+	assert_false(tix_mail_find_tag("support+TICK-1001.0123456789abcdef"
+	    "0123456789abcdef@tix.test", "support@tix.test", &n, &uid, tok,
+	    sizeof(tok)));
+	assert_false(tix_mail_find_tag("support+TICK-1001.0.abc@tix.test",
+	    "support@tix.test", &n, &uid, tok, sizeof(tok)));
 
 	assert_true(tix_mail_next_id("<a@b> junk <TICK-7@tix.test>", &pos, id,
 	    sizeof(id)));
