@@ -130,6 +130,9 @@ tix_config_load(struct tix_config *cfg)
 		rc = int_setting("TIX_MAX_MAIL_BYTES",
 		    (int)TIX_DEFAULT_MAX_MAIL_BYTES, 1024,
 		    (int)TIX_CEIL_MAX_MAIL_BYTES, &cfg->max_mail_bytes);
+	if (rc == TIX_OK)
+		rc = int_setting("TIX_MAIL_TIMEOUT_SECONDS", 60, 1, 3600,
+		    &cfg->mail_timeout_seconds);
 	/* Checked by the workers that need it (tix-tickets, tix-files). */
 	cfg->attachment_key_file = getenv("TIX_ATTACHMENT_KEY_FILE");
 	if (rc == TIX_OK)

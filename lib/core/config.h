@@ -20,6 +20,8 @@ struct tix_config {
 	const char	*attachment_key_file;	/* TIX_ATTACHMENT_KEY_FILE */
 	/* The largest message tix-mailin takes. */
 	int		 max_mail_bytes;	/* TIX_MAX_MAIL_BYTES */
+	/* tix-mailin's wall-clock limit for one message. */
+	int		 mail_timeout_seconds;	/* TIX_MAIL_TIMEOUT_SECONDS */
 	/* Mail: the base of links in notices (no trailing slash; default
 	 * http://localhost), the SMTP server (tix-notify; NULL: unset) and
 	 * the address notices come from (default support@localhost). */

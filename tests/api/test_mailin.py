@@ -10,6 +10,7 @@ import hashlib
 import os
 import struct
 import subprocess
+import time
 import unittest
 import uuid
 
@@ -47,8 +48,8 @@ def mailin(raw, env_extra=None):
     env = dict(os.environ)
     env["TIX_SUPPORT_ADDRESS"] = SUPPORT
     env.update(env_extra or {})
-    return subprocess.run(["tix-mailin"], input=raw, capture_output=True,
-                          env=env, timeout=120)
+    return subprocess.run(["tix-mailin", "--stdin"], input=raw,
+                          capture_output=True, env=env, timeout=120)
 
 
 def msgid_of(raw):
@@ -226,18 +227,100 @@ class NewTicketTest(MailinCase):
         self.assertGreaterEqual(n, 1)
         self.assertEqual(psql_int("SELECT count(*) FROM tickets"), before)
 
-    def test_too_big_records_nothing(self):
+    def test_too_big_is_65_quickly(self):
         raw = message(self.cust.email, "Huge", "x" * (26 * 1024 * 1024))
-        p = self.deliver(raw)
+        start = time.monotonic()
+        p = mailin(raw)
+        self.assertLess(time.monotonic() - start, 10)
+        self.assertEqual(p.returncode, 65, p.stderr.decode())
         self.assertIn(b"TIX_MAX_MAIL_BYTES", p.stderr)
         self.assertIsNone(inbound(msgid_of(raw)))
         self.assertEqual(reviews(msgid_of(raw)), [])
+
+    def test_not_a_message_is_65(self):
+        before = psql_int("SELECT count(*) FROM inbound_messages")
+        for raw in (b"", b"\n\n", b"just some words\nand more\n",
+                    b"\x7fELF\x02\x01\x01\x00" + bytes(range(256))):
+            p = mailin(raw)
+            self.assertEqual(p.returncode, 65, (raw[:20], p.stderr))
+            self.assertIn(b"not a message", p.stderr)
+        self.assertEqual(psql_int("SELECT count(*) FROM inbound_messages"),
+                         before)
+
+    def test_arguments(self):
+        p = subprocess.run(["tix-mailin", "--imap-typo"], input=b"",
+                           capture_output=True, timeout=60)
+        self.assertEqual(p.returncode, 64)
+        self.assertIn(b"--stdin", p.stderr)
+
+    def test_huge_encoded_subject_is_quick(self):
+        """A 1 MiB encoded-word Subject passes the header limit: kept for
+        review as unreadable, in well under 5 s; a 200 KiB one of false
+        encoded-word starts (quadratic before) is read as text."""
+        word = "=?utf-8?b?%s?=" % base64.b64encode(
+            b"x" * (768 * 1024)).decode()
+        raw = message(self.cust.email, word, "big subject")
+        unreadable = ("SELECT count(*) FROM inbound_review"
+                      " WHERE reason LIKE 'unreadable: header section%'")
+        before = psql_int(unreadable)
+        start = time.monotonic()
+        self.deliver(raw)
+        self.assertLess(time.monotonic() - start, 5)
+        self.assertEqual(psql_int(unreadable), before + 1)
+        starts = "=?a?q?b" * (200 * 1024 // 7)
+        raw = message(self.cust.email, starts, "false starts")
+        start = time.monotonic()
+        self.deliver(raw)
+        self.assertLess(time.monotonic() - start, 5)
+        outcome, n = inbound(msgid_of(raw))
+        self.assertEqual(outcome, "ticket")
+        self.assertEqual(self.timeline(self.c, "TICK-%s" % n)["subject"],
+                         starts[:200])
+        # A valid word of 150 KiB: decoded, the subject cut to 200.
+        word = "=?utf-8?q?%s?=" % ("=C3=A9" * (25 * 1024))
+        raw = message(self.cust.email, word, "long word")
+        start = time.monotonic()
+        self.deliver(raw)
+        self.assertLess(time.monotonic() - start, 5)
+        outcome, n = inbound(msgid_of(raw))
+        self.assertEqual(self.timeline(self.c, "TICK-%s" % n)["subject"],
+                         "\u00e9" * 200)
 
     def test_database_down_is_temporary(self):
         p = mailin(message(self.cust.email, "x", "y"), {
             "TIX_DATABASE_URL":
                 "host=127.0.0.1 port=1 dbname=tix connect_timeout=2"})
         self.assertEqual(p.returncode, 75, p.stderr.decode())
+
+    def test_wall_clock_limit(self):
+        """A database that holds the message past TIX_MAIL_TIMEOUT_SECONDS
+        (here a lock, shorter than the server's lock_timeout would end)
+        ends the run with 75 and nothing recorded."""
+        holder = subprocess.Popen(
+            ["psql", require_env("TIX_DATABASE_URL"), "-X", "-q", "-At"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+        try:
+            holder.stdin.write("BEGIN;\nLOCK TABLE inbound_messages IN "
+                               "ACCESS EXCLUSIVE MODE;\n"
+                               "SELECT 'locked';\n")
+            holder.stdin.flush()
+            self.assertEqual(holder.stdout.readline().strip(), "locked")
+            raw = message(self.cust.email, "Slow database", "wait")
+            start = time.monotonic()
+            p = mailin(raw, {"TIX_MAIL_TIMEOUT_SECONDS": "2"})
+            took = time.monotonic() - start
+        finally:
+            holder.stdin.write("ROLLBACK;\n")
+            holder.stdin.close()
+            holder.wait(timeout=30)
+        self.assertEqual(p.returncode, 75, p.stderr.decode())
+        self.assertIn(b"TIX_MAIL_TIMEOUT_SECONDS", p.stderr)
+        self.assertLess(took, 4.5)
+        self.assertIsNone(inbound(msgid_of(raw)))
+        # Delivered again, it goes in.
+        self.deliver(raw)
+        self.assertEqual(inbound(msgid_of(raw))[0], "ticket")
 
 
 class ReplyTest(MailinCase):

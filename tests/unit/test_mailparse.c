@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -87,9 +88,44 @@ test_lf_only_and_no_body(void **state)
 	assert_string_equal(m.subject, "hi");
 	assert_null(m.message_id);
 	assert_string_equal(m.text, "");
-	m = parse_ok("");
+	m = parse_ok("X-Only: one field\n");
 	assert_null(m.from);
 	assert_string_equal(m.subject, "");
+	/* Not a message: nothing, or no header field at all. */
+	assert_int_equal(tix_mail_parse(&arena, "", 0, &m), TIX_EINVAL);
+	assert_int_equal(tix_mail_parse(&arena, "\nbody\n", 6, &m),
+	    TIX_EINVAL);
+	assert_int_equal(tix_mail_parse(&arena, "just some text\nmore\n", 20,
+	    &m), TIX_EINVAL);
+	assert_int_equal(tix_mail_parse(&arena, "\x7f\x45LF\x02\x01", 6,
+	    &m), TIX_EINVAL);
+}
+
+/* Encoded-word starts without an end, many of them: time linear in the
+ * length (a quadratic scan took seconds for 200 KiB). */
+static void
+test_encoded_word_starts_linear(void **state)
+{
+	size_t		 n = 250 * 1024, i;
+	char		*s = malloc(n + 1);
+	char		*out;
+	clock_t		 t0;
+
+	(void)state;
+	assert_non_null(s);
+	for (i = 0; i < n; i++)
+		s[i] = "=?a?q?b"[i % 7];
+	s[n] = '\0';
+	t0 = clock();
+	out = tix_mail_decode_header(&arena, s, n);
+	assert_non_null(out);
+	assert_int_equal(strlen(out), n);
+	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 1.0);
+	free(s);
+	/* A real word after false starts is still decoded. */
+	out = tix_mail_decode_header(&arena, "=?a?q?b=?a?q?b =?utf-8?q?caf=C3"
+	    "=A9?=", 36);
+	assert_string_equal(out, "=?a?q?b=?a?q?b caf\xC3\xA9");
 }
 
 static void
@@ -412,6 +448,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_basic_and_folding, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_encoded_word_starts_linear,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lf_only_and_no_body,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_from_forms, setup,
