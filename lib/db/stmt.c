@@ -521,8 +521,32 @@ static const struct {
 	    " ticket_id = $3 WHERE id = $1" },
 	[TIX_STMT_INBOUND_REVIEW] = { "inbound_review",
 	    "INSERT INTO inbound_review (message_id, from_address, subject,"
-	    " body_excerpt, reason, ticket_id)"
-	    " VALUES ($1, $2, left($3, 200), left($4, 2000), $5, $6)" },
+	    " body_excerpt, reason, ticket_id, body)"
+	    " VALUES ($1, $2, left($3, 200), left($4, 2000), $5, $6,"
+	    " left($4, 100000))" },
+	/* The review queue, newest first: page $2 of $1 rows. */
+	[TIX_STMT_REVIEW_LIST] = { "review_list",
+	    "SELECT id, from_address, subject, tix_ts(created_at), reason,"
+	    " left(body_excerpt, 300) FROM inbound_review"
+	    " ORDER BY created_at DESC, id DESC"
+	    " LIMIT $1::bigint OFFSET ($2::bigint - 1) * $1::bigint" },
+	[TIX_STMT_REVIEW_COUNT] = { "review_count",
+	    "SELECT count(*) FROM inbound_review" },
+	/* A kept mail, held until the action on it commits: a second
+	 * action at once waits, then finds it gone. */
+	[TIX_STMT_REVIEW_LOCK] = { "review_lock",
+	    "SELECT id, coalesce(from_address, ''), subject, body"
+	    " FROM inbound_review WHERE id = $1 FOR UPDATE" },
+	[TIX_STMT_REVIEW_DELETE] = { "review_delete",
+	    "DELETE FROM inbound_review WHERE id = $1" },
+	/* An active user as a principal: the author of a kept mail. */
+	[TIX_STMT_REVIEW_USER] = { "review_user",
+	    "SELECT u.id, u.role, u.name, u.account_id, a.name, a.timezone,"
+	    " u.email FROM users u JOIN accounts a ON a.id = u.account_id"
+	    " WHERE u.id = $1 AND u.disabled_at IS NULL" },
+	/* The requester of ticket number $1, whatever their state. */
+	[TIX_STMT_REVIEW_REQUESTER] = { "review_requester",
+	    "SELECT requester_id FROM tickets WHERE number = $1" },
 };
 
 /* The list statements, made once from constant parts: a sort order is

@@ -275,15 +275,15 @@ reply(struct job *j, const struct named *t)
 
 	if (t->closed)
 		return review(j, "reply to a closed ticket", t->id);
-	body = tix_mail_trim_quoted(j->a, j->m->text);
+	body = tix_mail_reply_text(j->a, j->m->text);
 	if (body == NULL)
 		return TIX_ENOMEM;
 	if (*body == '\0')
 		return review(j, "empty reply", t->id);
 	memset(&in, 0, sizeof(in));
-	in.body = cut(j->a, body, TIX_MAX_TEXT);
+	in.body = body;
 	number = tix_arena_printf(j->a, "TICK-%lld", (long long)t->number);
-	if (in.body == NULL || number == NULL)
+	if (number == NULL)
 		return TIX_ENOMEM;
 	c.db = j->db;
 	c.arena = j->a;
@@ -300,31 +300,54 @@ reply(struct job *j, const struct named *t)
 	return TIX_OK;
 }
 
+const char *
+tix_mail_reply_text(struct tix_arena *a, const char *text)
+{
+	const char *body = tix_mail_trim_quoted(a, text);
+
+	return body != NULL ? cut(a, body, TIX_MAX_TEXT) : NULL;
+}
+
+enum tix_err
+tix_mail_ticket_fields(struct tix_arena *a, const char *subject,
+    const char *text, char key[TIX_LICENSE_KEY_LEN + 1],
+    struct tix_ticket_new *in)
+{
+	char	keys[1][TIX_LICENSE_KEY_LEN + 1];
+
+	text = trim(a, text);
+	if (text == NULL)
+		return TIX_ENOMEM;
+	memset(in, 0, sizeof(*in));
+	in->subject = *subject != '\0' ? cut(a, subject, TIX_MAX_SUBJECT) :
+	    "(no subject)";
+	in->description = *text != '\0' ? cut(a, text, TIX_MAX_TEXT) :
+	    "(no text)";
+	if (in->subject == NULL || in->description == NULL)
+		return TIX_ENOMEM;
+	if (tix_license_keys_find(subject, strlen(subject), keys, 1) == 1 ||
+	    tix_license_keys_find(text, strlen(text), keys, 1) == 1) {
+		memcpy(key, keys[0], sizeof(keys[0]));
+		in->license_key = key;
+	}
+	in->category = "general";
+	in->priority = TIX_PRIORITY_NORMAL;
+	return TIX_OK;
+}
+
 static enum tix_err
 open_ticket(struct job *j)
 {
 	struct tix_ctx		 c;
 	struct tix_ticket_new	 in;
 	struct tix_ticket_made	 made;
-	char			 keys[1][TIX_LICENSE_KEY_LEN + 1];
-	const char		*subject = j->m->subject, *text;
+	char			 key[TIX_LICENSE_KEY_LEN + 1];
 	enum tix_err		 rc;
 
-	text = trim(j->a, j->m->text);
-	if (text == NULL)
-		return TIX_ENOMEM;
-	memset(&in, 0, sizeof(in));
-	in.subject = *subject != '\0' ? cut(j->a, subject, TIX_MAX_SUBJECT) :
-	    "(no subject)";
-	in.description = *text != '\0' ? cut(j->a, text, TIX_MAX_TEXT) :
-	    "(no text)";
-	if (in.subject == NULL || in.description == NULL)
-		return TIX_ENOMEM;
-	if (tix_license_keys_find(subject, strlen(subject), keys, 1) == 1 ||
-	    tix_license_keys_find(text, strlen(text), keys, 1) == 1)
-		in.license_key = keys[0];
-	in.category = "general";
-	in.priority = TIX_PRIORITY_NORMAL;
+	rc = tix_mail_ticket_fields(j->a, j->m->subject, j->m->text, key,
+	    &in);
+	if (rc != TIX_OK)
+		return rc;
 	c.db = j->db;
 	c.arena = j->a;
 	c.who = &j->s.who;

@@ -43,6 +43,8 @@
 #include "core/err.h"
 #include "db/db.h"
 #include "mail/parse.h"
+#include "tickets/license.h"
+#include "tickets/ticket.h"
 
 enum tix_ingest_outcome {
 	TIX_INGEST_TICKET,	/* a new ticket */
@@ -71,6 +73,23 @@ struct tix_ingest_result {
 enum tix_err	tix_mail_ingest(struct tix_db *db, struct tix_arena *a,
 		    const char *support, const char *authserv_id,
 		    const struct tix_mail_in *m, struct tix_ingest_result *out);
+
+/*
+ * The fields of a ticket opened from a mail: the subject cut to 200
+ * characters ("(no subject)" when empty), the text without leading
+ * blank lines and trailing white space cut to 20,000 ("(no text)"), the
+ * first license key of subject or text (copied into key), category
+ * general, priority normal.  Strings in a.  TIX_ENOMEM.
+ */
+enum tix_err	tix_mail_ticket_fields(struct tix_arena *a,
+		    const char *subject, const char *text,
+		    char key[TIX_LICENSE_KEY_LEN + 1],
+		    struct tix_ticket_new *in);
+
+/* The text of a reply by mail: quoted text and signature trimmed
+ * (tix_mail_trim_quoted), cut to 20,000 characters; "" when nothing is
+ * left.  NULL on ENOMEM. */
+const char	*tix_mail_reply_text(struct tix_arena *a, const char *text);
 
 /*
  * Record a message that could not be read (parse errors) for review,
