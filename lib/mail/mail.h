@@ -1,7 +1,8 @@
 /*
  * mail.h: outgoing mail.  compose.c writes an RFC 5322 message (pure, no
- * I/O); send.c hands it to an SMTP server with libcurl.  lib/mail/ is the
- * only place that includes <curl/curl.h>.
+ * I/O); send.c hands it to an SMTP server with libcurl, or drop.c writes
+ * it to a directory as an .eml file.  lib/mail/ is the only place that
+ * includes <curl/curl.h>.
  *
  * Header injection cannot happen: every header value is either checked
  * to hold only printable ASCII without CR or LF (addresses, tokens,
@@ -89,5 +90,18 @@ void		tix_mailer_free(struct tix_mailer *m);
 enum tix_mail_result tix_mail_send(struct tix_mailer *m, const char *from,
 		    const char *to, const char *msg, size_t len, char *err,
 		    size_t errcap);
+
+/*
+ * Instead of sending: write msg (len bytes) into directory dir (made,
+ * 0700, when missing) as "<id, 12 digits>-TICK-<number>.eml", 0600,
+ * atomically (a temporary file renamed), replacing the file of an
+ * earlier try of the same row.  path_out (path_cap bytes) gets the
+ * file's path.  TIX_MAIL_SENT when written; TIX_MAIL_RETRY when the
+ * directory cannot be made or written (full disk, permissions), with err
+ * set; TIX_MAIL_FAILED for a path too long.
+ */
+enum tix_mail_result tix_mail_drop(const char *dir, int64_t id,
+		    int64_t number, const char *msg, size_t len,
+		    char *path_out, size_t path_cap, char *err, size_t errcap);
 
 #endif
