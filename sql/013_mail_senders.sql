@@ -1,4 +1,4 @@
--- 008_mail_senders.sql: reply addresses per recipient; Message-IDs per
+-- 013_mail_senders.sql: reply addresses per recipient; Message-IDs per
 -- sender.
 --
 -- A notification's Reply-To now names its ticket, its recipient and a
@@ -8,6 +8,8 @@
 -- (In-Reply-To, References, [TICK-n]: the requester's own address only).
 ALTER TABLE outbox DROP COLUMN reply_token;
 ALTER TABLE tickets DROP COLUMN reply_token;
+-- A row of no ticket (an account's mail) has neither id nor number.
+ALTER TABLE outbox ADD CHECK ((ticket_id IS NULL) = (ticket_number IS NULL));
 
 -- A Message-ID is decided on once per sender address, and per result of
 -- the mail server's authentication check: a stranger who sends first

@@ -1,4 +1,4 @@
--- 009_review_queue.sql: the review queue agents work through
+-- 014_review_queue.sql: the review queue agents work through
 -- (GET /api/tickets/inbound and its actions).
 --
 -- Turning a kept mail into a ticket or a message needs its whole text,
