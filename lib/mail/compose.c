@@ -10,10 +10,12 @@
  * only "." stays so: libcurl dot-stuffs the DATA (RFC 5321 4.5.2).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/str.h"
 #include "mail/mail.h"
+#include "tickets/license.h"
 
 /* RFC 2047 2: an encoded-word is at most 75 characters.  36 bytes make
  * 48 base64 characters, a word of 60: "Subject: " and a word fit in 78. */
@@ -226,6 +228,7 @@ enum tix_err
 tix_mail_compose(const struct tix_mail *m, struct tix_buf *out)
 {
 	const char	*at;
+	char		*body;
 	int		 local_len;
 	long long	 id = (long long)m->id, tick = (long long)m->ticket_number;
 	enum tix_err	 rc;
@@ -258,7 +261,14 @@ tix_mail_compose(const struct tix_mail *m, struct tix_buf *out)
 		    "\r\n", id, tick, at, tick, at, tick, at, local_len,
 		    m->from, tick, (long long)m->recipient_id, m->reply_mac, at,
 		    m->from);
-	if (rc == TIX_OK)
-		rc = qp_body(out, m->body);
+	if (rc == TIX_OK) {
+		/* License keys leave only as their last group. */
+		body = strdup(m->body);
+		if (body == NULL)
+			return TIX_ENOMEM;
+		(void)tix_license_keys_mask(body, strlen(body));
+		rc = qp_body(out, body);
+		free(body);
+	}
 	return rc;
 }

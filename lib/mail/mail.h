@@ -50,6 +50,8 @@ struct tix_mail {
  *   Auto-Submitted: auto-generated, X-Loop: <from>,
  *   MIME-Version, Content-Type text/plain; charset=utf-8,
  *   Content-Transfer-Encoding: quoted-printable.
+ * In the body every license key is masked but for its last group
+ * (tix_license_keys_mask): "*****-*****-*****-12345".
  * domain is the part of from after "@".  TIX_EINVAL when an address,
  * the MAC or the subject holds what a header may not (CR, LF, other
  * control characters, invalid UTF-8); TIX_ETOOBIG past out's maximum.

@@ -317,6 +317,24 @@ class ReplyTest(NotifyCase):
             "SELECT count(*) FROM outbox WHERE body LIKE '%' || :'p1' || '%'",
             secret), 0)
 
+    def test_license_keys_masked_in_mail(self):
+        key, other = "ABCDE-FGHIJ-KLMNO-12345", "QWERT-YUIOP-ASDFG-67890"
+        n = self.new_ticket(description="My key %s stopped working." % key)
+        r = self.a.post(tpath(n, "/messages"),
+                        {"body": "Use %s instead." % other})
+        self.assertStatus(r, 201)
+        self.send()
+        got = self.sink.mails(number=n)
+        self.assertTrue(got)
+        texts = "\n".join(m.text for m in got)
+        self.assertIn("*****-*****-*****-12345", texts)   # to the agents
+        self.assertIn("Use *****-*****-*****-67890 instead.",
+                      self.one(self.cust.email, n, "replied").text)
+        for m in got:
+            self.assertNotIn(key.encode(), m.raw)
+            self.assertNotIn(other.encode(), m.raw)
+            self.assertNotIn(key, m.text)
+
     def test_reply_preference_off(self):
         cust = make_user("customer")
         c = login(cust)

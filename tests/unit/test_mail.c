@@ -19,6 +19,7 @@
 #include "crypto/replymac.h"
 #include "mail/auth.h"
 #include "mail/mail.h"
+#include "tickets/license.h"
 #include "outbox/claim.h"
 
 #define TOKEN	"4j4c7yot4dcpkq56gm3a2qsv"
@@ -499,6 +500,25 @@ test_auth_results(void **state)
 	    &d), TIX_MAIL_AUTH_MISSING);
 }
 
+static void
+test_license_keys_masked(void **state)
+{
+	struct tix_mail	 m = sample();
+	char		*msg, t[128];
+
+	(void)state;
+	snprintf(t, sizeof(t), "%s", "ABCDE-FGHIJ-KLMNO-12345, xABCDE-FGHIJ-"
+	    "KLMNO-12345 ABCDE-FGHIJ-KLMNO-1234 (ZZZZZ-YYYYY-XXXXX-99999)");
+	assert_int_equal(tix_license_keys_mask(t, strlen(t)), 2);
+	assert_string_equal(t, "*****-*****-*****-12345, xABCDE-FGHIJ-"
+	    "KLMNO-12345 ABCDE-FGHIJ-KLMNO-1234 (*****-*****-*****-99999)");
+	m.body = "Your key ABCDE-FGHIJ-KLMNO-12345 works again.\n";
+	msg = compose(&m, TIX_OK);
+	assert_non_null(strstr(msg, "Your key *****-*****-*****-12345 works"));
+	assert_null(strstr(msg, "ABCDE"));
+	free(msg);
+}
+
 int
 main(void)
 {
@@ -514,6 +534,7 @@ main(void)
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_reply_mac),
 		cmocka_unit_test(test_auth_results),
+		cmocka_unit_test(test_license_keys_masked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
