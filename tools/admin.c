@@ -744,8 +744,12 @@ cmd_outbox_list(struct tix_db *db, int argc, char **argv)
 		const struct tix_outbox_entry *e = &rows[i];
 		char number[32];
 
-		snprintf(number, sizeof(number), "TICK-%lld",
-		    (long long)e->ticket_number);
+		/* A mail of no ticket (a password reset) has no number. */
+		if (e->ticket_number > 0)
+			snprintf(number, sizeof(number), "TICK-%lld",
+			    (long long)e->ticket_number);
+		else
+			snprintf(number, sizeof(number), "-");
 		printf("%-8lld %-10s %-7s %-12s %-8lld %-20s %-20s %s%s%s\n",
 		    (long long)e->id, number, e->status, e->kind,
 		    (long long)e->attempts, e->created_at,

@@ -1,28 +1,36 @@
 /*
  * tix-mailin: takes one incoming message on standard input, as an MTA's
- * pipe transport delivers it (Postfix: `pipe ... argv=tix-mailin`), and
- * turns it into a ticket, a reply, or a row for review (the rules are
- * lib/mail/ingest.h's; docs/api.md, "Mail in").
+ * pipe transport delivers it (Postfix: `pipe ... argv=tix-mailin
+ * --stdin`), and turns it into a ticket, a reply, or a row for review
+ * (the rules are lib/mail/ingest.h's; docs/api.md, "Mail in").
  *
- *   tix-mailin < message
+ *   tix-mailin --stdin < message
  *
- * The exit status is for the MTA, which retries a delivery that exits
- * 75 (EX_TEMPFAIL) and bounces one that exits otherwise non-zero:
- *    0  the message was decided on and recorded (a ticket, a reply, a
- *       review row), or refused for good (bigger than
- *       TIX_MAX_MAIL_BYTES: nothing recorded, a line on stderr), or
- *       was seen before (same Message-ID);
- *   75  nothing could be recorded (the database is unreachable, memory
- *       ran out): deliver it again later;
- *   64  wrong arguments; 78 a bad setting (both deferred by Postfix).
- * A message is never bounced to its sender by us: that would answer
- * spam and auto-replies.
+ * The exit status is for the MTA (sysexits.h):
+ *    0  the message was recorded (a ticket, a reply), kept for review
+ *       (a review row), or deliberately ignored (seen before: the same
+ *       Message-ID from the same sender);
+ *   75  EX_TEMPFAIL: nothing was recorded and trying again can help:
+ *       the database is unreachable or too slow (the wall-clock limit
+ *       passed while it was being written), memory ran out.  The MTA
+ *       keeps the message and delivers it again later;
+ *   65  EX_DATAERR: a message it can never take: bigger than
+ *       TIX_MAX_MAIL_BYTES, not a message at all (empty, no header
+ *       field), or one whose reading passed the wall-clock limit.
+ *       Nothing recorded; the MTA returns it to its sender;
+ *   64  wrong arguments; 78 a bad setting (Postfix defers both).
+ * Every run is bounded: TIX_MAIL_TIMEOUT_SECONDS (default 60) of wall
+ * clock for the whole message, reading, parsing and the transaction.
  *
  * Settings: TIX_DATABASE_URL, TIX_SUPPORT_ADDRESS (our address: the
- * reply tags and X-Loop), TIX_PUBLIC_BASE_URL (links in the notices the
- * new tickets and replies queue), TIX_MAX_MAIL_BYTES (default 25 MiB).
+ * reply addresses and X-Loop), TIX_MAIL_TOKEN_KEY_FILE (the reply
+ * addresses' key, required), TIX_MAIL_AUTHSERV_ID (whose
+ * Authentication-Results count), TIX_PUBLIC_BASE_URL (links in the
+ * notices the new tickets and replies queue), TIX_MAX_MAIL_BYTES
+ * (default 25 MiB), TIX_MAIL_TIMEOUT_SECONDS.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,6 +39,8 @@
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "crypto/crypto.h"
+#include "crypto/replymac.h"
 #include "db/db.h"
 #include "mail/ingest.h"
 #include "mail/parse.h"
@@ -38,8 +48,40 @@
 
 #define EX_OK		0
 #define EX_USAGE	64
+#define EX_DATAERR	65
 #define EX_TEMPFAIL	75
 #define EX_CONFIG	78
+
+/* What the run is doing, for the wall-clock limit: while the message is
+ * read and parsed, passing the limit means the message itself is at
+ * fault (65); once the database is involved, it may be the database
+ * (75: an unfinished transaction is rolled back when we exit). */
+static volatile sig_atomic_t in_database;
+
+static void
+on_alarm(int sig)
+{
+	static const char parse_msg[] = "tix-mailin: message refused: "
+	    "reading it passed TIX_MAIL_TIMEOUT_SECONDS; nothing recorded\n";
+	static const char db_msg[] = "tix-mailin: nothing recorded: the "
+	    "database took longer than TIX_MAIL_TIMEOUT_SECONDS; the MTA "
+	    "will retry\n";
+	ssize_t n;
+
+	(void)sig;
+	if (in_database)
+		n = write(STDERR_FILENO, db_msg, sizeof(db_msg) - 1);
+	else
+		n = write(STDERR_FILENO, parse_msg, sizeof(parse_msg) - 1);
+	(void)n;
+	_exit(in_database ? EX_TEMPFAIL : EX_DATAERR);
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: tix-mailin --stdin < message\n");
+}
 
 /* Standard input into msg (its max set by the caller).  *too_big when
  * there is more; the rest is read and dropped, so that the MTA's write
@@ -93,14 +135,20 @@ main(int argc, char **argv)
 
 	tix_log_init("tix-mailin");
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		fprintf(stderr, "usage: tix-mailin < message\n");
+		usage(stdout);
 		return EX_OK;
 	}
-	if (argc != 1) {
-		fprintf(stderr, "usage: tix-mailin < message\n");
+	/* No argument: the same, as earlier versions were run. */
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--stdin") != 0)) {
+		usage(stderr);
 		return EX_USAGE;
 	}
 	if (tix_config_load(&cfg) != TIX_OK)
+		return EX_CONFIG;
+	signal(SIGALRM, on_alarm);
+	alarm((unsigned)cfg.mail_timeout_seconds);
+	if (tix_crypto_init() != TIX_OK ||
+	    tix_reply_key_load(cfg.mail_token_key_file) != TIX_OK)
 		return EX_CONFIG;
 	tix_outbox_init(cfg.public_base_url);
 
@@ -114,7 +162,7 @@ main(int argc, char **argv)
 		/* Refused for good: a retry would be as big. */
 		tix_log_warn("message refused: bigger than TIX_MAX_MAIL_BYTES "
 		    "(%d bytes); nothing recorded", cfg.max_mail_bytes);
-		return EX_OK;
+		return EX_DATAERR;
 	}
 
 	tix_arena_init(&arena);
@@ -124,10 +172,17 @@ main(int argc, char **argv)
 		reason = "unreadable: header section over its limits";
 	else if (rc == TIX_EBADREQ)
 		reason = "unreadable: a header that must be single is repeated";
+	if (rc == TIX_EINVAL) {
+		tix_log_warn("message refused: not a message (no header "
+		    "field); nothing recorded");
+		status = EX_DATAERR;
+		goto done;
+	}
 	if (rc != TIX_OK && reason == NULL) {
 		status = status_of(rc);
 		goto done;
 	}
+	in_database = 1;
 	if (tix_db_open(cfg.database_url, &db) != TIX_OK) {
 		status = status_of(TIX_ENOMEM);
 		goto done;
@@ -135,7 +190,8 @@ main(int argc, char **argv)
 	if (reason != NULL)
 		rc = tix_mail_ingest_unreadable(db, &arena, reason, &res);
 	else
-		rc = tix_mail_ingest(db, &arena, cfg.support_address, &m, &res);
+		rc = tix_mail_ingest(db, &arena, cfg.support_address,
+		    cfg.mail_authserv_id, &m, &res);
 	status = status_of(rc);
 	if (rc != TIX_OK)
 		goto done;

@@ -1,5 +1,6 @@
 /*
- * tix-notify: sends the notification outbox by SMTP.
+ * tix-notify: sends the notification outbox by SMTP (or, without an SMTP
+ * server, writes each mail to a directory as an .eml file).
  *
  *   tix-notify [--interval SECONDS] [--once]
  *
@@ -23,8 +24,16 @@
  * unreachable), for cron and tests.  SIGTERM or SIGINT: stop after the
  * message being sent.
  *
- * Settings: TIX_DATABASE_URL, TIX_SMTP_URL (required, e.g.
- * smtp://127.0.0.1:25), TIX_SUPPORT_ADDRESS (the From: address).
+ * Without TIX_SMTP_URL (the local default) nothing is sent: each message
+ * is written whole, atomically, to TIX_MAIL_DIR (default var/mail) as
+ * <outbox id>-TICK-<n>.eml, 0600, and the row marked sent; a directory
+ * that cannot be written is a retry like an unreachable server.
+ *
+ * Settings: TIX_DATABASE_URL, TIX_SMTP_URL (e.g. smtp://127.0.0.1:25;
+ * unset: files), TIX_MAIL_DIR, TIX_SUPPORT_ADDRESS (the From: address),
+ * TIX_MAIL_TOKEN_KEY_FILE (the key of the reply addresses' MACs,
+ * required: each notice's Reply-To is its recipient's own,
+ * crypto/replymac.h).
  */
 #include <signal.h>
 #include <stdio.h>
@@ -36,6 +45,8 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/str.h"
+#include "crypto/crypto.h"
+#include "crypto/replymac.h"
 #include "daemon.h"
 #include "db/db.h"
 #include "mail/mail.h"
@@ -45,7 +56,8 @@
 struct sender {
 	struct tix_db		*db;
 	struct tix_arena	 arena;
-	struct tix_mailer	*mailer;
+	struct tix_mailer	*mailer;	/* NULL: write files to dir */
+	const char		*dir;
 	const char		*from;
 	struct tix_buf		 msg;
 };
@@ -65,9 +77,16 @@ deliver(struct sender *s, const struct tix_outbox_row *row, int *sent)
 {
 	struct tix_mail		 m;
 	enum tix_mail_result	 res;
-	char			 err[512];
+	char			 err[512], mac[TIX_REPLY_MAC_LEN + 1];
+	char			 path[4200];
 	enum tix_err		 rc;
 
+	/* A mail of no ticket (a password reset) has no reply address. */
+	if (row->ticket_number > 0) {
+		rc = tix_reply_mac(row->ticket_number, row->recipient_id, mac);
+		if (rc != TIX_OK)
+			return rc;
+	}
 	memset(&m, 0, sizeof(m));
 	m.id = row->id;
 	m.ticket_number = row->ticket_number;
@@ -75,7 +94,8 @@ deliver(struct sender *s, const struct tix_outbox_row *row, int *sent)
 	m.to = row->recipient;
 	m.subject = row->subject;
 	m.body = row->body;
-	m.reply_token = row->reply_token;
+	m.recipient_id = row->recipient_id;
+	m.reply_mac = row->ticket_number > 0 ? mac : NULL;
 	m.date = time(NULL);
 	tix_buf_clear(&s->msg);
 	rc = tix_mail_compose(&m, &s->msg);
@@ -85,11 +105,19 @@ deliver(struct sender *s, const struct tix_outbox_row *row, int *sent)
 		return tix_outbox_mark_failed(s->db, &s->arena, row->id,
 		    "cannot compose the message (invalid address or subject)");
 	}
-	res = tix_mail_send(s->mailer, s->from, row->recipient, s->msg.data,
-	    s->msg.len, err, sizeof(err));
+	if (s->mailer != NULL)
+		res = tix_mail_send(s->mailer, s->from, row->recipient,
+		    s->msg.data, s->msg.len, err, sizeof(err));
+	else
+		res = tix_mail_drop(s->dir, row->id, row->ticket_number,
+		    s->msg.data, s->msg.len, path, sizeof(path), err,
+		    sizeof(err));
 	clean(err);
 	if (res == TIX_MAIL_SENT) {
 		(*sent)++;
+		if (s->mailer == NULL)
+			tix_log_info("outbox %lld to %s: %s", (long long)row->id,
+			    row->recipient, path);
 		return tix_outbox_mark_sent(s->db, &s->arena, row->id);
 	}
 	if (res == TIX_MAIL_RETRY &&
@@ -179,23 +207,27 @@ main(int argc, char **argv)
 	status = 0;
 	if (tix_config_load(&cfg) != TIX_OK)
 		return 2;
-	if (cfg.smtp_url == NULL) {
-		fprintf(stderr, "tix-notify: TIX_SMTP_URL is not set (e.g. "
-		    "smtp://127.0.0.1:25)\n");
-		return 2;
-	}
 
+	if (tix_crypto_init() != TIX_OK ||
+	    tix_reply_key_load(cfg.mail_token_key_file) != TIX_OK)
+		return 2;
 	tix_daemon_catch_stop();
 
 	memset(&s, 0, sizeof(s));
 	s.from = cfg.support_address;
+	s.dir = cfg.mail_dir;
 	tix_arena_init(&s.arena);
 	tix_buf_init(&s.msg, TIX_MAIL_MAX);
 	if (tix_db_open(cfg.database_url, &s.db) != TIX_OK ||
-	    tix_mailer_new(cfg.smtp_url, &s.mailer) != TIX_OK) {
+	    (cfg.smtp_url != NULL &&
+	    tix_mailer_new(cfg.smtp_url, &s.mailer) != TIX_OK)) {
 		tix_log_error("cannot start");
 		return 1;
 	}
+	if (s.mailer == NULL)
+		tix_log_warn("TIX_SMTP_URL is not set: nothing is sent; each "
+		    "mail is written to %s as an .eml file (TIX_MAIL_DIR)",
+		    s.dir);
 	if (once)
 		status = pass(&s) == TIX_OK ? 0 : 1;
 	else

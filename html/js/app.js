@@ -13,6 +13,7 @@ import { ticketForm } from './views/ticket-form.js';
 import { ticketDetailView } from './views/ticket-detail.js';
 import { settingsView } from './views/settings.js';
 import { resetPasswordView } from './views/reset-password.js';
+import { inboundView } from './views/inbound.js';
 import { notFoundView } from './views/not-found.js';
 
 const session = { user: null, checked: false };
@@ -34,6 +35,9 @@ for (const area of ['customer', 'agent']) {
   route('/' + area + '/tickets/:number', ticketDetailView);
   route('/' + area + '/settings', settingsView);
 }
+// Mail kept for review: agents only (a customer's visit shows "not found").
+route('/agent/inbound', (ctx) => (ctx.user && ctx.user.role !== 'customer'
+  ? inboundView(ctx) : notFoundView(ctx)));
 
 function renderNav(path) {
   const nav = document.getElementById('nav');
@@ -48,8 +52,9 @@ function renderNav(path) {
   const links = [
     link('/' + area + '/tickets', area === 'customer' ? 'My tickets' : 'Tickets',
       path.startsWith('/' + area + '/tickets')),
+    area === 'agent' ? link('/agent/inbound', 'Inbox', path === '/agent/inbound') : null,
     link('/' + area + '/settings', 'Settings', path === '/' + area + '/settings'),
-  ];
+  ].filter(Boolean);
   const help = h('button.help', { type: 'button', id: 'help-button', text: 'Help',
     'aria-haspopup': 'dialog', on: { click: openHelp } });
   const logout = h('button.link', { type: 'button', id: 'logout', text: 'Sign out',

@@ -9,6 +9,7 @@
 
 #include "api/fields.h"
 #include "api/metrics_api.h"
+#include "api/inbound_api.h"
 #include "api/render.h"
 #include "api/serve.h"
 #include "api/tickets_api.h"
@@ -899,6 +900,13 @@ const struct tix_route tix_ticket_routes[] = {
 	{ TIX_POST, "/api/tickets", h_create, false },
 	/* Before "{}", which would take "stats" for a ticket number. */
 	{ TIX_GET, "/api/tickets/stats", h_stats, false },
+	{ TIX_GET, "/api/tickets/inbound", tix_api_inbound_list, false },
+	{ TIX_POST, "/api/tickets/inbound/{}/ticket", tix_api_inbound_ticket,
+	    false },
+	{ TIX_POST, "/api/tickets/inbound/{}/append", tix_api_inbound_append,
+	    false },
+	{ TIX_DELETE, "/api/tickets/inbound/{}", tix_api_inbound_delete,
+	    false },
 	{ TIX_GET, "/api/tickets/{}", h_get, false },
 	{ TIX_PATCH, "/api/tickets/{}", h_patch, false },
 	{ TIX_DELETE, "/api/tickets/{}", tix_api_delete_ticket, false },

@@ -63,8 +63,14 @@ mail_settings(struct tix_config *cfg)
 	if (rc == TIX_OK)
 		rc = text_setting("TIX_SUPPORT_ADDRESS", "support@localhost",
 		    &cfg->support_address);
+	if (rc == TIX_OK)
+		rc = text_setting("TIX_MAIL_AUTHSERV_ID", NULL,
+		    &cfg->mail_authserv_id);
+	if (rc == TIX_OK)
+		rc = text_setting("TIX_MAIL_DIR", "var/mail", &cfg->mail_dir);
 	if (rc != TIX_OK)
 		return rc;
+	cfg->mail_token_key_file = getenv("TIX_MAIL_TOKEN_KEY_FILE");
 	if (strncmp(cfg->public_base_url, "http://", 7) != 0 &&
 	    strncmp(cfg->public_base_url, "https://", 8) != 0) {
 		fprintf(stderr, "TIX_PUBLIC_BASE_URL must start with http:// "
@@ -150,6 +156,8 @@ tix_config_load(struct tix_config *cfg)
 		    "commas or spaces\n", TIX_MAX_PROXIES);
 		rc = TIX_EINVAL;
 	}
+		rc = int_setting("TIX_MAIL_TIMEOUT_SECONDS", 60, 1, 3600,
+		    &cfg->mail_timeout_seconds);
 	/* Checked by the workers that need it (tix-tickets, tix-files). */
 	cfg->attachment_key_file = getenv("TIX_ATTACHMENT_KEY_FILE");
 	/* Checked by tix-auth. */

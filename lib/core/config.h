@@ -34,6 +34,8 @@ struct tix_config {
 	int		 require_2fa_for_staff;	/* TIX_REQUIRE_2FA_FOR_STAFF */
 	/* The largest message tix-mailin takes. */
 	int		 max_mail_bytes;	/* TIX_MAX_MAIL_BYTES */
+	/* tix-mailin's wall-clock limit for one message. */
+	int		 mail_timeout_seconds;	/* TIX_MAIL_TIMEOUT_SECONDS */
 	/* Mail: the base of links in notices (no trailing slash; default
 	 * http://localhost), the SMTP server (tix-notify; NULL: unset) and
 	 * the address notices come from (default support@localhost). */
@@ -50,6 +52,13 @@ struct tix_config {
 	int		 retention_session_days; /* TIX_RETENTION_SESSION_DAYS */
 	int		 retention_login_days;	/* TIX_RETENTION_LOGIN_DAYS */
 	int		 retention_review_days;	/* TIX_RETENTION_REVIEW_DAYS */
+	/* The key of the reply addresses' MACs (tix-notify, tix-mailin;
+	 * checked by them), and the authserv-id whose
+	 * Authentication-Results tix-mailin believes (NULL: none). */
+	const char	*mail_token_key_file;	/* TIX_MAIL_TOKEN_KEY_FILE */
+	const char	*mail_authserv_id;	/* TIX_MAIL_AUTHSERV_ID */
+	/* Where tix-notify writes .eml files when TIX_SMTP_URL is unset. */
+	const char	*mail_dir;		/* TIX_MAIL_DIR */
 };
 
 /*

@@ -42,17 +42,20 @@ enum tix_err	tix_password_hash(const char *pw, size_t n,
 bool		tix_password_verify(const char *hash, const char *pw,
 		    size_t n);
 
-/* n random bytes from the kernel's CSPRNG into p. */
-void		tix_random_bytes(void *p, size_t n);
+#define TIX_KEY_LEN		32
 
 /*
- * A 32-byte key from the file path (32 raw bytes, or 64 hex digits and
- * an optional newline) into out.  TIX_EINVAL with a message on stderr
- * naming setting when path is unset, unreadable or malformed; a warning
- * when other users may read it.
+ * Read a 32-byte key from the file at path (32 raw bytes, or 64 hex
+ * digits with an optional trailing newline) into key, locked in memory
+ * where the system allows.  setting names the variable in messages.
+ * TIX_EINVAL with a message on stderr when path is NULL or empty,
+ * unreadable or malformed; a warning when others may read the file.
  */
 enum tix_err	tix_key_file_read(const char *setting, const char *path,
-		    unsigned char out[32]);
+		    unsigned char key[TIX_KEY_LEN]);
+
+/* n random bytes from the kernel's CSPRNG into p. */
+void		tix_random_bytes(void *p, size_t n);
 
 /*
  * Secrets at rest (crypto/secret.c): the key of TIX_TOTP_KEY_FILE,

@@ -10,68 +10,15 @@
  */
 #include <sodium.h>
 
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "crypto/crypto.h"
 
 #define NONCE	crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 #define ABYTES	crypto_aead_xchacha20poly1305_ietf_ABYTES
 
-static unsigned char	secret_key[32];
+static unsigned char	secret_key[TIX_KEY_LEN];
 static bool		has_secret_key;
-
-static bool
-is_space(unsigned char c)
-{
-	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
-}
-
-enum tix_err
-tix_key_file_read(const char *setting, const char *path,
-    unsigned char out[32])
-{
-	unsigned char	 buf[130];
-	size_t		 n, got = 0;
-	FILE		*f;
-	struct stat	 st;
-	bool		 ok;
-
-	if (path == NULL || *path == '\0') {
-		fprintf(stderr, "%s is not set (a file with a 32-byte key; "
-		    "see README)\n", setting);
-		return TIX_EINVAL;
-	}
-	f = fopen(path, "rb");
-	if (f == NULL) {
-		fprintf(stderr, "%s %s: %s\n", setting, path,
-		    strerror(errno));
-		return TIX_EINVAL;
-	}
-	n = fread(buf, 1, sizeof(buf), f);
-	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 0077) != 0)
-		fprintf(stderr, "warning: %s %s can be read by other users; "
-		    "chmod 0400 it\n", setting, path);
-	fclose(f);
-	ok = n == 32;
-	if (ok)
-		memcpy(out, buf, 32);
-	else {
-		while (n > 0 && is_space(buf[n - 1]))
-			n--;
-		ok = n == 64 && sodium_hex2bin(out, 32, (const char *)buf, n,
-		    NULL, &got, NULL) == 0 && got == 32;
-	}
-	sodium_memzero(buf, sizeof(buf));
-	if (!ok) {
-		fprintf(stderr, "%s %s must hold 32 raw bytes or 64 hex "
-		    "digits\n", setting, path);
-		return TIX_EINVAL;
-	}
-	return TIX_OK;
-}
 
 enum tix_err
 tix_secret_key_load(const char *path)
@@ -81,7 +28,6 @@ tix_secret_key_load(const char *path)
 	rc = tix_key_file_read("TIX_TOTP_KEY_FILE", path, secret_key);
 	if (rc != TIX_OK)
 		return rc;
-	(void)sodium_mlock(secret_key, sizeof(secret_key));
 	has_secret_key = true;
 	return TIX_OK;
 }

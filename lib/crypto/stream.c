@@ -28,12 +28,9 @@ static bool		has_master;
 enum tix_err
 tix_master_key_load(const char *path)
 {
-	enum tix_err rc;
-
-	rc = tix_key_file_read("TIX_ATTACHMENT_KEY_FILE", path, master);
-	if (rc != TIX_OK)
-		return rc;
-	(void)sodium_mlock(master, sizeof(master));
+	if (tix_key_file_read("TIX_ATTACHMENT_KEY_FILE", path, master) !=
+	    TIX_OK)
+		return TIX_EINVAL;
 	has_master = true;
 	return TIX_OK;
 }

@@ -661,18 +661,18 @@ static const struct {
 	 * has turned this kind off ($5 names the preference, NULL: none). */
 	[TIX_STMT_OUTBOX_TO_USER] = { "outbox_to_user",
 	    "INSERT INTO outbox (ticket_id, ticket_number, recipient_id,"
-	    " recipient, kind, subject, body, reply_token)"
-	    " SELECT t.id, t.number, u.id, u.email, $2::outbox_kind, $3, $4,"
-	    " t.reply_token FROM tickets t, users u"
+	    " recipient, kind, subject, body)"
+	    " SELECT t.id, t.number, u.id, u.email, $2::outbox_kind, $3, $4"
+	    " FROM tickets t, users u"
 	    " WHERE t.id = $1 AND u.id = $6 AND u.disabled_at IS NULL"
 	    " AND u.id IS DISTINCT FROM $7::bigint AND " OUTBOX_PREF },
 	/* The assignee, or every active agent and admin when there is
 	 * none, except $6; otherwise as OUTBOX_TO_USER. */
 	[TIX_STMT_OUTBOX_TO_STAFF] = { "outbox_to_staff",
 	    "INSERT INTO outbox (ticket_id, ticket_number, recipient_id,"
-	    " recipient, kind, subject, body, reply_token)"
-	    " SELECT t.id, t.number, u.id, u.email, $2::outbox_kind, $3, $4,"
-	    " t.reply_token FROM tickets t JOIN users u ON"
+	    " recipient, kind, subject, body)"
+	    " SELECT t.id, t.number, u.id, u.email, $2::outbox_kind, $3, $4"
+	    " FROM tickets t JOIN users u ON"
 	    " CASE WHEN t.assignee_id IS NULL"
 	    "  THEN u.role IN ('agent', 'admin') ELSE u.id = t.assignee_id END"
 	    " WHERE t.id = $1 AND u.disabled_at IS NULL"
@@ -689,7 +689,7 @@ static const struct {
 	    "  AND next_attempt_at <= now() ORDER BY next_attempt_at, id"
 	    "  LIMIT $1 FOR UPDATE SKIP LOCKED) c WHERE o.id = c.id"
 	    " RETURNING o.id, o.ticket_number, o.recipient, o.subject, o.body,"
-	    " o.reply_token, o.attempts" },
+	    " o.recipient_id, o.attempts" },
 	[TIX_STMT_OUTBOX_SENT] = { "outbox_sent",
 	    "UPDATE outbox SET status = 'sent', sent_at = now(),"
 	    " last_error = NULL WHERE id = $1 AND status = 'queued'" },
@@ -723,23 +723,48 @@ static const struct {
 	    " WHERE u.email = lower($1) AND u.disabled_at IS NULL" },
 	/* What a message that names ticket $1 is checked against. */
 	[TIX_STMT_MAIL_TICKET] = { "mail_ticket",
-	    "SELECT id, requester_id, reply_token, status FROM tickets"
+	    "SELECT id, requester_id, status FROM tickets"
 	    " WHERE number = $1" },
 	[TIX_STMT_MAIL_OUTBOX_TICKET] = { "mail_outbox_ticket",
 	    "SELECT ticket_number FROM outbox WHERE id = $1" },
 	/* No row back: this Message-ID was decided on before (a concurrent
 	 * delivery waits here for the first one's transaction). */
 	[TIX_STMT_INBOUND_CLAIM] = { "inbound_claim",
-	    "INSERT INTO inbound_messages (message_id, outcome)"
-	    " VALUES ($1, 'review') ON CONFLICT (message_id) DO NOTHING"
-	    " RETURNING id" },
+	    "INSERT INTO inbound_messages (message_id, outcome, from_address,"
+	    " auth_failed) VALUES ($1, 'review', lower($2), $3::boolean)"
+	    " ON CONFLICT (coalesce(from_address, ''), message_id, auth_failed)"
+	    " DO NOTHING RETURNING id" },
 	[TIX_STMT_INBOUND_SET] = { "inbound_set",
 	    "UPDATE inbound_messages SET outcome = $2::inbound_outcome,"
 	    " ticket_id = $3 WHERE id = $1" },
 	[TIX_STMT_INBOUND_REVIEW] = { "inbound_review",
 	    "INSERT INTO inbound_review (message_id, from_address, subject,"
-	    " body_excerpt, reason, ticket_id)"
-	    " VALUES ($1, $2, left($3, 200), left($4, 2000), $5, $6)" },
+	    " body_excerpt, reason, ticket_id, body)"
+	    " VALUES ($1, $2, left($3, 200), left($4, 2000), $5, $6,"
+	    " left($4, 100000))" },
+	/* The review queue, newest first: page $2 of $1 rows. */
+	[TIX_STMT_REVIEW_LIST] = { "review_list",
+	    "SELECT id, from_address, subject, tix_ts(created_at), reason,"
+	    " left(body_excerpt, 300) FROM inbound_review"
+	    " ORDER BY created_at DESC, id DESC"
+	    " LIMIT $1::bigint OFFSET ($2::bigint - 1) * $1::bigint" },
+	[TIX_STMT_REVIEW_COUNT] = { "review_count",
+	    "SELECT count(*) FROM inbound_review" },
+	/* A kept mail, held until the action on it commits: a second
+	 * action at once waits, then finds it gone. */
+	[TIX_STMT_REVIEW_LOCK] = { "review_lock",
+	    "SELECT id, coalesce(from_address, ''), subject, body"
+	    " FROM inbound_review WHERE id = $1 FOR UPDATE" },
+	[TIX_STMT_REVIEW_DELETE] = { "review_delete",
+	    "DELETE FROM inbound_review WHERE id = $1" },
+	/* An active user as a principal: the author of a kept mail. */
+	[TIX_STMT_REVIEW_USER] = { "review_user",
+	    "SELECT u.id, u.role, u.name, u.account_id, a.name, a.timezone,"
+	    " u.email FROM users u JOIN accounts a ON a.id = u.account_id"
+	    " WHERE u.id = $1 AND u.disabled_at IS NULL" },
+	/* The requester of ticket number $1, whatever their state. */
+	[TIX_STMT_REVIEW_REQUESTER] = { "review_requester",
+	    "SELECT requester_id FROM tickets WHERE number = $1" },
 	/* For GET /api/metrics: the outbox's depth and failures, the open
 	 * tickets past their first-response target, breaches ever. */
 	[TIX_STMT_OPS_GAUGES] = { "ops_gauges",

@@ -10,10 +10,12 @@
  * only "." stays so: libcurl dot-stuffs the DATA (RFC 5321 4.5.2).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/str.h"
 #include "mail/mail.h"
+#include "tickets/license.h"
 
 /* RFC 2047 2: an encoded-word is at most 75 characters.  36 bytes make
  * 48 base64 characters, a word of 60: "Subject: " and a word fit in 78. */
@@ -216,9 +218,8 @@ token_ok(const char *s)
 	size_t i;
 
 	for (i = 0; s[i] != '\0'; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		    (s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= 'A' && s[i] <= 'Z')) || i >= 64)
+		if (!((s[i] >= '2' && s[i] <= '7') ||
+		    (s[i] >= 'a' && s[i] <= 'z')) || i >= 64)
 			return 0;
 	return i > 0;
 }
@@ -227,15 +228,16 @@ enum tix_err
 tix_mail_compose(const struct tix_mail *m, struct tix_buf *out)
 {
 	const char	*at;
+	char		*body;
 	int		 local_len;
 	long long	 id = (long long)m->id, tick = (long long)m->ticket_number;
 	enum tix_err	 rc;
 
-	bool		 account = m->ticket_number == 0 && m->reply_token == NULL;
+	bool		 account = m->ticket_number == 0 && m->reply_mac == NULL;
 
 	if (!tix_mail_address_ok(m->from) || !tix_mail_address_ok(m->to) ||
-	    (!account && (m->reply_token == NULL ||
-	    !token_ok(m->reply_token) || m->ticket_number <= 0)) ||
+	    (!account && (m->reply_mac == NULL || !token_ok(m->reply_mac) ||
+	    m->recipient_id <= 0 || m->ticket_number <= 0)) ||
 	    m->subject == NULL || m->body == NULL || m->id <= 0)
 		return TIX_EINVAL;
 	at = strchr(m->from, '@');
@@ -260,15 +262,23 @@ tix_mail_compose(const struct tix_mail *m, struct tix_buf *out)
 		    "Message-ID: <%lld.TICK-%lld%s>\r\n"
 		    "In-Reply-To: <TICK-%lld%s>\r\n"
 		    "References: <TICK-%lld%s>\r\n"
-		    "Reply-To: %.*s+TICK-%lld.%s%s\r\n"
+		    "Reply-To: %.*s+TICK-%lld.%lld.%s%s\r\n"
 		    "Auto-Submitted: auto-generated\r\n"
 		    "X-Loop: %s\r\n"
 		    "MIME-Version: 1.0\r\n"
 		    "Content-Type: text/plain; charset=utf-8\r\n"
 		    "Content-Transfer-Encoding: quoted-printable\r\n"
 		    "\r\n", id, tick, at, tick, at, tick, at, local_len,
-		    m->from, tick, m->reply_token, at, m->from);
-	if (rc == TIX_OK)
-		rc = qp_body(out, m->body);
+		    m->from, tick, (long long)m->recipient_id, m->reply_mac, at,
+		    m->from);
+	if (rc == TIX_OK) {
+		/* License keys leave only as their last group. */
+		body = strdup(m->body);
+		if (body == NULL)
+			return TIX_ENOMEM;
+		(void)tix_license_keys_mask(body, strlen(body));
+		rc = qp_body(out, body);
+		free(body);
+	}
 	return rc;
 }

@@ -9,7 +9,9 @@
 #include "auth/principal.h"
 #include "core/limits.h"
 #include "core/str.h"
+#include "crypto/replymac.h"
 #include "db/db.h"
+#include "mail/auth.h"
 #include "mail/ingest.h"
 #include "mail/parse.h"
 #include "tickets/license.h"
@@ -27,15 +29,24 @@ struct named {
 	int64_t		 number;
 	int64_t		 id;
 	int64_t		 requester_id;
-	const char	*token;
 	bool		 closed;
+};
+
+/* A reply address: local+TICK-number.user_id.mac@domain. */
+struct tag {
+	int64_t		 number;
+	int64_t		 user_id;
+	const char	*mac;
 };
 
 struct job {
 	struct tix_db			*db;
 	struct tix_arena		*a;
 	const char			*support;
+	const char			*authserv_id;	/* NULL: none */
 	const struct tix_mail_in	*m;
+	enum tix_mail_auth		 auth;
+	int				 dmarc_failed;
 	struct sender			 s;
 	struct tix_ingest_result	*out;
 	int64_t				 ticket_id;	/* of the result */
@@ -171,8 +182,7 @@ load_ticket(struct job *j, int64_t number, struct named *t)
 		return rc;
 	t->id = tix_rows_int(&rs, 0, 0);
 	t->requester_id = tix_rows_int(&rs, 0, 1);
-	t->token = tix_rows_get(&rs, 0, 2);
-	t->closed = strcmp(tix_rows_get(&rs, 0, 3), "closed") == 0;
+	t->closed = strcmp(tix_rows_get(&rs, 0, 2), "closed") == 0;
 	return TIX_OK;
 }
 
@@ -254,14 +264,6 @@ review(struct job *j, const char *reason, int64_t ticket_id)
 	return tix_db_run(j->db, j->a, TIX_STMT_INBOUND_REVIEW, p, 6, NULL);
 }
 
-/* Whether the sender may write on t by mail. */
-static bool
-may_write(const struct job *j, const struct named *t)
-{
-	return j->s.known && (tix_is_staff(&j->s.who) ||
-	    j->s.who.user_id == t->requester_id);
-}
-
 static enum tix_err
 reply(struct job *j, const struct named *t)
 {
@@ -271,20 +273,17 @@ reply(struct job *j, const struct named *t)
 	int64_t			 tid, eid;
 	enum tix_err		 rc;
 
-	if (!may_write(j, t))
-		return review(j, "sender is not the requester or an agent",
-		    t->id);
 	if (t->closed)
 		return review(j, "reply to a closed ticket", t->id);
-	body = tix_mail_trim_quoted(j->a, j->m->text);
+	body = tix_mail_reply_text(j->a, j->m->text);
 	if (body == NULL)
 		return TIX_ENOMEM;
 	if (*body == '\0')
 		return review(j, "empty reply", t->id);
 	memset(&in, 0, sizeof(in));
-	in.body = cut(j->a, body, TIX_MAX_TEXT);
+	in.body = body;
 	number = tix_arena_printf(j->a, "TICK-%lld", (long long)t->number);
-	if (in.body == NULL || number == NULL)
+	if (number == NULL)
 		return TIX_ENOMEM;
 	c.db = j->db;
 	c.arena = j->a;
@@ -301,31 +300,54 @@ reply(struct job *j, const struct named *t)
 	return TIX_OK;
 }
 
+const char *
+tix_mail_reply_text(struct tix_arena *a, const char *text)
+{
+	const char *body = tix_mail_trim_quoted(a, text);
+
+	return body != NULL ? cut(a, body, TIX_MAX_TEXT) : NULL;
+}
+
+enum tix_err
+tix_mail_ticket_fields(struct tix_arena *a, const char *subject,
+    const char *text, char key[TIX_LICENSE_KEY_LEN + 1],
+    struct tix_ticket_new *in)
+{
+	char	keys[1][TIX_LICENSE_KEY_LEN + 1];
+
+	text = trim(a, text);
+	if (text == NULL)
+		return TIX_ENOMEM;
+	memset(in, 0, sizeof(*in));
+	in->subject = *subject != '\0' ? cut(a, subject, TIX_MAX_SUBJECT) :
+	    "(no subject)";
+	in->description = *text != '\0' ? cut(a, text, TIX_MAX_TEXT) :
+	    "(no text)";
+	if (in->subject == NULL || in->description == NULL)
+		return TIX_ENOMEM;
+	if (tix_license_keys_find(subject, strlen(subject), keys, 1) == 1 ||
+	    tix_license_keys_find(text, strlen(text), keys, 1) == 1) {
+		memcpy(key, keys[0], sizeof(keys[0]));
+		in->license_key = key;
+	}
+	in->category = "general";
+	in->priority = TIX_PRIORITY_NORMAL;
+	return TIX_OK;
+}
+
 static enum tix_err
 open_ticket(struct job *j)
 {
 	struct tix_ctx		 c;
 	struct tix_ticket_new	 in;
 	struct tix_ticket_made	 made;
-	char			 keys[1][TIX_LICENSE_KEY_LEN + 1];
-	const char		*subject = j->m->subject, *text;
+	char			 key[TIX_LICENSE_KEY_LEN + 1];
 	enum tix_err		 rc;
 
-	text = trim(j->a, j->m->text);
-	if (text == NULL)
-		return TIX_ENOMEM;
-	memset(&in, 0, sizeof(in));
-	in.subject = *subject != '\0' ? cut(j->a, subject, TIX_MAX_SUBJECT) :
-	    "(no subject)";
-	in.description = *text != '\0' ? cut(j->a, text, TIX_MAX_TEXT) :
-	    "(no text)";
-	if (in.subject == NULL || in.description == NULL)
-		return TIX_ENOMEM;
-	if (tix_license_keys_find(subject, strlen(subject), keys, 1) == 1 ||
-	    tix_license_keys_find(text, strlen(text), keys, 1) == 1)
-		in.license_key = keys[0];
-	in.category = "general";
-	in.priority = TIX_PRIORITY_NORMAL;
+	rc = tix_mail_ticket_fields(j->a, j->m->subject, j->m->text, key,
+	    &in);
+	if (rc != TIX_OK)
+		return rc;
 	c.db = j->db;
 	c.arena = j->a;
 	c.who = &j->s.who;
@@ -338,44 +360,91 @@ open_ticket(struct job *j)
 	return TIX_OK;
 }
 
+/*
+ * A mail to a reply address: it counts as its recipient's only when the
+ * MAC is right, From is that recipient's address, and the recipient may
+ * still write on the ticket (its requester, or an agent).
+ */
+static enum tix_err
+tagged(const struct tag *tag, struct job *j)
+{
+	struct named	t;
+	int64_t		first;
+	bool		other;
+	enum tix_err	rc;
+
+	if (!tix_reply_mac_ok(tag->number, tag->user_id, tag->mac))
+		return review(j, "wrong reply token", 0);
+	rc = load_ticket(j, tag->number, &t);
+	if (rc != TIX_OK)
+		return rc;
+	if (t.id == 0)
+		return review(j, "no such ticket (reply address)", 0);
+	if (!j->s.known || j->s.who.user_id != tag->user_id)
+		return review(j, "sender is not the recipient of this reply "
+		    "address", t.id);
+	if (!tix_is_staff(&j->s.who) && j->s.who.user_id != t.requester_id)
+		return review(j, "sender is not the requester or an agent",
+		    t.id);
+	rc = thread(j, tag->number, &first, &other);
+	if (rc != TIX_OK)
+		return rc;
+	if (other)
+		return review(j, "reply address and thread name different "
+		    "tickets", t.id);
+	return reply(j, &t);
+}
+
+/* Why the receiving server's checks keep m for review, or NULL. */
+static const char *
+unverified(struct job *j)
+{
+	if (j->authserv_id == NULL)
+		return NULL;
+	switch (j->auth) {
+	case TIX_MAIL_AUTH_FAIL:
+		return j->dmarc_failed ? "unverified sender: DMARC failed" :
+		    "unverified sender: neither DKIM nor SPF passed for the "
+		    "sender's domain";
+	case TIX_MAIL_AUTH_MISSING:
+		return "unverified sender: no Authentication-Results from "
+		    "our mail server";
+	default:
+		return NULL;
+	}
+}
+
 /* The decision, in the open transaction. */
 static enum tix_err
 decide(struct job *j)
 {
 	const struct tix_mail_in	*m = j->m;
 	const char			*why;
-	char				 token[65];
+	char				 mac[TIX_REPLY_MAC_LEN + 2];
+	struct tag			 tag;
 	struct named			 t;
-	int64_t				 number, first;
+	int64_t				 first;
 	bool				 other;
 	enum tix_err			 rc;
 
 	why = refused(m, j->support);
 	if (why != NULL)
 		return review(j, why, 0);
+	why = unverified(j);
+	if (why != NULL)
+		return review(j, why, 0);
 	rc = load_sender(j);
 	if (rc != TIX_OK)
 		return rc;
 
-	if (tix_mail_find_tag(m->recipients, j->support, &number, token,
-	    sizeof(token))) {
-		rc = load_ticket(j, number, &t);
-		if (rc != TIX_OK)
-			return rc;
-		if (t.id == 0)
-			return review(j, "no such ticket (reply address)", 0);
-		if (strlen(token) != strlen(t.token) ||
-		    !tix_mem_equal(token, t.token, strlen(token)))
-			return review(j, "wrong reply token", t.id);
-		rc = thread(j, number, &first, &other);
-		if (rc != TIX_OK)
-			return rc;
-		if (other)
-			return review(j, "reply address and thread name "
-			    "different tickets", t.id);
-		return reply(j, &t);
+	if (tix_mail_find_tag(m->recipients, j->support, &tag.number,
+	    &tag.user_id, mac, sizeof(mac))) {
+		tag.mac = mac;
+		return tagged(&tag, j);
 	}
 
+	/* The thread and the subject speak for the requester only: From is
+	 * all that says who wrote, and an agent's word needs more. */
 	rc = thread(j, 0, &first, &other);
 	if (rc != TIX_OK)
 		return rc;
@@ -387,6 +456,11 @@ decide(struct job *j)
 			return rc;
 		if (t.id == 0)
 			return review(j, "no such ticket", 0);
+		if (j->s.known && tix_is_staff(&j->s.who))
+			return review(j, "an agent's mail counts only through "
+			    "the agent's own reply address", t.id);
+		if (!j->s.known || j->s.who.user_id != t.requester_id)
+			return review(j, "sender is not the requester", t.id);
 		return reply(j, &t);
 	}
 
@@ -409,8 +483,11 @@ attempt(struct job *j, const char *forced_reason, int64_t *claim)
 	rc = tix_db_begin(j->db);
 	if (rc != TIX_OK)
 		return rc;
-	rc = tix_db_run(j->db, j->a, TIX_STMT_INBOUND_CLAIM,
-	    &j->m->message_id, 1, &rs);
+	p[0] = j->m->message_id;
+	p[1] = j->m->from;
+	p[2] = j->authserv_id != NULL && (j->auth == TIX_MAIL_AUTH_FAIL ||
+	    j->auth == TIX_MAIL_AUTH_MISSING) ? "true" : "false";
+	rc = tix_db_run(j->db, j->a, TIX_STMT_INBOUND_CLAIM, p, 3, &rs);
 	if (rc != TIX_OK)
 		goto out;
 	if (rs.nrows == 0) {
@@ -437,8 +514,8 @@ out:
 
 static enum tix_err
 run(struct tix_db *db, struct tix_arena *a, const char *support,
-    const struct tix_mail_in *m, const char *forced,
-    struct tix_ingest_result *out)
+    const char *authserv_id, const struct tix_mail_in *m,
+    const char *forced, struct tix_ingest_result *out)
 {
 	struct job	j;
 	int64_t		claim;
@@ -449,8 +526,13 @@ run(struct tix_db *db, struct tix_arena *a, const char *support,
 	j.db = db;
 	j.a = a;
 	j.support = support;
+	j.authserv_id = authserv_id;
 	j.m = m;
 	j.out = out;
+	if (authserv_id != NULL)
+		j.auth = tix_mail_auth_verdict(m->auth_results != NULL ?
+		    m->auth_results : "", authserv_id, m->from,
+		    &j.dmarc_failed);
 	rc = tix_db_ensure(db);
 	if (rc == TIX_OK)
 		rc = attempt(&j, forced, &claim);
@@ -470,9 +552,10 @@ run(struct tix_db *db, struct tix_arena *a, const char *support,
 
 enum tix_err
 tix_mail_ingest(struct tix_db *db, struct tix_arena *a, const char *support,
-    const struct tix_mail_in *m, struct tix_ingest_result *out)
+    const char *authserv_id, const struct tix_mail_in *m,
+    struct tix_ingest_result *out)
 {
-	return run(db, a, support, m, NULL, out);
+	return run(db, a, support, authserv_id, m, NULL, out);
 }
 
 enum tix_err
@@ -484,5 +567,5 @@ tix_mail_ingest_unreadable(struct tix_db *db, struct tix_arena *a,
 	memset(&m, 0, sizeof(m));
 	m.subject = "";
 	m.text = "";
-	return run(db, a, "", &m, reason, out);
+	return run(db, a, "", NULL, &m, reason, out);
 }

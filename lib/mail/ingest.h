@@ -3,30 +3,36 @@
  * ticket, a reply, or a row for agents to review; tix-mailin's work.
  *
  * The rules (docs/api.md, "E-mail", "Mail in"), in order:
- *   1. A Message-ID decided on before: nothing (TIX_INGEST_DUPLICATE).
+ *   1. A Message-ID decided on before for the same sender address (and
+ *      the same outcome of the server's authentication check): nothing
+ *      (TIX_INGEST_DUPLICATE).
  *   2. Auto-Submitted other than "no", Precedence bulk, junk or list, a
  *      From that is missing, empty or names more than one address, a
  *      mailer daemon (MAILER-DAEMON, postmaster, Return-Path <>), our
  *      own X-Loop: review, never a ticket or reply.
- *   3. A reply is matched to its ticket by, in order: the tag
- *      support+TICK-n.token@domain in To, Cc or Delivered-To (the token
- *      must be the ticket's reply_token, and In-Reply-To/References may
- *      name no other ticket); our ids in In-Reply-To/References
- *      (<TICK-n@domain>, <k.TICK-n@domain> of outbox row k); "[TICK-n]"
- *      in the subject.  In every case the sender must be an active user
- *      who is the ticket's requester or an agent; otherwise it is
- *      treated as from an unknown sender.  A closed ticket is not
- *      reopened: review.  Quoted text and signatures are trimmed.
- *   4. No ticket named: an active customer's message opens a ticket;
+ *   3. With an authserv-id (TIX_MAIL_AUTHSERV_ID): a verdict of
+ *      mail/auth.h that is FAIL or MISSING: review.
+ *   4. A reply address support+TICK-n.uid.mac@domain in To, Cc or
+ *      Delivered-To: the MAC must be right (crypto/replymac.h), From
+ *      must be the address of user uid (active), who must be the
+ *      ticket's requester or an agent, and In-Reply-To/References may
+ *      name no other ticket; else review.
+ *   5. Else our ids in In-Reply-To/References (<TICK-n@domain>,
+ *      <k.TICK-n@domain> of outbox row k), or "[TICK-n]" in the
+ *      subject: only when From is the ticket's requester.  An agent's
+ *      address there is review: an agent's mail counts only through
+ *      the agent's own reply address, since From alone proves nothing.
+ *   6. No ticket named: an active customer's message opens a ticket;
  *      anyone else's is kept for review.
+ *   A closed ticket is not reopened: review.  Quoted text and
+ *   signatures are trimmed.
  * Everything happens in one transaction, through the domain functions
  * (lib/tickets), so the lifecycle and the outbox work as for the API;
  * the timeline's "via" is "email" and the actor the sender.
  *
- * From: is not authenticated.  A forged From of the requester or of an
- * agent is believed when it comes with a ticket's number in the
- * subject or thread; only the Reply-To token is a secret.  The MTA's
- * checks (SPF, DKIM, DMARC) are the defence in front of this.
+ * What remains believed of From: alone is a customer writing on their
+ * own ticket by its number or thread; with TIX_MAIL_AUTHSERV_ID the
+ * mail server's DMARC, DKIM and SPF results stand behind that too.
  */
 #ifndef TIX_MAIL_INGEST_H
 #define TIX_MAIL_INGEST_H
@@ -37,6 +43,8 @@
 #include "core/err.h"
 #include "db/db.h"
 #include "mail/parse.h"
+#include "tickets/license.h"
+#include "tickets/ticket.h"
 
 enum tix_ingest_outcome {
 	TIX_INGEST_TICKET,	/* a new ticket */
@@ -53,15 +61,35 @@ struct tix_ingest_result {
 
 /*
  * Decide on m and record the decision, in a transaction of its own.
- * support is the support address (TIX_SUPPORT_ADDRESS).  Strings in out
+ * support is the support address (TIX_SUPPORT_ADDRESS), authserv_id
+ * the mail server's id whose Authentication-Results count
+ * (TIX_MAIL_AUTHSERV_ID; NULL: none).  The reply key must be loaded
+ * (crypto/replymac.h), else every reply address is wrong.  Strings in out
  * are constants or in a.  TIX_EUNAVAIL when the database cannot be
  * reached (nothing was recorded: the MTA should retry); other errors as
  * tix_db_run.  A message the domain code refuses (a broken check) is
  * recorded for review instead, in a second transaction.
  */
 enum tix_err	tix_mail_ingest(struct tix_db *db, struct tix_arena *a,
-		    const char *support, const struct tix_mail_in *m,
-		    struct tix_ingest_result *out);
+		    const char *support, const char *authserv_id,
+		    const struct tix_mail_in *m, struct tix_ingest_result *out);
+
+/*
+ * The fields of a ticket opened from a mail: the subject cut to 200
+ * characters ("(no subject)" when empty), the text without leading
+ * blank lines and trailing white space cut to 20,000 ("(no text)"), the
+ * first license key of subject or text (copied into key), category
+ * general, priority normal.  Strings in a.  TIX_ENOMEM.
+ */
+enum tix_err	tix_mail_ticket_fields(struct tix_arena *a,
+		    const char *subject, const char *text,
+		    char key[TIX_LICENSE_KEY_LEN + 1],
+		    struct tix_ticket_new *in);
+
+/* The text of a reply by mail: quoted text and signature trimmed
+ * (tix_mail_trim_quoted), cut to 20,000 characters; "" when nothing is
+ * left.  NULL on ENOMEM. */
+const char	*tix_mail_reply_text(struct tix_arena *a, const char *text);
 
 /*
  * Record a message that could not be read (parse errors) for review,

@@ -1,7 +1,8 @@
 /*
  * mail.h: outgoing mail.  compose.c writes an RFC 5322 message (pure, no
- * I/O); send.c hands it to an SMTP server with libcurl.  lib/mail/ is the
- * only place that includes <curl/curl.h>.
+ * I/O); send.c hands it to an SMTP server with libcurl, or drop.c writes
+ * it to a directory as an .eml file.  lib/mail/ is the only place that
+ * includes <curl/curl.h>.
  *
  * Header injection cannot happen: every header value is either checked
  * to hold only printable ASCII without CR or LF (addresses, tokens,
@@ -31,7 +32,9 @@ struct tix_mail {
 	const char	*to;		/* the recipient's address */
 	const char	*subject;	/* UTF-8, one line */
 	const char	*body;		/* UTF-8 text, any line ends */
-	const char	*reply_token;	/* [0-9A-Za-z]{1,64}; NULL: none */
+	int64_t		 recipient_id;	/* the user the mail is for */
+	/* tix_reply_mac(ticket, recipient); NULL for a mail of no ticket */
+	const char	*reply_mac;
 	time_t		 date;
 };
 
@@ -43,14 +46,17 @@ struct tix_mail {
  *   characters when it is not printable ASCII; folded),
  *   Message-ID <id.TICK-n@domain>  (stable per outbox row),
  *   In-Reply-To and References <TICK-n@domain> (the ticket's thread),
- *   Reply-To local+TICK-n.token@domain,
- *   (a mail of no ticket, ticket_number 0 and reply_token NULL, has
+ *   Reply-To local+TICK-n.recipient_id.reply_mac@domain (the
+ *   recipient's own reply address, crypto/replymac.h),
+ *   (a mail of no ticket, ticket_number 0 and reply_mac NULL, has
  *   Message-ID <id.account@domain> and no thread headers or Reply-To),
  *   Auto-Submitted: auto-generated, X-Loop: <from>,
  *   MIME-Version, Content-Type text/plain; charset=utf-8,
  *   Content-Transfer-Encoding: quoted-printable.
+ * In the body every license key is masked but for its last group
+ * (tix_license_keys_mask): "*****-*****-*****-12345".
  * domain is the part of from after "@".  TIX_EINVAL when an address,
- * the token or the subject holds what a header may not (CR, LF, other
+ * the MAC or the subject holds what a header may not (CR, LF, other
  * control characters, invalid UTF-8); TIX_ETOOBIG past out's maximum.
  * On error out holds a partial message: clear it.
  */
@@ -89,5 +95,18 @@ void		tix_mailer_free(struct tix_mailer *m);
 enum tix_mail_result tix_mail_send(struct tix_mailer *m, const char *from,
 		    const char *to, const char *msg, size_t len, char *err,
 		    size_t errcap);
+
+/*
+ * Instead of sending: write msg (len bytes) into directory dir (made,
+ * 0700, when missing) as "<id, 12 digits>-TICK-<number>.eml", 0600,
+ * atomically (a temporary file renamed), replacing the file of an
+ * earlier try of the same row.  path_out (path_cap bytes) gets the
+ * file's path.  TIX_MAIL_SENT when written; TIX_MAIL_RETRY when the
+ * directory cannot be made or written (full disk, permissions), with err
+ * set; TIX_MAIL_FAILED for a path too long.
+ */
+enum tix_mail_result tix_mail_drop(const char *dir, int64_t id,
+		    int64_t number, const char *msg, size_t len,
+		    char *path_out, size_t path_cap, char *err, size_t errcap);
 
 #endif

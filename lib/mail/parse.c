@@ -56,6 +56,19 @@ ieq_prefix(const char *s, size_t n, const char *lit)
 	return true;
 }
 
+/* Whether NUL-terminated s begins with lit (without regard to case):
+ * never reads past s's end or lit's length. */
+static bool
+ieq_prefix_z(const char *s, const char *lit)
+{
+	size_t i;
+
+	for (i = 0; lit[i] != '\0'; i++)
+		if (s[i] == '\0' || lower(s[i]) != lower(lit[i]))
+			return false;
+	return true;
+}
+
 /*
  * The header section of the entity at p (n bytes): its fields into h
  * (in the arena) and the offset of the body.  A line that is neither a
@@ -463,9 +476,15 @@ qp_decode(const char *s, size_t n, bool q, struct tix_buf *out)
 /*
  * An encoded word "=?charset?X?text?=" at s (n bytes left): its length,
  * or 0 when it is not one.  The word is decoded and appended to out.
+ *
+ * *dead (in bytes from s, updated) is where an earlier search for the
+ * closing "?=" stopped without finding one: a search that starts before
+ * it would stop there too, so it is not made again.  Without this, a
+ * header of many "=?a?q?b" starts and no end costs time quadratic in
+ * its length (every start scanned to the end of the line).
  */
 static size_t
-encoded_word(const char *s, size_t n, struct tix_buf *out)
+encoded_word(const char *s, size_t n, struct tix_buf *out, size_t *dead)
 {
 	size_t		 i, cs_len, t0, t1;
 	const char	*star;
@@ -491,11 +510,15 @@ encoded_word(const char *s, size_t n, struct tix_buf *out)
 	if (enc != 'b' && enc != 'q')
 		return 0;
 	t0 = i + 3;
+	if (t0 < *dead)
+		return 0;
 	for (t1 = t0; t1 + 1 < n && !(s[t1] == '?' && s[t1 + 1] == '=') &&
 	    s[t1] > ' ' && s[t1] < 127; t1++)
 		;
-	if (t1 + 1 >= n || s[t1] != '?' || s[t1 + 1] != '=')
+	if (t1 + 1 >= n || s[t1] != '?' || s[t1 + 1] != '=') {
+		*dead = t1;
 		return 0;
+	}
 	cs = charset_of(s + 2, cs_len);
 	tix_buf_init(&raw, TIX_MAX_MAIL_HEADER_BYTES);
 	rc = enc == 'b' ? b64_decode(s + t0, t1 - t0, &raw) :
@@ -516,13 +539,16 @@ char *
 tix_mail_decode_header(struct tix_arena *a, const char *s, size_t n)
 {
 	struct tix_buf	 b;
-	size_t		 i = 0, k, ws;
+	size_t		 i = 0, k, ws, dead = 0, rel;
 	bool		 after_word = false;
 	char		*out;
 
 	tix_buf_init(&b, TIX_MAX_MAIL_HEADER_BYTES * 3);
 	while (i < n) {
-		k = encoded_word(s + i, n - i, &b);
+		rel = dead > i ? dead - i : 0;
+		k = encoded_word(s + i, n - i, &b, &rel);
+		if (rel > 0 && i + rel > dead)
+			dead = i + rel;
 		if (k > 0) {
 			i += k;
 			after_word = true;
@@ -662,7 +688,7 @@ param(struct tix_arena *a, const char *v, const char *name)
 		p++;
 		while (is_ws(*p))
 			p++;
-		if (ieq_prefix(p, strlen(p), name) && p[k] == '=') {
+		if (ieq_prefix_z(p, name) && p[k] == '=') {
 			p += k + 1;
 			if (*p == '"') {
 				s = ++p;
@@ -841,7 +867,7 @@ entity(struct walk *w, const struct hdrs *h, const char *body, size_t n,
 		return multipart(w, body, n, b, depth + 1);
 	}
 	if ((tn == 0 || tix_str_ieq(t, tn, "text/plain")) &&
-	    !ieq_prefix(disp, strlen(disp), "attachment"))
+	    !ieq_prefix_z(disp, "attachment"))
 		return text_part(w, h, body, n);
 	return TIX_OK;
 }
@@ -880,6 +906,8 @@ tix_mail_parse(struct tix_arena *a, const char *msg, size_t len,
 	rc = read_headers(a, msg, len, &h, &body);
 	if (rc != TIX_OK)
 		return rc;
+	if (h.n == 0)
+		return TIX_EINVAL;	/* not a message */
 	for (i = 0; i < sizeof(single) / sizeof(single[0]); i++)
 		if (count(&h, single[i]) > 1)
 			return TIX_EBADREQ;
@@ -911,6 +939,12 @@ tix_mail_parse(struct tix_arena *a, const char *msg, size_t len,
 		    list.data : "", list.len);
 	tix_buf_clear(&list);
 	if (rc == TIX_OK)
+		rc = values(a, &h, "Authentication-Results", &list);
+	if (rc == TIX_OK)
+		out->auth_results = tix_arena_strndup(a, list.data != NULL ?
+		    list.data : "", list.len);
+	tix_buf_clear(&list);
+	if (rc == TIX_OK)
 		rc = values(a, &h, "To", &list);
 	if (rc == TIX_OK)
 		rc = values(a, &h, "Cc", &list);
@@ -922,7 +956,8 @@ tix_mail_parse(struct tix_arena *a, const char *msg, size_t len,
 	tix_buf_free(&list);
 	if (rc != TIX_OK)
 		goto fail;
-	if (out->x_loop == NULL || out->recipients == NULL)
+	if (out->x_loop == NULL || out->recipients == NULL ||
+	    out->auth_results == NULL)
 		goto nomem;
 
 	memset(&w, 0, sizeof(w));
@@ -1007,12 +1042,26 @@ split_addr(const char *addr, size_t n, size_t *at)
 	return true;
 }
 
-/* One candidate address s (n bytes) checked as a tagged one. */
+/* The digits of s from *i up to end, as a positive number; *i moves
+ * past them. */
+static bool
+number_at(const char *s, size_t *i, size_t end, int64_t *v)
+{
+	size_t d0 = *i;
+
+	while (*i < end && s[*i] >= '0' && s[*i] <= '9')
+		(*i)++;
+	return *i > d0 && tix_parse_int64(s + d0, *i - d0, false, v) &&
+	    *v > 0;
+}
+
+/* One candidate address s (n bytes) checked as a tagged one:
+ * local+TICK-n.uid.mac@domain. */
 static bool
 tag_of(const char *s, size_t n, const char *support, int64_t *number,
-    char *token, size_t cap)
+    int64_t *user_id, char *mac, size_t cap)
 {
-	size_t	sat, at, ln, i, d0, t0;
+	size_t	sat, at, ln, i, t0;
 
 	if (!split_addr(support, strlen(support), &sat) ||
 	    !split_addr(s, n, &at))
@@ -1026,11 +1075,11 @@ tag_of(const char *s, size_t n, const char *support, int64_t *number,
 			return false;
 	if (s[ln] != '+' || !ieq_prefix(s + ln + 1, at - ln - 1, "TICK-"))
 		return false;
-	d0 = ln + 6;
-	for (i = d0; i < at && s[i] >= '0' && s[i] <= '9'; i++)
-		;
-	if (i == d0 || i >= at || s[i] != '.' ||
-	    !tix_parse_int64(s + d0, i - d0, false, number))
+	i = ln + 6;
+	if (!number_at(s, &i, at, number) || i >= at || s[i] != '.')
+		return false;
+	i++;
+	if (!number_at(s, &i, at, user_id) || i >= at || s[i] != '.')
 		return false;
 	t0 = i + 1;
 	if (at - t0 == 0 || at - t0 >= cap)
@@ -1040,14 +1089,14 @@ tag_of(const char *s, size_t n, const char *support, int64_t *number,
 		    (s[i] >= 'a' && s[i] <= 'z') ||
 		    (s[i] >= 'A' && s[i] <= 'Z')))
 			return false;
-	memcpy(token, s + t0, at - t0);
-	token[at - t0] = '\0';
+	memcpy(mac, s + t0, at - t0);
+	mac[at - t0] = '\0';
 	return true;
 }
 
 bool
 tix_mail_find_tag(const char *list, const char *support, int64_t *number,
-    char *token, size_t cap)
+    int64_t *user_id, char *mac, size_t cap)
 {
 	size_t	i = 0, s;
 
@@ -1057,8 +1106,8 @@ tix_mail_find_tag(const char *list, const char *support, int64_t *number,
 		s = i;
 		while (list[i] != '\0' && !strchr(" \t\r\n,;<>\"()", list[i]))
 			i++;
-		if (i > s && tag_of(list + s, i - s, support, number, token,
-		    cap))
+		if (i > s && tag_of(list + s, i - s, support, number,
+		    user_id, mac, cap))
 			return true;
 	}
 	return false;
@@ -1125,7 +1174,7 @@ tix_mail_subject_tag(const char *subject, int64_t *number)
 	const char	*p = subject, *d, *e;
 
 	for (; (p = strchr(p, '[')) != NULL; p++) {
-		if (!ieq_prefix(p + 1, strlen(p + 1), "TICK-"))
+		if (!ieq_prefix_z(p + 1, "TICK-"))
 			continue;
 		d = p + 6;
 		for (e = d; *e >= '0' && *e <= '9'; e++)

@@ -10,8 +10,8 @@
  *     US-ASCII and ISO-8859-1; other charsets kept when they decode to
  *     valid UTF-8), made one line of UTF-8 without control characters;
  *   - the From address, Message-ID, In-Reply-To, References,
- *     Auto-Submitted, Precedence, Return-Path, every X-Loop and every
- *     To, Cc and Delivered-To;
+ *     Auto-Submitted, Precedence, Return-Path, every X-Loop, every
+ *     Authentication-Results and every To, Cc and Delivered-To;
  *   - the text: a text/plain body, or the first text/plain part (not
  *     marked as an attachment) of multipart/... entities nested at most
  *     TIX_MAX_MAIL_DEPTH deep and TIX_MAX_MAIL_PARTS parts in all;
@@ -66,6 +66,9 @@ struct tix_mail_in {
 	 * value on a line of its own. */
 	const char	*x_loop;
 	const char	*recipients;
+	/* Every Authentication-Results value (RFC 8601), top first, each
+	 * on a line of its own (see mail/auth.h). */
+	const char	*auth_results;
 	/* The text (see above); "" when the message has none. */
 	const char	*text;
 	size_t		 text_len;
@@ -77,7 +80,8 @@ struct tix_mail_in {
  * TIX_ETOOBIG when the header section passes its limits; TIX_EBADREQ
  * when a field that must be single (From, Subject, Message-ID,
  * In-Reply-To) occurs more than once, which is how a forged second
- * header would be smuggled; TIX_ENOMEM.  On error out is zeroed.
+ * header would be smuggled; TIX_EINVAL when there is no header field at
+ * all (empty input, or text that is not a message); TIX_ENOMEM.  On error out is zeroed.
  */
 enum tix_err	tix_mail_parse(struct tix_arena *a, const char *msg,
 		    size_t len, struct tix_mail_in *out);
@@ -101,12 +105,13 @@ char		*tix_mail_trim_quoted(struct tix_arena *a, const char *text);
 
 /*
  * Find, among the addresses in list (as tix_mail_in.recipients), one of
- * the form local+TICK-n.token@domain, with local and domain those of
- * support (compared without regard to case).  *number gets n, token
- * (cap bytes) the token.  False when there is none.
+ * the form local+TICK-n.uid.mac@domain (a reply address,
+ * crypto/replymac.h), with local and domain those of support (compared
+ * without regard to case).  *number gets n, *user_id uid, mac (cap
+ * bytes) the MAC as written (not checked).  False when there is none.
  */
 bool		tix_mail_find_tag(const char *list, const char *support,
-		    int64_t *number, char *token, size_t cap);
+		    int64_t *number, int64_t *user_id, char *mac, size_t cap);
 
 /*
  * The next message id in list (In-Reply-To or References) from *pos,

@@ -31,7 +31,7 @@ tix_outbox_claim(struct tix_db *db, struct tix_arena *a, int limit,
 		out[i].recipient = tix_rows_get(&rs, i, 2);
 		out[i].subject = tix_rows_get(&rs, i, 3);
 		out[i].body = tix_rows_get(&rs, i, 4);
-		out[i].reply_token = tix_rows_get(&rs, i, 5);
+		out[i].recipient_id = tix_rows_int(&rs, i, 5);
 		out[i].attempts = tix_rows_int(&rs, i, 6);
 	}
 	*rows = out;

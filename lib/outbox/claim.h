@@ -32,7 +32,7 @@ struct tix_outbox_row {
 	const char	*recipient;
 	const char	*subject;
 	const char	*body;
-	const char	*reply_token;
+	int64_t		 recipient_id;
 	int64_t		 attempts;	/* this one included */
 };
 

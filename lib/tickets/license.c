@@ -67,3 +67,26 @@ tix_license_keys_find(const char *text, size_t n,
 	}
 	return found;
 }
+
+size_t
+tix_license_keys_mask(char *text, size_t n)
+{
+	size_t i, k, found = 0;
+
+	for (i = 0; i + TIX_LICENSE_KEY_LEN <= n; i++) {
+		if (i > 0 && word_char(text[i - 1]))
+			continue;
+		if (!key_at(text + i))
+			continue;
+		if (i + TIX_LICENSE_KEY_LEN < n &&
+		    word_char(text[i + TIX_LICENSE_KEY_LEN]))
+			continue;
+		/* The first three groups; the last one stays. */
+		for (k = 0; k < TIX_LICENSE_KEY_LEN - 5; k++)
+			if (text[i + k] != '-')
+				text[i + k] = '*';
+		found++;
+		i += TIX_LICENSE_KEY_LEN - 1;
+	}
+	return found;
+}

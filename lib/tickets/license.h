@@ -24,4 +24,11 @@ bool	tix_license_key_valid(const char *s);
 size_t	tix_license_keys_find(const char *text, size_t n,
 	    char (*keys)[TIX_LICENSE_KEY_LEN + 1], size_t max);
 
+/*
+ * Mask in place every key that tix_license_keys_find would find in text
+ * (n bytes) but for its last group: "*****-*****-*****-12345", so that
+ * a key never travels whole in a mail.  Returns how many were masked.
+ */
+size_t	tix_license_keys_mask(char *text, size_t n);
+
 #endif

@@ -330,19 +330,30 @@ wait_for_http() {
 	stack_fail "$url did not answer ${want:-at all} in ${secs}s (last: $code)"
 }
 
-# ensure_attachment_key FILE [WHAT]: create FILE with a new random 32-byte
-# key (64 hex digits), mode 0600, unless it exists.  The attachment key
-# encrypts every stored file: losing it loses them all.  WHAT names the
-# key in the message (default "attachment key").
-ensure_attachment_key() {
+# ensure_key FILE WHAT: create FILE with a new random 32-byte key (64 hex
+# digits), mode 0600, unless it exists.
+ensure_key() {
 	[ -s "$1" ] && return 0
 	mkdir -p "$(dirname "$1")"
 	if ! (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' \
 		>"$1.tmp" && echo >>"$1.tmp" && mv "$1.tmp" "$1"); then
-		stack_fail "cannot write the attachment key $1"
+		stack_fail "cannot write the $2 $1"
 		return 1
 	fi
-	stack_say "created a new ${2:-attachment key} in $1 (back it up)"
+	stack_say "created a new $2 in $1 (back it up)"
+}
+
+# ensure_attachment_key FILE: the attachment key, which encrypts every
+# stored file: losing it loses them all.
+ensure_attachment_key() {
+	ensure_key "$1" "attachment key"
+}
+
+# ensure_mail_token_key FILE: the key of the reply addresses' MACs
+# (tix-notify and tix-mailin): losing it sends replies to earlier
+# notices to review.
+ensure_mail_token_key() {
+	ensure_key "$1" "mail token key"
 }
 
 # ---------------------------------------------------------------- nginx
@@ -664,7 +675,7 @@ stack_up() {
 	mkdir -p "$TIX_METRICS_DIR"
 	chmod 0700 "$TIX_METRICS_DIR"
 	export TIX_TOTP_KEY_FILE=${TIX_TOTP_KEY_FILE:-$state/totp.key}
-	ensure_attachment_key "$TIX_TOTP_KEY_FILE" "two-factor key" || return 1
+	ensure_key "$TIX_TOTP_KEY_FILE" "two-factor key" || return 1
 	prepare_run_user "$state" "$build" || return 1
 	for w in auth tickets files; do
 		start_worker "tix-$w" "$build/tix-$w" "unix:$state/run/$w.sock" \

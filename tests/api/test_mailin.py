@@ -5,8 +5,12 @@ the review table where nothing was made.
 The stack's support address is support@tix.test (scripts/test).
 """
 
+import base64
+import hashlib
 import os
+import struct
 import subprocess
+import time
 import unittest
 import uuid
 
@@ -44,8 +48,8 @@ def mailin(raw, env_extra=None):
     env = dict(os.environ)
     env["TIX_SUPPORT_ADDRESS"] = SUPPORT
     env.update(env_extra or {})
-    return subprocess.run(["tix-mailin"], input=raw, capture_output=True,
-                          env=env, timeout=120)
+    return subprocess.run(["tix-mailin", "--stdin"], input=raw,
+                          capture_output=True, env=env, timeout=120)
 
 
 def msgid_of(raw):
@@ -70,13 +74,21 @@ def reviews(msgid):
                      " WHERE message_id = :'p1'", msgid)
 
 
-def token_of(number):
-    return psql("SELECT reply_token FROM tickets WHERE number = :'p1'",
-                ticket_int(number))
+def reply_mac(number, user_id):
+    """The MAC of a reply address (lib/crypto/replymac.h), computed here
+    from the stack's key as an independent check."""
+    with open(require_env("TIX_MAIL_TOKEN_KEY_FILE")) as f:
+        key = bytes.fromhex(f.read().strip())
+    d = hashlib.blake2b(b"tix-reply-v1\0" + struct.pack(
+        ">qq", ticket_int(number), user_id), digest_size=15, key=key)
+    return base64.b32encode(d.digest()).decode().lower()
 
 
-def tagged(number):
-    return "support+%s.%s@%s" % (number, token_of(number), DOMAIN)
+def tagged(number, user, mac=None):
+    """The reply address of ticket number for user (mac: a forged one)."""
+    return "support+%s.%d.%s@%s" % (number, user.id,
+                                    mac or reply_mac(number, user.id),
+                                    DOMAIN)
 
 
 class MailinCase(ApiTestCase):
@@ -215,18 +227,100 @@ class NewTicketTest(MailinCase):
         self.assertGreaterEqual(n, 1)
         self.assertEqual(psql_int("SELECT count(*) FROM tickets"), before)
 
-    def test_too_big_records_nothing(self):
+    def test_too_big_is_65_quickly(self):
         raw = message(self.cust.email, "Huge", "x" * (26 * 1024 * 1024))
-        p = self.deliver(raw)
+        start = time.monotonic()
+        p = mailin(raw)
+        self.assertLess(time.monotonic() - start, 10)
+        self.assertEqual(p.returncode, 65, p.stderr.decode())
         self.assertIn(b"TIX_MAX_MAIL_BYTES", p.stderr)
         self.assertIsNone(inbound(msgid_of(raw)))
         self.assertEqual(reviews(msgid_of(raw)), [])
+
+    def test_not_a_message_is_65(self):
+        before = psql_int("SELECT count(*) FROM inbound_messages")
+        for raw in (b"", b"\n\n", b"just some words\nand more\n",
+                    b"\x7fELF\x02\x01\x01\x00" + bytes(range(256))):
+            p = mailin(raw)
+            self.assertEqual(p.returncode, 65, (raw[:20], p.stderr))
+            self.assertIn(b"not a message", p.stderr)
+        self.assertEqual(psql_int("SELECT count(*) FROM inbound_messages"),
+                         before)
+
+    def test_arguments(self):
+        p = subprocess.run(["tix-mailin", "--imap-typo"], input=b"",
+                           capture_output=True, timeout=60)
+        self.assertEqual(p.returncode, 64)
+        self.assertIn(b"--stdin", p.stderr)
+
+    def test_huge_encoded_subject_is_quick(self):
+        """A 1 MiB encoded-word Subject passes the header limit: kept for
+        review as unreadable, in well under 5 s; a 200 KiB one of false
+        encoded-word starts (quadratic before) is read as text."""
+        word = "=?utf-8?b?%s?=" % base64.b64encode(
+            b"x" * (768 * 1024)).decode()
+        raw = message(self.cust.email, word, "big subject")
+        unreadable = ("SELECT count(*) FROM inbound_review"
+                      " WHERE reason LIKE 'unreadable: header section%'")
+        before = psql_int(unreadable)
+        start = time.monotonic()
+        self.deliver(raw)
+        self.assertLess(time.monotonic() - start, 5)
+        self.assertEqual(psql_int(unreadable), before + 1)
+        starts = "=?a?q?b" * (200 * 1024 // 7)
+        raw = message(self.cust.email, starts, "false starts")
+        start = time.monotonic()
+        self.deliver(raw)
+        self.assertLess(time.monotonic() - start, 5)
+        outcome, n = inbound(msgid_of(raw))
+        self.assertEqual(outcome, "ticket")
+        self.assertEqual(self.timeline(self.c, "TICK-%s" % n)["subject"],
+                         starts[:200])
+        # A valid word of 150 KiB: decoded, the subject cut to 200.
+        word = "=?utf-8?q?%s?=" % ("=C3=A9" * (25 * 1024))
+        raw = message(self.cust.email, word, "long word")
+        start = time.monotonic()
+        self.deliver(raw)
+        self.assertLess(time.monotonic() - start, 5)
+        outcome, n = inbound(msgid_of(raw))
+        self.assertEqual(self.timeline(self.c, "TICK-%s" % n)["subject"],
+                         "\u00e9" * 200)
 
     def test_database_down_is_temporary(self):
         p = mailin(message(self.cust.email, "x", "y"), {
             "TIX_DATABASE_URL":
                 "host=127.0.0.1 port=1 dbname=tix connect_timeout=2"})
         self.assertEqual(p.returncode, 75, p.stderr.decode())
+
+    def test_wall_clock_limit(self):
+        """A database that holds the message past TIX_MAIL_TIMEOUT_SECONDS
+        (here a lock, shorter than the server's lock_timeout would end)
+        ends the run with 75 and nothing recorded."""
+        holder = subprocess.Popen(
+            ["psql", require_env("TIX_DATABASE_URL"), "-X", "-q", "-At"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+        try:
+            holder.stdin.write("BEGIN;\nLOCK TABLE inbound_messages IN "
+                               "ACCESS EXCLUSIVE MODE;\n"
+                               "SELECT 'locked';\n")
+            holder.stdin.flush()
+            self.assertEqual(holder.stdout.readline().strip(), "locked")
+            raw = message(self.cust.email, "Slow database", "wait")
+            start = time.monotonic()
+            p = mailin(raw, {"TIX_MAIL_TIMEOUT_SECONDS": "2"})
+            took = time.monotonic() - start
+        finally:
+            holder.stdin.write("ROLLBACK;\n")
+            holder.stdin.close()
+            holder.wait(timeout=30)
+        self.assertEqual(p.returncode, 75, p.stderr.decode())
+        self.assertIn(b"TIX_MAIL_TIMEOUT_SECONDS", p.stderr)
+        self.assertLess(took, 4.5)
+        self.assertIsNone(inbound(msgid_of(raw)))
+        # Delivered again, it goes in.
+        self.deliver(raw)
+        self.assertEqual(inbound(msgid_of(raw))[0], "ticket")
 
 
 class ReplyTest(MailinCase):
@@ -238,7 +332,7 @@ class ReplyTest(MailinCase):
         raw = message(self.agent.email, "Re: [%s] Mail reply" % self.number,
                       "Try turning it off.\n\nOn Thu, 26 Nov 2026, Support"
                       " <%s> wrote:\n> old text\n" % SUPPORT,
-                      to=tagged(self.number))
+                      to=tagged(self.number, self.agent))
         self.deliver(raw)
         self.assertEqual(inbound(msgid_of(raw)),
                          ("reply", str(ticket_int(self.number))))
@@ -295,17 +389,37 @@ class ReplyTest(MailinCase):
             "not the requester")
 
     def test_wrong_token_is_review(self):
-        to = "support+%s.%s@%s" % (self.number, "0" * 32, DOMAIN)
+        to = tagged(self.number, self.agent, mac="a" * 24)
         self.assertNothing(message(self.agent.email, "Re: x", "hi", to=to),
                            "wrong reply token")
-        self.assertNothing(message(self.other.email, "Re: [%s]" %
+        to = tagged(self.number, self.cust, mac="a" * 24)
+        self.assertNothing(message(self.cust.email, "Re: [%s]" %
                                    self.number, "hi", to=to),
                            "wrong reply token")
+        # The customer's MAC for another ticket, or for another user.
+        b = create_ticket(self.c, subject="Other one")["number"]
+        to = tagged(self.number, self.cust, mac=reply_mac(b, self.cust.id))
+        self.assertNothing(message(self.cust.email, "Re: x", "hi", to=to),
+                           "wrong reply token")
+        to = tagged(self.number, self.cust,
+                    mac=reply_mac(self.number, self.agent.id))
+        self.assertNothing(message(self.cust.email, "Re: x", "hi", to=to),
+                           "wrong reply token")
+        self.assertEqual(self.messages(self.number), [])
+
+    def test_customer_reply_by_own_token(self):
+        raw = message(self.cust.email, "Re: hello", "by token",
+                      to=tagged(self.number, self.cust).upper())
+        self.deliver(raw)
+        self.assertEqual(inbound(msgid_of(raw))[0], "reply")
+        last = self.messages(self.number)[-1]
+        self.assertEqual((last["body"], last["actor"]["id"]),
+                         ("by token", self.cust.id))
 
     def test_token_for_one_thread_of_another(self):
         b = create_ticket(self.c, subject="Other one")["number"]
         raw = message(self.cust.email, "Re: x", "which one?",
-                      to=tagged(self.number), headers=[
+                      to=tagged(self.number, self.cust), headers=[
                           "In-Reply-To: <TICK-%d@%s>" % (ticket_int(b),
                                                         DOMAIN)])
         self.assertNothing(raw, "different tickets")
@@ -314,15 +428,178 @@ class ReplyTest(MailinCase):
 
     def test_token_with_stranger_sender_is_review(self):
         self.assertNothing(message("nobody@example.org", "Re: x", "hi",
-                                   to=tagged(self.number)),
-                           "not the requester")
+                                   to=tagged(self.number, self.cust)),
+                           "not the recipient")
+
+    def test_customer_token_with_another_from_is_review(self):
+        """A leaked reply address speaks for its one recipient only."""
+        for sender in (self.other, self.agent):
+            rv = self.assertNothing(message(
+                sender.email, "Re: [%s]" % self.number, "not mine",
+                to=tagged(self.number, self.cust)), "not the recipient")
+            self.assertEqual(rv[1], sender.email)
+        # Nor the agent's address used by the customer.
+        self.assertNothing(message(self.cust.email, "Re: x", "as agent",
+                                   to=tagged(self.number, self.agent)),
+                           "not the recipient")
+        self.assertEqual(self.messages(self.number), [])
+
+    def test_forged_agent_from_is_not_appended(self):
+        """From: an agent with the ticket's number, or its thread, but
+        without the agent's own reply address: not an agent's reply,
+        nothing mailed to the customer, kept for review."""
+        before = psql_int("SELECT count(*) FROM outbox WHERE ticket_number"
+                          " = :'p1' AND kind = 'reply'",
+                          ticket_int(self.number))
+        forged = [
+            message(self.agent.email, "Re: [%s] Mail reply" % self.number,
+                    "Please send your password"),
+            message(self.agent.email, "Re: your ticket", "Send it", headers=[
+                "In-Reply-To: <TICK-%d@%s>" % (ticket_int(self.number),
+                                              DOMAIN)]),
+            message(self.agent.email, "Re: notice", "Send it", headers=[
+                "References: <%d.TICK-%d@%s>" % (
+                    psql_int("SELECT min(id) FROM outbox WHERE"
+                             " ticket_number = :'p1'",
+                             ticket_int(self.number)),
+                    ticket_int(self.number), DOMAIN)]),
+        ]
+        for raw in forged:
+            rv = self.assertNothing(raw, "agent's own reply address")
+            self.assertEqual(rv[1], self.agent.email)
+        t = self.timeline(self.a, self.number)
+        self.assertEqual([e for e in t["timeline"]
+                          if e["type"] == "message"], [])
+        self.assertEqual(t["status"], "open")
+        self.assertIsNone(t["first_response_at"])
+        self.assertEqual(psql_int(
+            "SELECT count(*) FROM outbox WHERE ticket_number = :'p1'"
+            " AND kind = 'reply'", ticket_int(self.number)), before)
+        # The review rows name the ticket.
+        self.assertEqual(psql_int(
+            "SELECT count(*) FROM inbound_review r JOIN tickets t ON"
+            " t.id = r.ticket_id WHERE t.number = :'p1'",
+            ticket_int(self.number)), len(forged))
 
     def test_closed_ticket_is_review_not_reopened(self):
         set_status(self.number, "closed")
         self.assertNothing(message(self.cust.email, "Re: x", "reopen?",
-                                   to=tagged(self.number)), "closed")
+                                   to=tagged(self.number, self.cust)),
+                           "closed")
         self.assertEqual(self.timeline(self.c, self.number)["status"],
                          "closed")
+
+
+AUTHSERV = "mx.tix.test"
+
+
+class AuthResultsTest(MailinCase):
+    """TIX_MAIL_AUTHSERV_ID: the receiving server's DMARC, DKIM and SPF
+    results of that id decide; every other id is ignored."""
+
+    def send(self, sender, results, subject="Checked", to=SUPPORT,
+             msgid=None):
+        raw = message(sender.email, subject, "checked mail", to=to,
+                      msgid=msgid, headers=[
+                          "Authentication-Results: " + r for r in results])
+        p = mailin(raw, {"TIX_MAIL_AUTHSERV_ID": AUTHSERV})
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        return inbound(msgid_of(raw)), reviews(msgid_of(raw))
+
+    def dom(self, user):
+        return user.email.split("@", 1)[1]
+
+    def test_dmarc_pass_opens_ticket(self):
+        (outcome, n), rv = self.send(self.cust, [
+            "%s; dmarc=pass (p=reject) header.from=%s" % (
+                AUTHSERV, self.dom(self.cust))])
+        self.assertEqual((outcome, rv), ("ticket", []))
+
+    def test_dmarc_fail_is_review(self):
+        (outcome, _), rv = self.send(self.cust, [
+            "%s; dkim=pass header.d=%s" % (AUTHSERV, self.dom(self.cust)),
+            "%s; dmarc=fail header.from=%s" % (AUTHSERV,
+                                               self.dom(self.cust))])
+        self.assertEqual(outcome, "review")
+        self.assertIn("DMARC failed", rv[0][0])
+
+    def test_dmarc_fail_beats_a_valid_token(self):
+        number = create_ticket(self.c, subject="Checked reply")["number"]
+        (outcome, _), rv = self.send(self.cust, [
+            "%s; dmarc=fail" % AUTHSERV], to=tagged(number, self.cust))
+        self.assertEqual(outcome, "review")
+        self.assertIn("DMARC failed", rv[0][0])
+        self.assertEqual([e for e in self.timeline(self.a, number)[
+            "timeline"] if e["type"] == "message"], [])
+
+    def test_other_server_ids_are_ignored(self):
+        # A pass from a server that is not ours counts for nothing ...
+        (outcome, _), rv = self.send(self.cust, [
+            "evil.example; dmarc=pass header.from=%s" % self.dom(self.cust)])
+        self.assertEqual(outcome, "review")
+        self.assertIn("no Authentication-Results", rv[0][0])
+        # ... and neither does a fail.
+        (outcome, _), rv = self.send(self.cust, [
+            "evil.example; dmarc=fail",
+            "%s; dmarc=pass" % AUTHSERV])
+        self.assertEqual((outcome, rv), ("ticket", []))
+
+    def test_without_dmarc_dkim_and_spf_decide(self):
+        d = self.dom(self.cust)
+        (outcome, _), rv = self.send(self.cust, [
+            "%s; dkim=fail header.d=%s; spf=fail smtp.mailfrom=%s" % (
+                AUTHSERV, d, self.cust.email)])
+        self.assertEqual(outcome, "review")
+        self.assertIn("neither DKIM nor SPF", rv[0][0])
+        # A signature of another domain is no pass for this one.
+        (outcome, _), _ = self.send(self.cust, [
+            "%s; dkim=pass header.d=evil.example; spf=softfail"
+            " smtp.mailfrom=%s" % (AUTHSERV, self.cust.email)])
+        self.assertEqual(outcome, "review")
+        (outcome, _), rv = self.send(self.cust, [
+            "%s; dkim=pass header.d=%s; spf=fail smtp.mailfrom=%s" % (
+                AUTHSERV, d, self.cust.email)])
+        self.assertEqual((outcome, rv), ("ticket", []))
+
+    def test_without_the_setting_results_are_not_read(self):
+        raw = message(self.cust.email, "Unchecked", "x", headers=[
+            "Authentication-Results: %s; dmarc=fail" % AUTHSERV])
+        self.deliver(raw)
+        self.assertEqual(inbound(msgid_of(raw))[0], "ticket")
+
+    def test_forged_copy_does_not_block_the_genuine_one(self):
+        mid = new_id()
+        (outcome, _), _ = self.send(self.cust, ["%s; dmarc=fail" % AUTHSERV],
+                                    subject="Forged first", msgid=mid)
+        self.assertEqual(outcome, "review")
+        (outcome, n), _ = self.send(self.cust, ["%s; dmarc=pass" % AUTHSERV],
+                                    subject="Genuine", msgid=mid)
+        self.assertEqual(outcome, "ticket")
+        self.assertEqual(self.timeline(self.c, "TICK-%s" % n)["subject"],
+                         "Genuine")
+
+
+class MessageIdScopeTest(MailinCase):
+
+    def test_a_strangers_message_id_claims_nothing_of_a_customer(self):
+        """Anyone may send first with the Message-ID a customer's mail
+        will carry; it counts for the stranger's address only."""
+        mid = new_id()
+        self.deliver(message("squatter@example.org", "First", "mine now",
+                             msgid=mid))
+        raw = message(self.cust.email, "The real one", "hello", msgid=mid)
+        self.deliver(raw)
+        rows = psql_rows("SELECT outcome, coalesce(from_address, '')"
+                         " FROM inbound_messages WHERE message_id = :'p1'"
+                         " ORDER BY id", mid)
+        self.assertEqual([tuple(r) for r in rows],
+                         [("review", "squatter@example.org"),
+                          ("ticket", self.cust.email)])
+        # The customer's own second delivery is still a duplicate.
+        self.deliver(raw)
+        self.assertEqual(psql_int(
+            "SELECT count(*) FROM tickets WHERE subject = 'The real one'"
+            " AND requester_id = :'p1'", self.cust.id), 1)
 
 
 if __name__ == "__main__":

@@ -15,8 +15,10 @@ import email.policy
 import os
 import signal
 import socket
+import stat
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unittest
@@ -30,6 +32,7 @@ except ImportError:  # a Python of its own; the Debian package is there
 from tixclient import (ApiTestCase, create_ticket, login, make_user,
                        psql, psql_int, psql_rows, require_env, ticket_int,
                        user_id)
+from test_mailin import reply_mac
 from tixflow import run_scheduler, set_due_past, set_status, tpath
 
 SUPPORT = "support@tix.test"
@@ -133,6 +136,16 @@ def run_notify(url, *args, check=True, wait=True):
     return p
 
 
+def run_files(maildir):
+    """tix-notify --once without TIX_SMTP_URL, writing to maildir."""
+    env = dict(os.environ)
+    env.pop("TIX_SMTP_URL", None)
+    env["TIX_MAIL_DIR"] = maildir
+    env["TIX_SUPPORT_ADDRESS"] = SUPPORT
+    return subprocess.run(["tix-notify", "--once"], capture_output=True,
+                          text=True, env=env, timeout=300)
+
+
 def rows(number, to=None):
     """The outbox rows of ticket number (to: one recipient), oldest
     first, as dicts."""
@@ -219,9 +232,7 @@ class ReceivedTest(NotifyCase):
         row = [r for r in rows(n, self.cust.email)]
         self.assertEqual(len(row), 1)
         self.assertEqual(row[0]["kind"], "received")
-        token = psql("SELECT reply_token FROM tickets WHERE number = :'p1'",
-                     ticket_int(n))
-        self.assertRegex(token, r"^[0-9a-f]{32}$")
+        mac = reply_mac(n, self.cust.id)
         self.assertEqual(m.envelope, (SUPPORT, [self.cust.email]))
         self.assertEqual(m["Subject"], "[%s] Printer on fire" % n)
         self.assertEqual(m["From"], SUPPORT)
@@ -230,8 +241,13 @@ class ReceivedTest(NotifyCase):
                          "<%d.%s@tix.test>" % (row[0]["id"], n))
         self.assertEqual(m["In-Reply-To"], "<%s@tix.test>" % n)
         self.assertEqual(m["References"], "<%s@tix.test>" % n)
-        self.assertEqual(m["Reply-To"],
-                         "support+%s.%s@tix.test" % (n, token))
+        # The customer's own reply address: ticket, user and MAC.
+        self.assertEqual(m["Reply-To"], "support+%s.%d.%s@tix.test" % (
+            n, self.cust.id, mac))
+        # Every recipient gets an address of their own.
+        a = self.one(self.agent.email, n)
+        self.assertEqual(a["Reply-To"], "support+%s.%d.%s@tix.test" % (
+            n, self.agent.id, reply_mac(n, self.agent.id)))
         self.assertEqual(m["Auto-Submitted"], "auto-generated")
         self.assertEqual(m["X-Loop"], SUPPORT)
         self.assertEqual(m["MIME-Version"], "1.0")
@@ -300,6 +316,24 @@ class ReplyTest(NotifyCase):
         self.assertEqual(psql_int(
             "SELECT count(*) FROM outbox WHERE body LIKE '%' || :'p1' || '%'",
             secret), 0)
+
+    def test_license_keys_masked_in_mail(self):
+        key, other = "ABCDE-FGHIJ-KLMNO-12345", "QWERT-YUIOP-ASDFG-67890"
+        n = self.new_ticket(description="My key %s stopped working." % key)
+        r = self.a.post(tpath(n, "/messages"),
+                        {"body": "Use %s instead." % other})
+        self.assertStatus(r, 201)
+        self.send()
+        got = self.sink.mails(number=n)
+        self.assertTrue(got)
+        texts = "\n".join(m.text for m in got)
+        self.assertIn("*****-*****-*****-12345", texts)   # to the agents
+        self.assertIn("Use *****-*****-*****-67890 instead.",
+                      self.one(self.cust.email, n, "replied").text)
+        for m in got:
+            self.assertNotIn(key.encode(), m.raw)
+            self.assertNotIn(other.encode(), m.raw)
+            self.assertNotIn(key, m.text)
 
     def test_reply_preference_off(self):
         cust = make_user("customer")
@@ -622,13 +656,67 @@ class DaemonTest(NotifyCase):
         self.assertEqual(p.returncode, 0, err)
         self.assertIn("stopped", err)
 
-    def test_needs_smtp_url(self):
-        env = dict(os.environ)
-        env.pop("TIX_SMTP_URL", None)
-        p = subprocess.run(["tix-notify", "--once"], capture_output=True,
-                           text=True, env=env, timeout=60)
-        self.assertEqual(p.returncode, 2)
-        self.assertIn("TIX_SMTP_URL", p.stderr)
+    def test_without_smtp_url_writes_eml_files(self):
+        """The local default: no SMTP server, every mail an .eml file in
+        TIX_MAIL_DIR, whole, readable by a mail client, the row sent."""
+        with tempfile.TemporaryDirectory() as tmp:
+            maildir = os.path.join(tmp, "var", "mail")     # made on demand
+            n = self.new_ticket(subject="Written to a file")
+            p = run_files(maildir)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("TIX_SMTP_URL is not set", p.stderr)
+            self.assertEqual(stat.S_IMODE(os.stat(maildir).st_mode), 0o700)
+            mine = {r["id"]: r for r in rows(n)}
+            files = sorted(f for f in os.listdir(maildir)
+                           if f.endswith("-%s.eml" % n))
+            self.assertEqual(files, ["%012d-%s.eml" % (i, n)
+                                     for i in sorted(mine)])
+            for f in files:
+                path = os.path.join(maildir, f)
+                self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
+                with open(path, "rb") as fh:
+                    raw = fh.read()
+                m = email.message_from_bytes(raw, policy=email.policy.default)
+                row = mine[int(f.split("-", 1)[0])]
+                self.assertEqual(m["To"], row["recipient"])
+                self.assertEqual(m["Subject"], "[%s] Written to a file" % n)
+                self.assertEqual(m["Message-ID"], "<%d.%s@tix.test>" % (
+                    row["id"], n))
+                uid = user_id(row["recipient"])
+                self.assertEqual(m["Reply-To"], "support+%s.%d.%s@tix.test" % (
+                    n, uid, reply_mac(n, uid)))
+                self.assertNotIn(b"\n", raw.replace(b"\r\n", b""))
+            received = [f for f in files if mine[int(f.split("-", 1)[0])][
+                "recipient"] == self.cust.email]
+            self.assertEqual(len(received), 1)
+            self.assertAllSent(n)
+            # No temporary files left; a second pass writes nothing more.
+            self.assertEqual([f for f in os.listdir(maildir)
+                              if f.startswith(".")], [])
+            before = sorted(os.listdir(maildir))
+            run_files(maildir)
+            self.assertEqual(sorted(os.listdir(maildir)), before)
+
+    def test_unwritable_mail_dir_is_retried(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            blocked = os.path.join(tmp, "not-a-dir")
+            with open(blocked, "w") as f:
+                f.write("x")
+            cust = make_user("customer")
+            n = self.new_ticket(login(cust))
+            p = run_files(os.path.join(blocked, "mail"))
+            self.assertEqual(p.returncode, 0, p.stderr)
+            r = rows(n, cust.email)[0]
+            self.assertEqual((r["status"], r["attempts"]), ("queued", 1))
+            self.assertTrue(r["future"])
+            self.assertIn("cannot make", r["last_error"])
+            make_due(n)
+            maildir = os.path.join(tmp, "mail")
+            run_files(maildir)
+            self.assertEqual(rows(n, cust.email)[0]["status"], "sent")
+            self.assertEqual(len([f for f in os.listdir(maildir)
+                                  if f.endswith("-%s.eml" % n)]),
+                             len(rows(n)))
 
     def test_unreachable_database_exits_1(self):
         env = dict(os.environ)

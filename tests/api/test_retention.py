@@ -33,11 +33,11 @@ class RetentionTest(FlowCase):
         n = create_ticket(self.c)["number"]
         t = ticket_int(n)
         psql("INSERT INTO outbox (ticket_id, ticket_number, recipient_id,"
-             " recipient, kind, subject, body, reply_token, status,"
+             " recipient, kind, subject, body, status,"
              " created_at, sent_at)"
              " SELECT t.id, t.number, t.requester_id, 'r@example.com',"
              " 'status', 'retention ' || v.tag, 'body',"
-             " md5(v.tag || t.id), v.st::outbox_status,"
+             " v.st::outbox_status,"
              " now() - v.age::interval,"
              " CASE WHEN v.st = 'sent' THEN now() - v.age::interval END"
              " FROM tickets t, (VALUES ('old-sent', 'sent', '31 days'),"

@@ -28,6 +28,7 @@ export POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-check}
 export TIX_DB_PASSWORD=${TIX_DB_PASSWORD:-check}
 export TIX_ATTACHMENT_KEY=${TIX_ATTACHMENT_KEY:-/etc/tix/attachment.key}
 export TIX_TOTP_KEY=${TIX_TOTP_KEY:-/etc/tix/totp.key}
+export TIX_MAIL_TOKEN_KEY=${TIX_MAIL_TOKEN_KEY:-/etc/tix/mail-token.key}
 export TIX_SMTP_URL=${TIX_SMTP_URL:-smtp://mail.example.com:25}
 # Debian's python3 has the yaml module docker-compose itself uses.
 py=/usr/bin/python3

@@ -102,6 +102,7 @@ describe('every page', { timeout: 240000 }, () => {
     ['agent queue', '/agent/tickets?queue=all', 'table#ticket-list'],
     ['agent ticket', `/agent/tickets/${ticket.number}`, '#timeline li.entry'],
     ['agent settings', '/agent/settings', 'main h1'],
+    ['agent inbox', '/agent/inbound', 'main h1'],
   ];
 
   async function visit(page, path, ready) {

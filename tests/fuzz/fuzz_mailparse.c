@@ -17,6 +17,7 @@
 
 #include "core/arena.h"
 #include "core/str.h"
+#include "mail/auth.h"
 #include "mail/parse.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -40,7 +41,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char			 tok[65], id[TIX_MAX_MAIL_ID + 1];
 	const char		*t;
 	size_t			 pos = 0;
-	int64_t			 n, ob;
+	int64_t			 n, ob, uid;
+	int			 dm;
 
 	tix_arena_init(&a);
 	if (tix_mail_parse(&a, (const char *)data, size, &m) == TIX_OK) {
@@ -59,7 +61,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		check_text(t, false);
 		(void)tix_mail_find_tag(m.recipients, "support@tix.test", &n,
-		    tok, sizeof(tok));
+		    &uid, tok, sizeof(tok));
+		(void)tix_mail_auth_verdict(m.auth_results, "mx.tix.test",
+		    m.from, &dm);
 		while (tix_mail_next_id(m.references, &pos, id, sizeof(id)))
 			(void)tix_mail_our_id(id, "support@tix.test", &n, &ob);
 		(void)tix_mail_subject_tag(m.subject, &n);

@@ -15,10 +15,14 @@
 #include <cmocka.h>
 
 #include "core/buf.h"
+#include "crypto/crypto.h"
+#include "crypto/replymac.h"
+#include "mail/auth.h"
 #include "mail/mail.h"
+#include "tickets/license.h"
 #include "outbox/claim.h"
 
-#define TOKEN	"0123456789abcdef0123456789abcdef"
+#define TOKEN	"4j4c7yot4dcpkq56gm3a2qsv"
 
 static struct tix_mail
 sample(void)
@@ -32,7 +36,8 @@ sample(void)
 	m.to = "ann@example.com";
 	m.subject = "[TICK-1001] Printer on fire";
 	m.body = "Hello\n";
-	m.reply_token = TOKEN;
+	m.recipient_id = 7;
+	m.reply_mac = TOKEN;
 	m.date = 1795707408;	/* 2026-11-26 15:36:48 UTC, a Thursday */
 	return m;
 }
@@ -103,7 +108,7 @@ test_headers_exact(void **state)
 	    "Message-ID: <42.TICK-1001@tix.test>\r\n"
 	    "In-Reply-To: <TICK-1001@tix.test>\r\n"
 	    "References: <TICK-1001@tix.test>\r\n"
-	    "Reply-To: support+TICK-1001." TOKEN "@tix.test\r\n"
+	    "Reply-To: support+TICK-1001.7." TOKEN "@tix.test\r\n"
 	    "Auto-Submitted: auto-generated\r\n"
 	    "X-Loop: support@tix.test\r\n"
 	    "MIME-Version: 1.0\r\n"
@@ -290,9 +295,14 @@ test_injection_refused(void **state)
 		assert_false(tix_mail_address_ok(bad_addresses[i]));
 	}
 	m = sample();
-	m.reply_token = "abc\r\nBcc: victim@example.com";
+	m.reply_mac = "abc\r\nBcc: victim@example.com";
 	(void)compose(&m, TIX_EINVAL);
-	m.reply_token = "";
+	m.reply_mac = "";
+	(void)compose(&m, TIX_EINVAL);
+	m.reply_mac = "ABC";		/* not lower-case base32 */
+	(void)compose(&m, TIX_EINVAL);
+	m = sample();
+	m.recipient_id = 0;
 	(void)compose(&m, TIX_EINVAL);
 	assert_true(tix_mail_address_ok("danger-$USER@example.com"));
 	assert_true(tix_mail_address_ok("a@b.c"));
@@ -407,7 +417,7 @@ test_account_mail(void **state)
 	(void)state;
 	m = sample();
 	m.ticket_number = 0;
-	m.reply_token = NULL;
+	m.reply_mac = NULL;
 	m.subject = "Reset your password";
 	s = compose(&m, TIX_OK);
 	assert_non_null(strstr(s, "\r\nMessage-ID: <42.account@tix.test>\r\n"));
@@ -419,11 +429,121 @@ test_account_mail(void **state)
 	assert_crlf_only(s);
 	free(s);
 	/* Half of a ticket's thread is no mail at all. */
-	m.reply_token = TOKEN;
+	m.reply_mac = TOKEN;
 	(void)compose(&m, TIX_EINVAL);
 	m = sample();
-	m.reply_token = NULL;
+	m.reply_mac = NULL;
 	(void)compose(&m, TIX_EINVAL);
+/* The MAC is keyed BLAKE2b as replymac.h describes it: the expected
+ * values were computed independently (Python's hashlib.blake2b). */
+static void
+test_reply_mac(void **state)
+{
+	unsigned char	key[32];
+	char		mac[TIX_REPLY_MAC_LEN + 1];
+	size_t		i;
+
+	(void)state;
+	assert_int_equal(tix_crypto_init(), TIX_OK);
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = (unsigned char)i;
+	tix_reply_key_set(key);
+	assert_int_equal(tix_reply_mac(1001, 7, mac), TIX_OK);
+	assert_string_equal(mac, TOKEN);
+	assert_int_equal(tix_reply_mac(7, 1001, mac), TIX_OK);
+	assert_string_equal(mac, "zsc4qthkb2hpfddzbiqywvai");
+	assert_int_equal(tix_reply_mac(1001, 8, mac), TIX_OK);
+	assert_string_equal(mac, "gwpb4cpj64l7wf6wi3ap2q7i");
+	assert_true(tix_reply_mac_ok(1001, 7, TOKEN));
+	assert_true(tix_reply_mac_ok(1001, 7, "4J4C7YOT4DCPKQ56GM3A2QSV"));
+	assert_false(tix_reply_mac_ok(1001, 8, TOKEN));
+	assert_false(tix_reply_mac_ok(1002, 7, TOKEN));
+	assert_false(tix_reply_mac_ok(1001, 7, "4j4c7yot4dcpkq56gm3a2qsw"));
+	assert_false(tix_reply_mac_ok(1001, 7, "4j4c7yot4dcpkq56gm3a2qs"));
+	assert_false(tix_reply_mac_ok(1001, 7, ""));
+	assert_false(tix_reply_mac_ok(1001, 7, NULL));
+}
+
+static enum tix_mail_auth
+verdict(const char *results, const char *from, int *dmarc)
+{
+	return tix_mail_auth_verdict(results, "mx.tix.test", from, dmarc);
+}
+
+static void
+test_auth_results(void **state)
+{
+	const char	*ann = "ann@example.com";
+	int		 d;
+
+	(void)state;
+	assert_int_equal(verdict("", ann, &d), TIX_MAIL_AUTH_MISSING);
+	assert_int_equal(verdict("other.example; dmarc=pass", ann, &d),
+	    TIX_MAIL_AUTH_MISSING);
+	assert_int_equal(verdict("mx.tix.test; dmarc=pass (p=reject) "
+	    "header.from=example.com", ann, &d), TIX_MAIL_AUTH_PASS);
+	assert_int_equal(verdict("MX.TIX.TEST 1; dmarc=fail header.from="
+	    "example.com", ann, &d), TIX_MAIL_AUTH_FAIL);
+	assert_int_equal(d, 1);
+	/* Other ids are ignored, whatever they say. */
+	assert_int_equal(verdict("evil.example; dmarc=pass\n"
+	    "mx.tix.test; dmarc=fail", ann, &d), TIX_MAIL_AUTH_FAIL);
+	assert_int_equal(verdict("evil.example; dmarc=fail\n"
+	    "mx.tix.test; dmarc=pass", ann, &d), TIX_MAIL_AUTH_PASS);
+	/* A fail of ours outweighs a pass of ours (several milters). */
+	assert_int_equal(verdict("mx.tix.test; dmarc=pass\n"
+	    "mx.tix.test; dmarc=fail", ann, &d), TIX_MAIL_AUTH_FAIL);
+	/* Without DMARC: DKIM or SPF for the From domain. */
+	assert_int_equal(verdict("mx.tix.test; dkim=fail header.d=example.com;"
+	    " spf=fail smtp.mailfrom=ann@example.com", ann, &d),
+	    TIX_MAIL_AUTH_FAIL);
+	assert_int_equal(d, 0);
+	assert_int_equal(verdict("mx.tix.test; dkim=pass header.d=example.com;"
+	    " spf=fail smtp.mailfrom=ann@example.com", ann, &d),
+	    TIX_MAIL_AUTH_PASS);
+	assert_int_equal(verdict("mx.tix.test; dkim=fail; spf=pass "
+	    "smtp.mailfrom=bounce@mail.example.com", ann, &d),
+	    TIX_MAIL_AUTH_PASS);
+	assert_int_equal(verdict("mx.tix.test; dkim=pass header.i="
+	    "@mail.example.com", ann, &d), TIX_MAIL_AUTH_PASS);
+	/* A pass for somebody else's domain is no pass for this one. */
+	assert_int_equal(verdict("mx.tix.test; dkim=pass header.d=evil.com;"
+	    " spf=pass smtp.mailfrom=x@evil.com", ann, &d),
+	    TIX_MAIL_AUTH_FAIL);
+	assert_int_equal(verdict("mx.tix.test; dkim=pass header.d="
+	    "notexample.com", ann, &d), TIX_MAIL_AUTH_FAIL);
+	assert_int_equal(verdict("mx.tix.test; dkim=pass header.d=com", ann,
+	    &d), TIX_MAIL_AUTH_FAIL);
+	assert_int_equal(verdict("mx.tix.test; none", ann, &d),
+	    TIX_MAIL_AUTH_NEUTRAL);
+	/* Comments and quoted strings are not syntax. */
+	assert_int_equal(verdict("mx.tix.test (dmarc=fail; x); dkim=pass "
+	    "(good sig) header.d=example.com", ann, &d), TIX_MAIL_AUTH_PASS);
+	assert_int_equal(verdict("mx.tix.test; dkim=pass reason=\"a;dmarc="
+	    "fail\" header.d=example.com", ann, &d), TIX_MAIL_AUTH_PASS);
+	assert_int_equal(verdict("mx.tix.test; dkim=pass header.d=example.com",
+	    NULL, &d), TIX_MAIL_AUTH_FAIL);
+	assert_int_equal(verdict("(unclosed; mx.tix.test; dmarc=pass", ann,
+	    &d), TIX_MAIL_AUTH_MISSING);
+}
+
+static void
+test_license_keys_masked(void **state)
+{
+	struct tix_mail	 m = sample();
+	char		*msg, t[128];
+
+	(void)state;
+	snprintf(t, sizeof(t), "%s", "ABCDE-FGHIJ-KLMNO-12345, xABCDE-FGHIJ-"
+	    "KLMNO-12345 ABCDE-FGHIJ-KLMNO-1234 (ZZZZZ-YYYYY-XXXXX-99999)");
+	assert_int_equal(tix_license_keys_mask(t, strlen(t)), 2);
+	assert_string_equal(t, "*****-*****-*****-12345, xABCDE-FGHIJ-"
+	    "KLMNO-12345 ABCDE-FGHIJ-KLMNO-1234 (*****-*****-*****-99999)");
+	m.body = "Your key ABCDE-FGHIJ-KLMNO-12345 works again.\n";
+	msg = compose(&m, TIX_OK);
+	assert_non_null(strstr(msg, "Your key *****-*****-*****-12345 works"));
+	assert_null(strstr(msg, "ABCDE"));
+	free(msg);
 }
 
 int
@@ -440,6 +560,9 @@ main(void)
 		cmocka_unit_test(test_body_quoted_printable),
 		cmocka_unit_test(test_too_big),
 		cmocka_unit_test(test_backoff),
+		cmocka_unit_test(test_reply_mac),
+		cmocka_unit_test(test_auth_results),
+		cmocka_unit_test(test_license_keys_masked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

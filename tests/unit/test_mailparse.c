@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -87,9 +88,44 @@ test_lf_only_and_no_body(void **state)
 	assert_string_equal(m.subject, "hi");
 	assert_null(m.message_id);
 	assert_string_equal(m.text, "");
-	m = parse_ok("");
+	m = parse_ok("X-Only: one field\n");
 	assert_null(m.from);
 	assert_string_equal(m.subject, "");
+	/* Not a message: nothing, or no header field at all. */
+	assert_int_equal(tix_mail_parse(&arena, "", 0, &m), TIX_EINVAL);
+	assert_int_equal(tix_mail_parse(&arena, "\nbody\n", 6, &m),
+	    TIX_EINVAL);
+	assert_int_equal(tix_mail_parse(&arena, "just some text\nmore\n", 20,
+	    &m), TIX_EINVAL);
+	assert_int_equal(tix_mail_parse(&arena, "\x7f\x45LF\x02\x01", 6,
+	    &m), TIX_EINVAL);
+}
+
+/* Encoded-word starts without an end, many of them: time linear in the
+ * length (a quadratic scan took seconds for 200 KiB). */
+static void
+test_encoded_word_starts_linear(void **state)
+{
+	size_t		 n = 250 * 1024, i;
+	char		*s = malloc(n + 1);
+	char		*out;
+	clock_t		 t0;
+
+	(void)state;
+	assert_non_null(s);
+	for (i = 0; i < n; i++)
+		s[i] = "=?a?q?b"[i % 7];
+	s[n] = '\0';
+	t0 = clock();
+	out = tix_mail_decode_header(&arena, s, n);
+	assert_non_null(out);
+	assert_int_equal(strlen(out), n);
+	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 1.0);
+	free(s);
+	/* A real word after false starts is still decoded. */
+	out = tix_mail_decode_header(&arena, "=?a?q?b=?a?q?b =?utf-8?q?caf=C3"
+	    "=A9?=", 36);
+	assert_string_equal(out, "=?a?q?b=?a?q?b caf\xC3\xA9");
 }
 
 static void
@@ -350,23 +386,30 @@ test_tags_and_ids(void **state)
 {
 	char	tok[65];
 	char	id[64];
-	int64_t	n, ob;
+	int64_t	n, ob, uid;
 	size_t	pos = 0;
 
 	(void)state;
 	assert_true(tix_mail_find_tag("Ann <ann@x>, \"S\" <Support+TICK-1001."
-	    "abcDEF0123@TIX.test>\n", "support@tix.test", &n, tok,
+	    "42.abcDEF0123@TIX.test>\n", "support@tix.test", &n, &uid, tok,
 	    sizeof(tok)));
 	assert_int_equal(n, 1001);
+	assert_int_equal(uid, 42);
 	assert_string_equal(tok, "abcDEF0123");
-	assert_false(tix_mail_find_tag("support+TICK-1001.abc@evil.test",
-	    "support@tix.test", &n, tok, sizeof(tok)));
-	assert_false(tix_mail_find_tag("other+TICK-1001.abc@tix.test",
-	    "support@tix.test", &n, tok, sizeof(tok)));
-	assert_false(tix_mail_find_tag("support+TICK-1001.a-b@tix.test",
-	    "support@tix.test", &n, tok, sizeof(tok)));
-	assert_false(tix_mail_find_tag("support+TICK-.abc@tix.test",
-	    "support@tix.test", &n, tok, sizeof(tok)));
+	assert_false(tix_mail_find_tag("support+TICK-1001.4.abc@evil.test",
+	    "support@tix.test", &n, &uid, tok, sizeof(tok)));
+	assert_false(tix_mail_find_tag("other+TICK-1001.4.abc@tix.test",
+	    "support@tix.test", &n, &uid, tok, sizeof(tok)));
+	assert_false(tix_mail_find_tag("support+TICK-1001.4.a-b@tix.test",
+	    "support@tix.test", &n, &uid, tok, sizeof(tok)));
+	assert_false(tix_mail_find_tag("support+TICK-.4.abc@tix.test",
+	    "support@tix.test", &n, &uid, tok, sizeof(tok)));
+	/* The old form, one token per ticket, is no reply address. */
+	assert_false(tix_mail_find_tag("support+TICK-1001.0123456789abcdef"
+	    "0123456789abcdef@tix.test", "support@tix.test", &n, &uid, tok,
+	    sizeof(tok)));
+	assert_false(tix_mail_find_tag("support+TICK-1001.0.abc@tix.test",
+	    "support@tix.test", &n, &uid, tok, sizeof(tok)));
 
 	assert_true(tix_mail_next_id("<a@b> junk <TICK-7@tix.test>", &pos, id,
 	    sizeof(id)));
@@ -405,6 +448,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_basic_and_folding, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_encoded_word_starts_linear,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lf_only_and_no_body,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_from_forms, setup,
