@@ -434,6 +434,8 @@ test_account_mail(void **state)
 	m = sample();
 	m.reply_mac = NULL;
 	(void)compose(&m, TIX_EINVAL);
+}
+
 /* The MAC is keyed BLAKE2b as replymac.h describes it: the expected
  * values were computed independently (Python's hashlib.blake2b). */
 static void
