@@ -869,8 +869,17 @@ h_list(struct tix_req *r)
 	if (rc == TIX_OK)
 		rc = int_param(r, &q, "per_page", 1, TIX_MAX_PER_PAGE,
 		    TIX_DEFAULT_PER_PAGE, &f.per_page);
-	if (rc == TIX_OK)
-		rc = tix_ticket_list(&c, &f, &pg);
+	if (rc != TIX_OK)
+		return rc;
+	/* A cursor says where the page starts: a page number as well is
+	 * two answers to one question. */
+	f.cursor = str_param(&q, "cursor");
+	if (f.cursor != NULL && tix_query_get(&q, "page") != NULL)
+		return tix_req_fail(r, TIX_EBADREQ, "Give cursor or page, "
+		    "not both.");
+	rc = tix_ticket_list(&c, &f, &pg);
+	if (rc == TIX_EBADREQ && f.cursor != NULL)
+		return bad_param(r, "cursor");
 	if (rc != TIX_OK)
 		return rc;
 	tix_out_begin(&o);
@@ -885,7 +894,14 @@ h_list(struct tix_req *r)
 	}
 	tix_jw_arr_close(&o.w);
 	tix_jw_kint(&o.w, "total", pg.total);
-	tix_jw_kint(&o.w, "page", f.page);
+	tix_jw_kbool(&o.w, "total_capped", pg.total_capped);
+	tix_jw_kstr(&o.w, "next_cursor", pg.next_cursor);
+	/* A page reached by cursor has no number. */
+	if (f.cursor != NULL) {
+		tix_jw_key(&o.w, "page");
+		tix_jw_null(&o.w);
+	} else
+		tix_jw_kint(&o.w, "page", f.page);
 	tix_jw_kint(&o.w, "per_page", f.per_page);
 	return tix_out_send(r, &o, 200);
 }
