@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/principal.h"
+#include "core/principal.h"
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/limits.h"

@@ -250,7 +250,7 @@ tix_ticket_list(const struct tix_ctx *c, const struct tix_ticket_filter *f,
 	const char		*p[14];
 	const struct tix_search	*s = f->search;
 	bool			 staff = tix_is_staff(c->who);
-	struct tix_rows		 count;
+	struct tix_rows		 count, rows;
 	struct cursor		 k;
 	enum tix_err		 rc;
 	size_t			 i;
@@ -307,29 +307,35 @@ tix_ticket_list(const struct tix_ctx *c, const struct tix_ticket_filter *f,
 	if (p[11] == NULL || p[12] == NULL)
 		return TIX_ENOMEM;
 	rc = tix_db_run(c->db, c->arena, (enum tix_stmt)(TIX_STMT_TICKET_LIST +
-	    (int)f->sort * 2 + (staff ? 0 : 1)), p, 14, &out->rows);
+	    (int)f->sort * 2 + (staff ? 0 : 1)), p, 14, &rows);
 	if (rc != TIX_OK)
 		return rc;
-	if (out->rows.nrows > 0 && out->rows.ncols <= COL_K3)
+	if (rows.nrows > 0 && rows.ncols <= COL_K3)
 		return TIX_EINTERNAL;
-	if (out->rows.nrows > (size_t)f->per_page) {
-		out->rows.nrows = (size_t)f->per_page;
-		if (!cursor_of_row(&out->rows, out->rows.nrows - 1, f->sort,
-		    &k))
+	if (rows.nrows > (size_t)f->per_page) {
+		rows.nrows = (size_t)f->per_page;
+		if (!cursor_of_row(&rows, rows.nrows - 1, f->sort, &k))
 			return TIX_EINTERNAL;
 		rc = cursor_encode(c, &k, p, &out->next_cursor);
 		if (rc != TIX_OK)
 			return rc;
 	}
+	out->tickets = tix_arena_alloc(c->arena,
+	    (rows.nrows + 1) * sizeof(*out->tickets));
+	if (out->tickets == NULL)
+		return TIX_ENOMEM;
+	for (i = 0; i < rows.nrows; i++)
+		tix_summary_read(&rows, i, &out->tickets[i]);
+	out->ntickets = rows.nrows;
 	if (p[7] == NULL && p[8] == NULL)
 		return TIX_OK;
 	out->matches = tix_arena_alloc(c->arena,
-	    (out->rows.nrows + 1) * sizeof(*out->matches));
+	    (rows.nrows + 1) * sizeof(*out->matches));
 	if (out->matches == NULL)
 		return TIX_ENOMEM;
 	/* A ticket found by its number alone has no match (in is NULL). */
-	for (i = 0; i < out->rows.nrows && rc == TIX_OK; i++)
+	for (i = 0; i < rows.nrows && rc == TIX_OK; i++)
 		rc = tix_search_match_read(c->arena,
-		    tix_rows_get(&out->rows, i, COL_MATCH), &out->matches[i]);
+		    tix_rows_get(&rows, i, COL_MATCH), &out->matches[i]);
 	return rc;
 }

@@ -26,6 +26,7 @@
 #include "core/err.h"
 #include "core/limits.h"
 #include "db/db.h"
+#include "tickets/read.h"
 #include "tickets/ticket.h"
 
 enum tix_search_kind {
@@ -139,8 +140,8 @@ struct tix_ticket_filter {
 };
 
 struct tix_ticket_page {
-	/* Summary rows: the columns of the list statements (lib/db/stmt.c). */
-	struct tix_rows		 rows;
+	struct tix_ticket_summary *tickets;	/* in c->arena */
+	size_t			 ntickets;
 	int64_t			 total;		/* at most TIX_LIST_TOTAL_CAP */
 	bool			 total_capped;	/* more pass than total */
 	/* The cursor of the page after this one, NULL when this is the
