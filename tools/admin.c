@@ -26,7 +26,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "auth/principal.h"
+#include "core/principal.h"
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/limits.h"

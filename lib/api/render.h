@@ -5,7 +5,7 @@
 #ifndef TIX_API_RENDER_H
 #define TIX_API_RENDER_H
 
-#include "auth/principal.h"
+#include "core/principal.h"
 #include "http/req.h"
 #include "json/json.h"
 

@@ -18,20 +18,9 @@
 #include "core/str.h"
 #include "crypto/crypto.h"
 #include "tickets/license.h"
+#include "tickets/read.h"
 #include "tickets/search.h"
 #include "tickets/ticket.h"
-
-/* Columns of TIX_STMT_TICKET_SUMMARY and the list statements. */
-enum {
-	C_NUMBER, C_SUBJECT, C_STATUS, C_PRIORITY, C_CATEGORY, C_LICENSE,
-	C_REQ_ID, C_REQ_NAME, C_REQ_EMAIL, C_REQ_ACCOUNT_ID, C_REQ_ACCOUNT_NAME,
-	C_ASG_ID, C_ASG_NAME, C_CREATED,
-	C_UPDATED, C_FIRST_RESPONSE, C_RESOLVED, C_CLOSED, C_DUE, C_BREACHED,
-	C_ATTACHMENTS, C_ID,
-	C_DESCRIPTION, C_REOPEN_WINDOW	/* detail only */
-};
-/* The list statements have the search's match cell after C_ID instead,
- * read by lib/tickets/search.c. */
 
 /* Whether the path's {} names a ticket at all: a path that cannot is 404
  * before its body is read, like any other unknown resource. */
@@ -73,164 +62,112 @@ kts(struct tix_jw *w, const char *key, const char *v)
 }
 
 static void
-render_summary_fields(struct tix_jw *w, const struct tix_rows *rs, size_t i)
+render_summary_fields(struct tix_jw *w, const struct tix_ticket_summary *t)
 {
 	char number[32];
 
-	snprintf(number, sizeof(number), "TICK-%s",
-	    tix_rows_get(rs, i, C_NUMBER));
+	snprintf(number, sizeof(number), "TICK-%lld", (long long)t->number);
 	tix_jw_kstr(w, "number", number);
-	tix_jw_kstr(w, "subject", tix_rows_get(rs, i, C_SUBJECT));
-	tix_jw_kstr(w, "status", tix_rows_get(rs, i, C_STATUS));
-	tix_jw_kstr(w, "priority", tix_rows_get(rs, i, C_PRIORITY));
-	tix_jw_kstr(w, "category", tix_rows_get(rs, i, C_CATEGORY));
-	tix_jw_kstr(w, "license_key", tix_rows_get(rs, i, C_LICENSE));
+	tix_jw_kstr(w, "subject", t->subject);
+	tix_jw_kstr(w, "status", t->status);
+	tix_jw_kstr(w, "priority", t->priority);
+	tix_jw_kstr(w, "category", t->category);
+	tix_jw_kstr(w, "license_key", t->license_key);
 	tix_jw_key(w, "requester");
 	tix_jw_obj_open(w);
-	tix_jw_kint(w, "id", tix_rows_int(rs, i, C_REQ_ID));
-	tix_jw_kstr(w, "name", tix_rows_get(rs, i, C_REQ_NAME));
-	tix_jw_kstr(w, "email", tix_rows_get(rs, i, C_REQ_EMAIL));
+	tix_jw_kint(w, "id", t->requester_id);
+	tix_jw_kstr(w, "name", t->requester_name);
+	tix_jw_kstr(w, "email", t->requester_email);
 	tix_jw_key(w, "account");
 	tix_jw_obj_open(w);
-	tix_jw_kint(w, "id", tix_rows_int(rs, i, C_REQ_ACCOUNT_ID));
-	tix_jw_kstr(w, "name", tix_rows_get(rs, i, C_REQ_ACCOUNT_NAME));
+	tix_jw_kint(w, "id", t->account_id);
+	tix_jw_kstr(w, "name", t->account_name);
 	tix_jw_obj_close(w);
 	tix_jw_obj_close(w);
 	tix_jw_key(w, "assignee");
-	if (tix_rows_get(rs, i, C_ASG_ID) == NULL)
+	if (t->assignee_id == 0)
 		tix_jw_null(w);
 	else {
 		tix_jw_obj_open(w);
-		tix_jw_kint(w, "id", tix_rows_int(rs, i, C_ASG_ID));
-		tix_jw_kstr(w, "name", tix_rows_get(rs, i, C_ASG_NAME));
+		tix_jw_kint(w, "id", t->assignee_id);
+		tix_jw_kstr(w, "name", t->assignee_name);
 		tix_jw_obj_close(w);
 	}
-	kts(w, "created_at", tix_rows_get(rs, i, C_CREATED));
-	kts(w, "updated_at", tix_rows_get(rs, i, C_UPDATED));
-	kts(w, "first_response_at", tix_rows_get(rs, i, C_FIRST_RESPONSE));
-	kts(w, "resolved_at", tix_rows_get(rs, i, C_RESOLVED));
-	kts(w, "closed_at", tix_rows_get(rs, i, C_CLOSED));
+	kts(w, "created_at", t->created_at);
+	kts(w, "updated_at", t->updated_at);
+	kts(w, "first_response_at", t->first_response_at);
+	kts(w, "resolved_at", t->resolved_at);
+	kts(w, "closed_at", t->closed_at);
 	tix_jw_key(w, "sla");
 	tix_jw_obj_open(w);
-	kts(w, "first_response_due_at", tix_rows_get(rs, i, C_DUE));
-	tix_jw_kbool(w, "breached", tix_rows_bool(rs, i, C_BREACHED));
+	kts(w, "first_response_due_at", t->first_response_due_at);
+	tix_jw_kbool(w, "breached", t->breached);
 	tix_jw_obj_close(w);
-	tix_jw_kint(w, "attachment_count", tix_rows_int(rs, i, C_ATTACHMENTS));
-}
-
-static enum tix_err
-load_summary(struct tix_req *r, int64_t id, struct tix_rows *rs)
-{
-	const char	*p[2];
-	enum tix_err	 rc;
-
-	p[0] = tix_db_i64(r->arena, id);
-	p[1] = tix_is_staff(&r->who) ? "f" : "t";
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_TICKET_SUMMARY, p, 2, rs);
-	if (rc == TIX_OK && rs->nrows != 1)
-		rc = TIX_ENOTFOUND;	/* deleted in between */
-	return rc;
+	tix_jw_kint(w, "attachment_count", t->attachment_count);
 }
 
 static void
-render_entry(struct tix_jw *w, const struct tix_rows *rs, size_t i,
-    const struct tix_rows *att, const char *number)
+render_entry(struct tix_jw *w, const struct tix_entry *e,
+    const struct tix_attachment *att, size_t natt, const char *number)
 {
 	tix_jw_obj_open(w);
-	tix_jw_kint(w, "id", tix_rows_int(rs, i, 0));
-	tix_jw_kstr(w, "type", tix_rows_get(rs, i, 1));
-	kts(w, "at", tix_rows_get(rs, i, 2));
+	tix_jw_kint(w, "id", e->id);
+	tix_jw_kstr(w, "type", e->type);
+	kts(w, "at", e->at);
 	tix_jw_key(w, "actor");
-	if (tix_rows_get(rs, i, 3) == NULL)
+	if (e->actor_id == 0)
 		tix_jw_null(w);
 	else {
 		tix_jw_obj_open(w);
-		tix_jw_kint(w, "id", tix_rows_int(rs, i, 3));
-		tix_jw_kstr(w, "name", tix_rows_get(rs, i, 4));
-		tix_jw_kstr(w, "role", tix_rows_get(rs, i, 5));
+		tix_jw_kint(w, "id", e->actor_id);
+		tix_jw_kstr(w, "name", e->actor_name);
+		tix_jw_kstr(w, "role", e->actor_role);
 		tix_jw_obj_close(w);
 	}
-	tix_jw_kstr(w, "via", tix_rows_get(rs, i, 6));
-	tix_jw_kstr(w, "body", tix_rows_get(rs, i, 7));
-	tix_jw_kstr(w, "from", tix_rows_get(rs, i, 8));
-	tix_jw_kstr(w, "to", tix_rows_get(rs, i, 9));
+	tix_jw_kstr(w, "via", e->via);
+	tix_jw_kstr(w, "body", e->body);
+	tix_jw_kstr(w, "from", e->from);
+	tix_jw_kstr(w, "to", e->to);
 	tix_jw_key(w, "attachments");
-	tix_attachments_render(w, att, tix_rows_int(rs, i, 0), number);
+	tix_attachments_render(w, att, natt, e->id, number);
 	tix_jw_obj_close(w);
 }
 
-/* "TICK-1001" of a summary row. */
+/* "TICK-1001" of a summary. */
 static const char *
-number_of(struct tix_req *r, const struct tix_rows *rs)
+number_of(struct tix_req *r, const struct tix_ticket_summary *t)
 {
-	return tix_arena_printf(r->arena, "TICK-%s",
-	    tix_rows_get(rs, 0, C_NUMBER));
+	return tix_arena_printf(r->arena, "TICK-%lld", (long long)t->number);
 }
 
-/* Candidate keys, in order: the license_key field, then the subject,
- * then the description. */
-#define MAX_KEYS 8
-
-/*
- * The first key named by the ticket that the caller may see: a customer
- * only their own account's, an agent any.  A key of another account
- * renders exactly as no key at all: null.
- */
-static enum tix_err
-render_license(struct tix_req *r, struct tix_jw *w, const struct tix_rows *t)
+/* A license the viewer may see, or null. */
+static void
+render_license(struct tix_jw *w, const struct tix_license_view *l)
 {
-	char		 keys[MAX_KEYS][TIX_LICENSE_KEY_LEN + 1];
-	const char	*texts[3], *p[2];
-	struct tix_rows	 ls, as;
-	size_t		 n = 0, i;
-	enum tix_err	 rc;
+	size_t i;
 
-	texts[0] = tix_rows_get(t, 0, C_LICENSE);
-	texts[1] = tix_rows_get(t, 0, C_SUBJECT);
-	texts[2] = tix_rows_get(t, 0, C_DESCRIPTION);
-	for (i = 0; i < 3 && n < MAX_KEYS; i++)
-		if (texts[i] != NULL)
-			n += tix_license_keys_find(texts[i], strlen(texts[i]),
-			    keys + n, MAX_KEYS - n);
-	p[1] = tix_is_staff(&r->who) ? NULL :
-	    tix_db_i64(r->arena, r->who.account_id);
-	for (i = 0; i < n; i++) {
-		p[0] = keys[i];
-		rc = tix_db_run(r->db, r->arena, TIX_STMT_LICENSE_FOR_TICKET,
-		    p, 2, &ls);
-		if (rc != TIX_OK)
-			return rc;
-		if (ls.nrows == 1)
-			break;
-	}
-	if (i == n) {
+	if (l == NULL) {
 		tix_jw_null(w);
-		return TIX_OK;
+		return;
 	}
-	p[0] = tix_rows_get(&ls, 0, 6);
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_LICENSE_ACTIVATIONS, p, 1,
-	    &as);
-	if (rc != TIX_OK)
-		return rc;
 	tix_jw_obj_open(w);
-	tix_jw_kstr(w, "key", tix_rows_get(&ls, 0, 0));
-	tix_jw_kstr(w, "product", tix_rows_get(&ls, 0, 1));
-	tix_jw_kstr(w, "status", tix_rows_get(&ls, 0, 2));
-	kts(w, "expires_at", tix_rows_get(&ls, 0, 3));
-	tix_jw_kint(w, "activations_used", tix_rows_int(&ls, 0, 4));
-	tix_jw_kint(w, "activations_max", tix_rows_int(&ls, 0, 5));
+	tix_jw_kstr(w, "key", l->key);
+	tix_jw_kstr(w, "product", l->product);
+	tix_jw_kstr(w, "status", l->status);
+	kts(w, "expires_at", l->expires_at);
+	tix_jw_kint(w, "activations_used", l->activations_used);
+	tix_jw_kint(w, "activations_max", l->activations_max);
 	tix_jw_key(w, "activations");
 	tix_jw_arr_open(w);
-	for (i = 0; i < as.nrows; i++) {
+	for (i = 0; i < l->nactivations; i++) {
 		tix_jw_obj_open(w);
-		tix_jw_kstr(w, "machine", tix_rows_get(&as, i, 0));
-		kts(w, "activated_at", tix_rows_get(&as, i, 1));
-		kts(w, "deactivated_at", tix_rows_get(&as, i, 2));
+		tix_jw_kstr(w, "machine", l->activations[i].machine);
+		kts(w, "activated_at", l->activations[i].activated_at);
+		kts(w, "deactivated_at", l->activations[i].deactivated_at);
 		tix_jw_obj_close(w);
 	}
 	tix_jw_arr_close(w);
 	tix_jw_obj_close(w);
-	return TIX_OK;
 }
 
 /* The detail object: the summary and description, can_reopen,
@@ -238,40 +175,29 @@ render_license(struct tix_req *r, struct tix_jw *w, const struct tix_rows *t)
 static enum tix_err
 render_detail(struct tix_req *r, struct tix_jw *w, int64_t id)
 {
-	struct tix_rows	 rs, es, att;
-	const char	*p[2], *number;
-	bool		 staff = tix_is_staff(&r->who);
-	enum tix_err	 rc;
-	size_t		 i;
+	struct tix_ctx			c = ctx_of(r);
+	struct tix_ticket_detail	d;
+	const char			*number;
+	enum tix_err			rc;
+	size_t				i;
 
-	rc = load_summary(r, id, &rs);
+	rc = tix_ticket_detail_get(&c, id, &d);
 	if (rc != TIX_OK)
 		return rc;
-	p[0] = tix_db_i64(r->arena, id);
-	p[1] = staff ? "t" : "f";
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_TICKET_ENTRIES, p, 2, &es);
-	if (rc == TIX_OK)
-		rc = tix_attachments_load(r, id, &att);
-	if (rc != TIX_OK)
-		return rc;
-	number = number_of(r, &rs);
+	number = number_of(r, &d.summary);
 	tix_jw_obj_open(w);
-	render_summary_fields(w, &rs, 0);
-	tix_jw_kstr(w, "description", tix_rows_get(&rs, 0, C_DESCRIPTION));
-	/* Reopening: a closed ticket, closed less than 30 days ago. */
-	tix_jw_kbool(w, "can_reopen",
-	    strcmp(tix_rows_get(&rs, 0, C_STATUS), "closed") == 0 &&
-	    tix_rows_bool(&rs, 0, C_REOPEN_WINDOW));
+	render_summary_fields(w, &d.summary);
+	tix_jw_kstr(w, "description", d.description);
+	tix_jw_kbool(w, "can_reopen", d.can_reopen);
 	tix_jw_key(w, "attachments");
-	tix_attachments_render(w, &att, 0, number);
+	tix_attachments_render(w, d.attachments, d.nattachments, 0, number);
 	tix_jw_key(w, "license");
-	rc = render_license(r, w, &rs);
-	if (rc != TIX_OK)
-		return rc;
+	render_license(w, d.license);
 	tix_jw_key(w, "timeline");
 	tix_jw_arr_open(w);
-	for (i = 0; i < es.nrows; i++)
-		render_entry(w, &es, i, &att, number);
+	for (i = 0; i < d.nentries; i++)
+		render_entry(w, &d.entries[i], d.attachments, d.nattachments,
+		    number);
 	tix_jw_arr_close(w);
 	tix_jw_obj_close(w);
 	return TIX_OK;
@@ -299,7 +225,9 @@ h_health(struct tix_req *r)
 	struct tix_out	o;
 	enum tix_err	rc;
 
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_HEALTH, NULL, 0, NULL);
+	struct tix_ctx	c = ctx_of(r);
+
+	rc = tix_health_check(&c);
 	if (rc != TIX_OK)
 		return tix_req_fail(r, TIX_EUNAVAIL,
 		    "The database is unreachable.");
@@ -470,31 +398,30 @@ tix_api_reply_fields(struct tix_req *r, const struct tix_json *j,
 enum tix_err
 tix_api_send_replied(struct tix_req *r, int64_t ticket_id, int64_t entry_id)
 {
-	struct tix_rows	 rs, es, att;
-	struct tix_out	 o;
-	const char	*p[2];
-	enum tix_err	 rc;
-	size_t		 i;
+	struct tix_ctx			 c = ctx_of(r);
+	struct tix_ticket_summary	 t;
+	struct tix_entry		*es;
+	struct tix_attachment		*att;
+	struct tix_out			 o;
+	size_t				 nes, natt, i;
+	enum tix_err			 rc;
 
-	rc = load_summary(r, ticket_id, &rs);
-	if (rc != TIX_OK)
-		return rc;
-	p[0] = tix_db_i64(r->arena, ticket_id);
-	p[1] = tix_is_staff(&r->who) ? "t" : "f";
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_TICKET_ENTRIES, p, 2, &es);
+	rc = tix_ticket_summary_get(&c, ticket_id, &t);
 	if (rc == TIX_OK)
-		rc = tix_attachments_load(r, ticket_id, &att);
+		rc = tix_ticket_entries(&c, ticket_id, &es, &nes);
+	if (rc == TIX_OK)
+		rc = tix_ticket_attachments(&c, ticket_id, &att, &natt);
 	if (rc != TIX_OK)
 		return rc;
 	tix_out_begin(&o);
-	for (i = 0; i < es.nrows; i++)
-		if (tix_rows_int(&es, i, 0) == entry_id) {
+	for (i = 0; i < nes; i++)
+		if (es[i].id == entry_id) {
 			tix_jw_key(&o.w, "entry");
-			render_entry(&o.w, &es, i, &att, number_of(r, &rs));
+			render_entry(&o.w, &es[i], att, natt, number_of(r, &t));
 		}
 	tix_jw_key(&o.w, "ticket");
 	tix_jw_obj_open(&o.w);
-	render_summary_fields(&o.w, &rs, 0);
+	render_summary_fields(&o.w, &t);
 	tix_jw_obj_close(&o.w);
 	return tix_out_send(r, &o, 201);
 }
@@ -843,7 +770,8 @@ h_list(struct tix_req *r)
 		if (!staff)
 			return bad_param(r, "assignee");
 		if (strcmp(v, "me") == 0)
-			v = tix_db_i64(r->arena, r->who.user_id);
+			v = tix_arena_printf(r->arena, "%lld",
+			    (long long)r->who.user_id);
 		else if (strcmp(v, "none") != 0 &&
 		    !tix_parse_int64(v, strlen(v), false, &number))
 			return bad_param(r, "assignee");
@@ -871,23 +799,39 @@ h_list(struct tix_req *r)
 	if (rc == TIX_OK)
 		rc = int_param(r, &q, "per_page", 1, TIX_MAX_PER_PAGE,
 		    TIX_DEFAULT_PER_PAGE, &f.per_page);
-	if (rc == TIX_OK)
-		rc = tix_ticket_list(&c, &f, &pg);
+	if (rc != TIX_OK)
+		return rc;
+	/* A cursor says where the page starts: a page number as well is
+	 * two answers to one question. */
+	f.cursor = str_param(&q, "cursor");
+	if (f.cursor != NULL && tix_query_get(&q, "page") != NULL)
+		return tix_req_fail(r, TIX_EBADREQ, "Give cursor or page, "
+		    "not both.");
+	rc = tix_ticket_list(&c, &f, &pg);
+	if (rc == TIX_EBADREQ && f.cursor != NULL)
+		return bad_param(r, "cursor");
 	if (rc != TIX_OK)
 		return rc;
 	tix_out_begin(&o);
 	tix_jw_key(&o.w, "tickets");
 	tix_jw_arr_open(&o.w);
-	for (i = 0; i < pg.rows.nrows; i++) {
+	for (i = 0; i < pg.ntickets; i++) {
 		tix_jw_obj_open(&o.w);
-		render_summary_fields(&o.w, &pg.rows, i);
+		render_summary_fields(&o.w, &pg.tickets[i]);
 		if (pg.matches != NULL)
 			render_match(&o.w, &pg.matches[i]);
 		tix_jw_obj_close(&o.w);
 	}
 	tix_jw_arr_close(&o.w);
 	tix_jw_kint(&o.w, "total", pg.total);
-	tix_jw_kint(&o.w, "page", f.page);
+	tix_jw_kbool(&o.w, "total_capped", pg.total_capped);
+	tix_jw_kstr(&o.w, "next_cursor", pg.next_cursor);
+	/* A page reached by cursor has no number. */
+	if (f.cursor != NULL) {
+		tix_jw_key(&o.w, "page");
+		tix_jw_null(&o.w);
+	} else
+		tix_jw_kint(&o.w, "page", f.page);
 	tix_jw_kint(&o.w, "per_page", f.per_page);
 	return tix_out_send(r, &o, 200);
 }

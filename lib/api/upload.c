@@ -463,10 +463,12 @@ tix_upload_files(struct tix_req *r)
 	struct upload		 u;
 	struct tix_ctx		 c = ctx_of(r);
 	struct tix_ticket_ref	 t;
-	struct tix_rows		 rs, att;
+	struct tix_rows		 rs;
+	struct tix_attachment	*att;
 	struct tix_out		 o;
 	const char		*p[7];
 	int64_t			 entry_id = 0;
+	size_t			 natt;
 	enum tix_err		 rc;
 
 	upload_init(&u, r, no_fields);
@@ -504,50 +506,34 @@ tix_upload_files(struct tix_req *r)
 	if (rc != TIX_OK)
 		return fail(&u, rc);
 	tix_buf_free(&u.value);
-	rc = tix_attachments_load(r, t.id, &att);
+	rc = tix_ticket_attachments(&c, t.id, &att, &natt);
 	if (rc != TIX_OK)
 		return rc;
 	tix_out_begin(&o);
 	tix_jw_key(&o.w, "attachments");
-	tix_attachments_render(&o.w, &att, entry_id, r->args[0]);
+	tix_attachments_render(&o.w, att, natt, entry_id, r->args[0]);
 	return tix_out_send(r, &o, 201);
 }
 
-/* Columns of TIX_STMT_ATTACH_LIST. */
-enum { A_ID, A_NAME, A_TYPE, A_SIZE, A_CREATED, A_ENTRY };
-
-enum tix_err
-tix_attachments_load(struct tix_req *r, int64_t ticket_id,
-    struct tix_rows *out)
-{
-	const char *p[2];
-
-	p[0] = tix_db_i64(r->arena, ticket_id);
-	p[1] = tix_is_staff(&r->who) ? "t" : "f";
-	if (p[0] == NULL)
-		return TIX_ENOMEM;
-	return tix_db_run(r->db, r->arena, TIX_STMT_ATTACH_LIST, p, 2, out);
-}
-
 void
-tix_attachments_render(struct tix_jw *w, const struct tix_rows *rs,
-    int64_t entry_id, const char *number)
+tix_attachments_render(struct tix_jw *w, const struct tix_attachment *att,
+    size_t n, int64_t entry_id, const char *number)
 {
 	char	url[128];
 	size_t	i;
 
 	tix_jw_arr_open(w);
-	for (i = 0; i < rs->nrows; i++) {
-		if (entry_id != 0 && tix_rows_int(rs, i, A_ENTRY) != entry_id)
+	for (i = 0; i < n; i++) {
+		if (entry_id != 0 && att[i].entry_id != entry_id)
 			continue;
-		snprintf(url, sizeof(url), "/api/tickets/%s/attachments/%s",
-		    number == NULL ? "-" : number, tix_rows_get(rs, i, A_ID));
+		snprintf(url, sizeof(url), "/api/tickets/%s/attachments/%lld",
+		    number == NULL ? "-" : number, (long long)att[i].id);
 		tix_jw_obj_open(w);
-		tix_jw_kint(w, "id", tix_rows_int(rs, i, A_ID));
-		tix_jw_kstr(w, "filename", tix_rows_get(rs, i, A_NAME));
-		tix_jw_kstr(w, "content_type", tix_rows_get(rs, i, A_TYPE));
-		tix_jw_kint(w, "size", tix_rows_int(rs, i, A_SIZE));
-		tix_jw_kstr(w, "created_at", tix_rows_get(rs, i, A_CREATED));
+		tix_jw_kint(w, "id", att[i].id);
+		tix_jw_kstr(w, "filename", att[i].filename);
+		tix_jw_kstr(w, "content_type", att[i].content_type);
+		tix_jw_kint(w, "size", att[i].size);
+		tix_jw_kstr(w, "created_at", att[i].created_at);
 		tix_jw_kstr(w, "url", url);
 		tix_jw_obj_close(w);
 	}

@@ -12,6 +12,7 @@
 #include "db/db.h"
 #include "http/req.h"
 #include "json/json.h"
+#include "tickets/read.h"
 
 /* Whether the body is multipart/form-data. */
 bool		tix_req_is_multipart(const struct tix_req *r);
@@ -29,18 +30,12 @@ enum tix_err	tix_upload_files(struct tix_req *r);
 enum tix_err	tix_api_delete_ticket(struct tix_req *r);
 
 /*
- * The attachments of a ticket that r's caller may see (a customer: none
- * on internal notes), for rendering.  Rows in r's arena.
- */
-enum tix_err	tix_attachments_load(struct tix_req *r, int64_t ticket_id,
-		    struct tix_rows *out);
-/*
- * Write a JSON array of the attachments in rs that belong to entry_id,
- * or all of them when entry_id is 0.  number is the ticket's TICK-number
- * text, for the download URLs.
+ * Write a JSON array of the n attachments in att that belong to
+ * entry_id, or all of them when entry_id is 0.  number is the ticket's
+ * TICK-number text, for the download URLs.
  */
 void		tix_attachments_render(struct tix_jw *w,
-		    const struct tix_rows *rs, int64_t entry_id,
-		    const char *number);
+		    const struct tix_attachment *att, size_t n,
+		    int64_t entry_id, const char *number);
 
 #endif

@@ -35,6 +35,11 @@
 /* Page size of every list: the contract's 1 to 100. */
 #define TIX_MAX_PER_PAGE	100
 #define TIX_DEFAULT_PER_PAGE	25
+/* A list's total is exact up to this many tickets; past it the list says
+ * total_capped and stops counting. */
+#define TIX_LIST_TOTAL_CAP	10000
+/* A list cursor's length in characters (lib/tickets/search.c). */
+#define TIX_MAX_CURSOR		128
 /* The Idempotency-Key header, in bytes: the contract's 1 to 100. */
 #define TIX_MAX_IDEMPOTENCY_KEY	100
 /* Search text in q, in characters (code points): the contract's 200,

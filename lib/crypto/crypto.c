@@ -39,6 +39,35 @@ tix_token_new(char out[TIX_TOKEN_LEN + 1])
 }
 
 void
+tix_b64url_encode(const void *p, size_t n, char *out, size_t size)
+{
+	if (size < sodium_base64_ENCODED_LEN(n,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING)) {
+		if (size > 0)
+			out[0] = '\0';
+		return;
+	}
+	sodium_bin2base64(out, size, p, n,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+bool
+tix_b64url_decode(const char *s, size_t len, void *out, size_t max,
+    size_t *n_out)
+{
+	const char	*end = NULL;
+	size_t		 n = 0;
+
+	*n_out = 0;
+	if (sodium_base642bin(out, max, s, len, NULL, &n, &end,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    end != s + len)
+		return false;
+	*n_out = n;
+	return true;
+}
+
+void
 tix_hash_hex(const char *s, size_t n, char out[TIX_HASH_HEX_LEN + 1])
 {
 	unsigned char h[crypto_hash_sha256_BYTES];

@@ -71,6 +71,15 @@ enum tix_err	tix_secret_seal(const void *plain, size_t n, const char *ad,
 		    char *out, size_t cap);
 enum tix_err	tix_secret_open(const char *hex, const char *ad, void *out,
 		    size_t cap, size_t *n);
+/*
+ * Unpadded base64url of n bytes into out (at most size bytes with the
+ * NUL; at least 4 * n / 3 + 2).  And back: false unless s (len bytes) is
+ * exactly the unpadded base64url of at most max bytes, then *n_out.
+ */
+void		tix_b64url_encode(const void *p, size_t n, char *out,
+		    size_t size);
+bool		tix_b64url_decode(const char *s, size_t len, void *out,
+		    size_t max, size_t *n_out);
 
 /* Wipe a secret. */
 void		tix_wipe(void *p, size_t n);

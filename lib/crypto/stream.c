@@ -18,6 +18,9 @@ _Static_assert(sizeof(crypto_secretstream_xchacha20poly1305_state) <=
 _Static_assert(sizeof(crypto_hash_sha256_state) <=
     sizeof(((struct tix_sha256 *)0)->st), "sha256 state");
 _Static_assert(crypto_kdf_KEYBYTES == 32, "master key size");
+_Static_assert(sizeof(crypto_generichash_state) <=
+    sizeof(((struct tix_mac *)0)->st), "mac state");
+_Static_assert(TIX_MAC_LEN >= crypto_generichash_BYTES_MIN, "mac size");
 
 /* The domain of our subkeys: any 8 bytes, fixed forever. */
 static const char kdf_context[crypto_kdf_CONTEXTBYTES] = "tixfile1";
@@ -175,4 +178,47 @@ tix_unhex(const char *hex, unsigned char *out, size_t n)
 		return false;
 	return sodium_hex2bin(out, n, hex, 2 * n, NULL, &got, NULL) == 0 &&
 	    got == n;
+}
+
+/* The subkey id of every purpose's MAC key: the purpose is the kdf
+ * context, so one id serves them all. */
+#define MAC_SUBKEY_ID	1
+
+enum tix_err
+tix_mac_init(struct tix_mac *m, const char purpose[8])
+{
+	unsigned char	key[crypto_generichash_KEYBYTES];
+	enum tix_err	rc = TIX_OK;
+
+	if (!has_master)
+		return TIX_EINTERNAL;
+	if (crypto_kdf_derive_from_key(key, sizeof(key), MAC_SUBKEY_ID,
+	    purpose, master) != 0 ||
+	    crypto_generichash_init((crypto_generichash_state *)(void *)m->st,
+	    key, sizeof(key), TIX_MAC_LEN) != 0)
+		rc = TIX_EINTERNAL;
+	sodium_memzero(key, sizeof(key));
+	return rc;
+}
+
+void
+tix_mac_update(struct tix_mac *m, const void *p, size_t n)
+{
+	(void)crypto_generichash_update(
+	    (crypto_generichash_state *)(void *)m->st, p, n);
+}
+
+void
+tix_mac_final(struct tix_mac *m, unsigned char out[TIX_MAC_LEN])
+{
+	(void)crypto_generichash_final(
+	    (crypto_generichash_state *)(void *)m->st, out, TIX_MAC_LEN);
+	sodium_memzero(m->st, sizeof(m->st));
+}
+
+bool
+tix_mac_equal(const unsigned char a[TIX_MAC_LEN],
+    const unsigned char b[TIX_MAC_LEN])
+{
+	return sodium_memcmp(a, b, TIX_MAC_LEN) == 0;
 }

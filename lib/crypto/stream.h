@@ -13,6 +13,12 @@
  * TIX_ATTACHMENT_KEY_FILE: 32 raw bytes, or 64 hex digits with an
  * optional trailing newline.  It is kept in locked memory where the
  * system allows and never leaves this module.
+ *
+ * The same master key also keys short MACs (keyed BLAKE2b,
+ * crypto_generichash, 128 bits) under subkeys derived for one purpose
+ * each, with its own 8-character kdf context, so that a MAC made for one
+ * purpose (a list cursor: "tixcurs1") is worth nothing for another and
+ * no key of a file can be had from one.
  */
 #ifndef TIX_CRYPTO_STREAM_H
 #define TIX_CRYPTO_STREAM_H
@@ -74,6 +80,26 @@ void		tix_sha256_update(struct tix_sha256 *h, const void *p,
 		    size_t n);
 /* The digest as 64 lower-case hex digits and a NUL. */
 void		tix_sha256_final_hex(struct tix_sha256 *h, char out[65]);
+
+#define TIX_MAC_LEN	16
+
+/* A MAC in progress: opaque, sized for crypto_generichash_state. */
+struct tix_mac {
+	_Alignas(64) unsigned char	st[384];
+};
+
+/*
+ * Start a MAC under the subkey of the master key for purpose (exactly 8
+ * characters, fixed forever for that purpose).  TIX_EINTERNAL when no
+ * master key is loaded.
+ */
+enum tix_err	tix_mac_init(struct tix_mac *m, const char purpose[8]);
+void		tix_mac_update(struct tix_mac *m, const void *p, size_t n);
+void		tix_mac_final(struct tix_mac *m,
+		    unsigned char out[TIX_MAC_LEN]);
+/* Whether two MACs are equal, in constant time. */
+bool		tix_mac_equal(const unsigned char a[TIX_MAC_LEN],
+		    const unsigned char b[TIX_MAC_LEN]);
 
 /* Hex of n bytes into out (2n + 1 bytes); and back: false unless hex is
  * exactly 2n hex digits. */

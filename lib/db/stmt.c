@@ -482,10 +482,14 @@ static const struct {
 	    " customer_updated_at = CASE WHEN $4::bool"
 	    "  THEN customer_updated_at ELSE now() END"
 	    " WHERE id = $1" },
+	/* The count stops at $12 rows (TIX_LIST_TOTAL_CAP + 1), so that
+	 * a list of a million tickets does not count them all. */
 	[TIX_STMT_TICKET_COUNT] = { "ticket_count",
-	    "SELECT count(*) FROM tickets t" LIST_WHERE(NOTE_HITS) },
+	    "SELECT count(*) FROM (SELECT 1 FROM tickets t"
+	    LIST_WHERE(NOTE_HITS) " LIMIT $12) c" },
 	[TIX_STMT_TICKET_COUNT_CUSTOMER] = { "ticket_count_c",
-	    "SELECT count(*) FROM tickets t" LIST_WHERE("") },
+	    "SELECT count(*) FROM (SELECT 1 FROM tickets t"
+	    LIST_WHERE("") " LIMIT $12) c" },
 	/* $2: the viewer's account when a customer, else NULL. */
 	[TIX_STMT_LICENSE_FOR_TICKET] = { "license_for_ticket",
 	    "SELECT l.key, l.product, CASE WHEN l.status = 'active'"
@@ -775,24 +779,69 @@ static const struct {
 	    " (SELECT count(*) FROM ticket_entries WHERE type = 'sla_breached')" },
 };
 
-/* The list statements, made once from constant parts: a sort order is
+/*
+ * The list statements, made once from constant parts: a sort order is
  * picked from this table by index, never spelled by the client.  Even
- * indexes are the agents' statements, odd ones the customers'. */
-static const char *const list_order[14] = {
-	"t.updated_at DESC, t.id DESC", "t.customer_updated_at DESC, t.id DESC",
-	"t.updated_at ASC, t.id ASC", "t.customer_updated_at ASC, t.id ASC",
-	"t.created_at DESC, t.id DESC", "t.created_at DESC, t.id DESC",
-	"t.created_at ASC, t.id ASC", "t.created_at ASC, t.id ASC",
-	"t.priority DESC, t.id DESC", "t.priority DESC, t.id DESC",
-	"t.priority ASC, t.id ASC", "t.priority ASC, t.id ASC",
-	/* relevance: the numbered ticket first, then by rank, then as
-	 * -updated_at */
-	"coalesce(t.number = $8::int, false) DESC, " RANK(NOTE_VEC)
-	" DESC, t.updated_at DESC, t.id DESC",
-	"coalesce(t.number = $8::int, false) DESC, " RANK("e.search")
-	" DESC, t.customer_updated_at DESC, t.id DESC",
+ * indexes are the agents' statements, odd ones the customers' (whose
+ * "updated" is customer_updated_at).
+ *
+ * Keyset pagination (lib/tickets/search.c): every order ends in t.id and
+ * runs one way, so "after the row with keys k" is one row comparison,
+ * which the btree indexes of sql/001, 004 and 008 answer directly.  The
+ * three columns after the match cell are the row's keys (KEYS), and $14
+ * the keys of the previous page's last row as a text array {id, k1, k2,
+ * k3} (AFTER), NULL for no cursor.  Times travel as whole microseconds
+ * since the epoch, exact both ways (extract(epoch) is numeric; the
+ * product with an interval of one microsecond is exact below 2^53).
+ * The rank of the relevance order is a real: its text round-trips.
+ */
+#define US(col)	"(extract(epoch FROM " col ") * 1000000)::bigint"
+#define CUR(i)	"(($14::text[])[" #i "])"
+#define AT_US(i) \
+	"('epoch'::timestamptz + " CUR(i) "::bigint * interval '1 microsecond')"
+#define NUMBERED "coalesce(t.number = $8::int, false)"
+
+struct list_shape {
+	const char	*order;	/* ORDER BY */
+	const char	*keys;	/* three select columns: k1, k2, k3 */
+	const char	*after;	/* the row comes after the cursor's */
 };
-static char list_sql[14][8192];
+
+#define BY_TIME(col, dir, op) { \
+	col " " dir ", t.id " dir, \
+	US(col) ", NULL::real, NULL::bigint", \
+	"(" col ", t.id) " op " (" AT_US(2) ", " CUR(1) "::bigint)" }
+#define BY_PRIORITY(dir, op) { \
+	"t.priority " dir ", t.id " dir, \
+	"t.priority, NULL::real, NULL::bigint", \
+	"(t.priority, t.id) " op " (" CUR(2) "::ticket_priority, " \
+	CUR(1) "::bigint)" }
+/* relevance: the numbered ticket first, then by rank, then as
+ * -updated_at.  The order's expressions are the key columns' own, so the
+ * rank is computed once per row for both. */
+#define BY_RANK(col, vec) { \
+	NUMBERED " DESC, " RANK(vec) " DESC, " col " DESC, t.id DESC", \
+	NUMBERED ", " RANK(vec) ", " US(col), \
+	"(" NUMBERED ", " RANK(vec) ", " col ", t.id) < (" CUR(2) "::bool, " \
+	CUR(3) "::real, " AT_US(4) ", " CUR(1) "::bigint)" }
+
+static const struct list_shape list_shapes[14] = {
+	BY_TIME("t.updated_at", "DESC", "<"),
+	BY_TIME("t.customer_updated_at", "DESC", "<"),
+	BY_TIME("t.updated_at", "ASC", ">"),
+	BY_TIME("t.customer_updated_at", "ASC", ">"),
+	BY_TIME("t.created_at", "DESC", "<"),
+	BY_TIME("t.created_at", "DESC", "<"),
+	BY_TIME("t.created_at", "ASC", ">"),
+	BY_TIME("t.created_at", "ASC", ">"),
+	BY_PRIORITY("DESC", "<"),
+	BY_PRIORITY("DESC", "<"),
+	BY_PRIORITY("ASC", ">"),
+	BY_PRIORITY("ASC", ">"),
+	BY_RANK("t.updated_at", NOTE_VEC),
+	BY_RANK("t.customer_updated_at", "e.search"),
+};
+static char list_sql[14][12288];
 
 static const char *
 list_statement(int i)
@@ -804,10 +853,12 @@ list_statement(int i)
 	if (list_sql[i][0] != '\0')
 		return list_sql[i];
 	n = snprintf(list_sql[i], sizeof(list_sql[i]), "SELECT "
-	    SUMMARY_COLS("%s", "%s") ", " MATCH("%s") SUMMARY_FROM SEARCH_FROM
-	    LIST_WHERE("%s") " ORDER BY %s LIMIT $12 OFFSET $13", updated,
+	    SUMMARY_COLS("%s", "%s") ", " MATCH("%s") ", %s" SUMMARY_FROM
+	    SEARCH_FROM LIST_WHERE("%s") " AND ($14::text[] IS NULL OR %s)"
+	    " ORDER BY %s LIMIT $12 OFFSET $13", updated,
 	    i % 2 ? "true" : "false", i % 2 ? "" : NOTE_MATCH,
-	    i % 2 ? "" : NOTE_HITS, list_order[i]);
+	    list_shapes[i].keys, i % 2 ? "" : NOTE_HITS, list_shapes[i].after,
+	    list_shapes[i].order);
 	if (n < 0 || (size_t)n >= sizeof(list_sql[i])) {
 		list_sql[i][0] = '\0';
 		return NULL;	/* cannot happen: the parts are constants */

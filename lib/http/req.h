@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "auth/principal.h"
+#include "core/principal.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"

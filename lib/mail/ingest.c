@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "auth/principal.h"
+#include "core/principal.h"
 #include "core/limits.h"
 #include "core/str.h"
 #include "crypto/replymac.h"

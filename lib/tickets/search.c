@@ -4,30 +4,262 @@
  * One count and one page statement per request, both the agents' or
  * both the customers' variant: which one is decided here, from the
  * principal, and the customers' never reads internal notes.
+ *
+ * Pages continue by keyset: the page statement reads one row more than
+ * the page, and when it comes the page's last row's sort keys become
+ * the next cursor.  A cursor is
+ *
+ *	version (1) | sort (1) | id (8) | k1 (8) | k2 (4) | k3 (8) | MAC (16)
+ *
+ * in unpadded base64url (62 characters), integers big-endian.  k1 is the
+ * sort's time in microseconds since the epoch, or the priority's index
+ * in tix_priority_names, or for relevance whether the row is the
+ * numbered ticket; k2 the rank's float bits; k3 relevance's time.  The
+ * MAC also covers the viewer's user id and every filter, so a cursor
+ * cannot be replayed by another user or into another query.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/limits.h"
+#include "core/str.h"
+#include "crypto/crypto.h"
+#include "crypto/stream.h"
 #include "tickets/search.h"
 
 /* Columns of the list statements after the summary's (lib/db/stmt.c):
- * the match cell follows the ticket id. */
+ * the match cell follows the ticket id, then the row's sort keys. */
+#define COL_ID		21
 #define COL_MATCH	22
+#define COL_K1		23
+#define COL_K2		24
+#define COL_K3		25
+
+#define CURSOR_VERSION	1
+#define CURSOR_BODY	30
+#define CURSOR_BYTES	(CURSOR_BODY + TIX_MAC_LEN)
+/* The kdf context of the cursors' MAC key (crypto/stream.h). */
+static const char cursor_purpose[8] = { 't', 'i', 'x', 'c', 'u', 'r', 's',
+    '1' };
+
+struct cursor {
+	enum tix_sort	sort;
+	int64_t		id, k1, k3;
+	uint32_t	k2;
+};
+
+static void
+put64(unsigned char *p, uint64_t v)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (unsigned char)v;
+}
+
+static uint64_t
+get64(const unsigned char *p)
+{
+	uint64_t	v = 0;
+	int		i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* One filter value into the MAC: absent and empty differ, and the
+ * length keeps one value from running into the next. */
+static void
+mac_field(struct tix_mac *m, const char *v)
+{
+	unsigned char	hdr[5] = { 0 };
+	size_t		n = v == NULL ? 0 : strlen(v);
+
+	hdr[0] = v != NULL;
+	hdr[1] = (unsigned char)(n >> 24);
+	hdr[2] = (unsigned char)(n >> 16);
+	hdr[3] = (unsigned char)(n >> 8);
+	hdr[4] = (unsigned char)n;
+	tix_mac_update(m, hdr, sizeof(hdr));
+	if (n > 0)
+		tix_mac_update(m, v, n);
+}
+
+/* The MAC of a cursor's body for this viewer and the filters p (the
+ * list statements' parameters: $2-$11, the viewer's zone left out). */
+static enum tix_err
+cursor_mac(const struct tix_ctx *c, const unsigned char *body,
+    const char *const *p, unsigned char out[TIX_MAC_LEN])
+{
+	static const int	filters[] = { 1, 2, 3, 4, 5, 7, 8, 9, 10 };
+	struct tix_mac		m;
+	unsigned char		who[8];
+	enum tix_err		rc;
+	size_t			i;
+
+	rc = tix_mac_init(&m, cursor_purpose);
+	if (rc != TIX_OK)
+		return rc;
+	tix_mac_update(&m, body, CURSOR_BODY);
+	put64(who, (uint64_t)c->who->user_id);
+	tix_mac_update(&m, who, sizeof(who));
+	for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
+		mac_field(&m, p[filters[i]]);
+	tix_mac_final(&m, out);
+	return TIX_OK;
+}
+
+static enum tix_err
+cursor_encode(const struct tix_ctx *c, const struct cursor *k,
+    const char *const *p, const char **out)
+{
+	unsigned char	raw[CURSOR_BYTES];
+	char		*s;
+	size_t		 size = 4 * CURSOR_BYTES / 3 + 3;
+	enum tix_err	 rc;
+
+	raw[0] = CURSOR_VERSION;
+	raw[1] = (unsigned char)k->sort;
+	put64(raw + 2, (uint64_t)k->id);
+	put64(raw + 10, (uint64_t)k->k1);
+	raw[18] = (unsigned char)(k->k2 >> 24);
+	raw[19] = (unsigned char)(k->k2 >> 16);
+	raw[20] = (unsigned char)(k->k2 >> 8);
+	raw[21] = (unsigned char)k->k2;
+	put64(raw + 22, (uint64_t)k->k3);
+	rc = cursor_mac(c, raw, p, raw + CURSOR_BODY);
+	if (rc != TIX_OK)
+		return rc;
+	s = tix_arena_alloc(c->arena, size);
+	if (s == NULL)
+		return TIX_ENOMEM;
+	tix_b64url_encode(raw, sizeof(raw), s, size);
+	*out = s;
+	return TIX_OK;
+}
+
+/* TIX_EBADREQ unless s is a cursor made by cursor_encode for this
+ * viewer, these filters and sort. */
+static enum tix_err
+cursor_decode(const struct tix_ctx *c, const char *s, enum tix_sort sort,
+    const char *const *p, struct cursor *k)
+{
+	unsigned char	raw[CURSOR_BYTES], mac[TIX_MAC_LEN];
+	size_t		n, len = strlen(s);
+	enum tix_err	rc;
+
+	if (len > TIX_MAX_CURSOR ||
+	    !tix_b64url_decode(s, len, raw, sizeof(raw), &n) ||
+	    n != sizeof(raw) || raw[0] != CURSOR_VERSION ||
+	    raw[1] != (unsigned char)sort)
+		return TIX_EBADREQ;
+	rc = cursor_mac(c, raw, p, mac);
+	if (rc != TIX_OK)
+		return rc;
+	if (!tix_mac_equal(mac, raw + CURSOR_BODY))
+		return TIX_EBADREQ;
+	k->sort = sort;
+	k->id = (int64_t)get64(raw + 2);
+	k->k1 = (int64_t)get64(raw + 10);
+	k->k2 = (uint32_t)raw[18] << 24 | (uint32_t)raw[19] << 16 |
+	    (uint32_t)raw[20] << 8 | raw[21];
+	k->k3 = (int64_t)get64(raw + 22);
+	return TIX_OK;
+}
+
+static bool
+is_priority_sort(enum tix_sort s)
+{
+	return s == TIX_SORT_PRIORITY_DESC || s == TIX_SORT_PRIORITY_ASC;
+}
+
+/* The list statements' $14, {id, k1, k2, k3} as they read it. */
+static const char *
+cursor_param(struct tix_arena *a, const struct cursor *k)
+{
+	float	rank;
+	size_t	n;
+
+	if (is_priority_sort(k->sort)) {
+		for (n = 0; tix_priority_names[n] != NULL; n++)
+			;
+		if (k->k1 < 0 || (size_t)k->k1 >= n)
+			return NULL;
+		return tix_arena_printf(a, "{%lld,%s}", (long long)k->id,
+		    tix_priority_names[k->k1]);
+	}
+	if (k->sort != TIX_SORT_RELEVANCE)
+		return tix_arena_printf(a, "{%lld,%lld}", (long long)k->id,
+		    (long long)k->k1);
+	memcpy(&rank, &k->k2, sizeof(rank));
+	return tix_arena_printf(a, "{%lld,%s,%.9g,%lld}", (long long)k->id,
+	    k->k1 ? "t" : "f", (double)rank, (long long)k->k3);
+}
+
+static bool
+cell_int(const struct tix_rows *rs, size_t r, size_t col, int64_t *out)
+{
+	const char *v = tix_rows_get(rs, r, col);
+
+	return v != NULL && tix_parse_int64(v, strlen(v), true, out);
+}
+
+/* The sort keys of row r of a page. */
+static bool
+cursor_of_row(const struct tix_rows *rs, size_t r, enum tix_sort sort,
+    struct cursor *k)
+{
+	const char	*v;
+	char		*end;
+	float		 rank;
+
+	memset(k, 0, sizeof(*k));
+	k->sort = sort;
+	if (!cell_int(rs, r, COL_ID, &k->id))
+		return false;
+	if (is_priority_sort(sort)) {
+		v = tix_rows_get(rs, r, COL_K1);
+		for (k->k1 = 0; v != NULL && tix_priority_names[k->k1] != NULL;
+		    k->k1++)
+			if (strcmp(v, tix_priority_names[k->k1]) == 0)
+				return true;
+		return false;
+	}
+	if (sort != TIX_SORT_RELEVANCE)
+		return cell_int(rs, r, COL_K1, &k->k1);
+	v = tix_rows_get(rs, r, COL_K1);
+	if (v == NULL || (strcmp(v, "t") != 0 && strcmp(v, "f") != 0))
+		return false;
+	k->k1 = v[0] == 't';
+	v = tix_rows_get(rs, r, COL_K2);
+	if (v == NULL)
+		return false;
+	rank = strtof(v, &end);
+	if (end == v || *end != '\0')
+		return false;
+	memcpy(&k->k2, &rank, sizeof(rank));
+	return cell_int(rs, r, COL_K3, &k->k3);
+}
 
 enum tix_err
 tix_ticket_list(const struct tix_ctx *c, const struct tix_ticket_filter *f,
     struct tix_ticket_page *out)
 {
-	const char		*p[13];
+	const char		*p[14];
 	const struct tix_search	*s = f->search;
 	bool			 staff = tix_is_staff(c->who);
-	struct tix_rows		 count;
+	struct tix_rows		 count, rows;
+	struct cursor		 k;
 	enum tix_err		 rc;
 	size_t			 i;
 
 	memset(out, 0, sizeof(*out));
 	memset(p, 0, sizeof(p));
 	if (f->sort < 0 || f->sort >= TIX_SORT__MAX || f->page < 1 ||
-	    f->per_page < 1 || f->per_page > TIX_MAX_PER_PAGE)
+	    f->per_page < 1 || f->per_page > TIX_MAX_PER_PAGE ||
+	    (f->cursor != NULL && f->page != 1))
 		return TIX_EINTERNAL;	/* the caller checks these */
 	p[0] = staff ? NULL : tix_db_i64(c->arena, c->who->user_id);
 	p[1] = f->statuses;
@@ -46,32 +278,64 @@ tix_ticket_list(const struct tix_ctx *c, const struct tix_ticket_filter *f,
 	}
 	p[9] = f->assignee;
 	p[10] = f->breached;
-	p[11] = tix_db_i64(c->arena, f->per_page);
-	p[12] = tix_db_i64(c->arena, (f->page - 1) * f->per_page);
-	if ((!staff && p[0] == NULL) || p[11] == NULL || p[12] == NULL ||
+	p[11] = tix_db_i64(c->arena, TIX_LIST_TOTAL_CAP + 1);
+	if ((!staff && p[0] == NULL) || p[11] == NULL ||
 	    (s != NULL && s->is_number && p[7] == NULL))
 		return TIX_ENOMEM;
+	if (f->cursor != NULL) {
+		rc = cursor_decode(c, f->cursor, f->sort, p, &k);
+		if (rc != TIX_OK)
+			return rc;
+		p[13] = cursor_param(c->arena, &k);
+		if (p[13] == NULL)
+			return TIX_EBADREQ;
+	}
 
 	rc = tix_db_run(c->db, c->arena, staff ? TIX_STMT_TICKET_COUNT :
-	    TIX_STMT_TICKET_COUNT_CUSTOMER, p, 11, &count);
-	if (rc != TIX_OK)
-		return rc;
-	rc = tix_db_run(c->db, c->arena, (enum tix_stmt)(TIX_STMT_TICKET_LIST +
-	    (int)f->sort * 2 + (staff ? 0 : 1)), p, 13, &out->rows);
+	    TIX_STMT_TICKET_COUNT_CUSTOMER, p, 12, &count);
 	if (rc != TIX_OK)
 		return rc;
 	out->total = tix_rows_int(&count, 0, 0);
+	if (out->total > TIX_LIST_TOTAL_CAP) {
+		out->total = TIX_LIST_TOTAL_CAP;
+		out->total_capped = true;
+	}
+	/* One row more than the page tells whether another page follows. */
+	p[11] = tix_db_i64(c->arena, f->per_page + 1);
+	p[12] = tix_db_i64(c->arena, f->cursor != NULL ? 0 :
+	    (f->page - 1) * f->per_page);
+	if (p[11] == NULL || p[12] == NULL)
+		return TIX_ENOMEM;
+	rc = tix_db_run(c->db, c->arena, (enum tix_stmt)(TIX_STMT_TICKET_LIST +
+	    (int)f->sort * 2 + (staff ? 0 : 1)), p, 14, &rows);
+	if (rc != TIX_OK)
+		return rc;
+	if (rows.nrows > 0 && rows.ncols <= COL_K3)
+		return TIX_EINTERNAL;
+	if (rows.nrows > (size_t)f->per_page) {
+		rows.nrows = (size_t)f->per_page;
+		if (!cursor_of_row(&rows, rows.nrows - 1, f->sort, &k))
+			return TIX_EINTERNAL;
+		rc = cursor_encode(c, &k, p, &out->next_cursor);
+		if (rc != TIX_OK)
+			return rc;
+	}
+	out->tickets = tix_arena_alloc(c->arena,
+	    (rows.nrows + 1) * sizeof(*out->tickets));
+	if (out->tickets == NULL)
+		return TIX_ENOMEM;
+	for (i = 0; i < rows.nrows; i++)
+		tix_summary_read(&rows, i, &out->tickets[i]);
+	out->ntickets = rows.nrows;
 	if (p[7] == NULL && p[8] == NULL)
 		return TIX_OK;
-	if (out->rows.nrows > 0 && out->rows.ncols <= COL_MATCH)
-		return TIX_EINTERNAL;
 	out->matches = tix_arena_alloc(c->arena,
-	    (out->rows.nrows + 1) * sizeof(*out->matches));
+	    (rows.nrows + 1) * sizeof(*out->matches));
 	if (out->matches == NULL)
 		return TIX_ENOMEM;
 	/* A ticket found by its number alone has no match (in is NULL). */
-	for (i = 0; i < out->rows.nrows && rc == TIX_OK; i++)
+	for (i = 0; i < rows.nrows && rc == TIX_OK; i++)
 		rc = tix_search_match_read(c->arena,
-		    tix_rows_get(&out->rows, i, COL_MATCH), &out->matches[i]);
+		    tix_rows_get(&rows, i, COL_MATCH), &out->matches[i]);
 	return rc;
 }

@@ -26,6 +26,7 @@
 #include "core/err.h"
 #include "core/limits.h"
 #include "db/db.h"
+#include "tickets/read.h"
 #include "tickets/ticket.h"
 
 enum tix_search_kind {
@@ -131,14 +132,21 @@ struct tix_ticket_filter {
 	const char		*breached;	/* "true", "false" or NULL */
 	const struct tix_search	*search;	/* NULL: no q */
 	enum tix_sort		 sort;
-	int64_t			 page;		/* from 1 */
+	int64_t			 page;		/* from 1; 1 with a cursor */
 	int64_t			 per_page;
+	/* next_cursor of an earlier page with these filters and sort, by
+	 * this viewer, or NULL: the page starts right after its last row. */
+	const char		*cursor;
 };
 
 struct tix_ticket_page {
-	/* Summary rows: the columns of the list statements (lib/db/stmt.c). */
-	struct tix_rows		 rows;
-	int64_t			 total;
+	struct tix_ticket_summary *tickets;	/* in c->arena */
+	size_t			 ntickets;
+	int64_t			 total;		/* at most TIX_LIST_TOTAL_CAP */
+	bool			 total_capped;	/* more pass than total */
+	/* The cursor of the page after this one, NULL when this is the
+	 * last; in the arena. */
+	const char		*next_cursor;
 	/* With a search: one per row (in NULL when nothing matched in
 	 * text, e.g. a ticket found by its number); else NULL. */
 	struct tix_search_match	*matches;
@@ -146,7 +154,13 @@ struct tix_ticket_page {
 
 /*
  * One page of the tickets the caller may see that pass f, and how many
- * pass it in all.  Without f->search->nterms and is_number, q is as
+ * pass it in all (exactly up to TIX_LIST_TOTAL_CAP).
+ *
+ * Cursors: base64url of a version, the sort, the last row's sort keys
+ * and id, and a MAC (crypto/stream.h, purpose "tixcurs1") over those and
+ * the viewer's user id, the sort and every filter, so a cursor is only
+ * good for the same viewer with the same query.  f->cursor that does not
+ * decode, or whose MAC does not match: TIX_EBADREQ, nothing run.  Without f->search->nterms and is_number, q is as
  * absent.  A search whose terms are all stop words or punctuation
  * matches no ticket (only the numbered one, if q is a number).  Rows and
  * matches are in c->arena.  Errors as tix_db_run.

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "auth/principal.h"
+#include "core/principal.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "db/db.h"

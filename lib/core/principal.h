@@ -1,9 +1,11 @@
 /*
  * principal.h: who is asking.  Filled by auth/session.c from a session
- * cookie or a bearer token, read by every policy decision.
+ * cookie or a bearer token, read by every policy decision.  A plain type
+ * in core/, below both http/ (a request carries one) and auth/ (which
+ * fills it), so that http/ needs nothing of auth/.
  */
-#ifndef TIX_AUTH_PRINCIPAL_H
-#define TIX_AUTH_PRINCIPAL_H
+#ifndef TIX_CORE_PRINCIPAL_H
+#define TIX_CORE_PRINCIPAL_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -3,7 +3,7 @@
  */
 #include <string.h>
 
-#include "auth/principal.h"
+#include "core/principal.h"
 
 static const char *const roles[] = { "customer", "agent", "admin" };
 static const char *const vias[] = { "portal", "email", "api", "system" };
