@@ -6,6 +6,8 @@
 --   customers  how many generated customers (2000), in accounts of ten
 --   mine       how many tickets the benchmark customer gets (50)
 --   customer   the benchmark customer's e-mail address
+--   messages_per_ticket  at most this many messages and notes a ticket
+--              beyond its created entry (4; about half that on average)
 --   vacuum     true: VACUUM (ANALYZE) at the end (the state autovacuum
 --              keeps a live database in: visibility map set, so counts
 --              can use index-only scans); false: ANALYZE only
@@ -47,6 +49,64 @@ SELECT row_number() OVER (ORDER BY id) - 1 AS k, id
   FROM users WHERE role = 'agent';
 CREATE TEMP TABLE bench_me AS
 SELECT id, account_id FROM users WHERE email = :'customer';
+
+-- The words of the generated text, ranked: a Zipf distribution (the k-th
+-- word is drawn with a probability near 1/k) over 20,000 words.  English
+-- stop words first (as in real text they are the most frequent; the
+-- search ignores them), then the support vocabulary, most common first,
+-- so that "license" is common; then made-up words from syllables, each
+-- rarer than the last, so that bench_vocab's word 18000 is rare (a few
+-- tickets in 100,000).  The table stays: bench/run reads its words.
+CREATE TABLE bench_vocab (k int PRIMARY KEY, w text NOT NULL);
+INSERT INTO bench_vocab
+SELECT k, w FROM unnest(ARRAY[
+    'the', 'to', 'and', 'a', 'of', 'is', 'it', 'we', 'in', 'on', 'for',
+    'this', 'that', 'not', 'with', 'our', 'but', 'after', 'when', 'from',
+    'error', 'license', 'login', 'account', 'invoice', 'update', 'report',
+    'password', 'export', 'server', 'user', 'customer', 'payment', 'email',
+    'activation', 'install', 'version', 'screen', 'crash', 'slow',
+    'timeout', 'upgrade', 'database', 'backup', 'printer', 'network',
+    'billing', 'renewal', 'refund', 'certificate', 'browser', 'mobile',
+    'download', 'upload', 'permission', 'administrator', 'settings',
+    'dashboard', 'project', 'team', 'message', 'notification', 'search',
+    'filter', 'calendar', 'schedule', 'import', 'spreadsheet', 'document',
+    'attachment', 'signature', 'integration', 'webhook', 'token',
+    'session', 'cookie', 'proxy', 'firewall', 'laptop', 'windows', 'linux',
+    'macos', 'android', 'iphone', 'tablet', 'keyboard', 'monitor', 'disk',
+    'memory', 'cpu', 'trial', 'subscription', 'discount', 'quote',
+    'contract', 'receipt', 'vat', 'currency', 'address', 'shipping',
+    'delivery', 'warehouse', 'inventory', 'barcode', 'scanner', 'label',
+    'template', 'workflow', 'approval', 'audit', 'compliance', 'privacy',
+    'encryption', 'sso', 'ldap', 'saml', 'oauth', 'api', 'sdk', 'plugin',
+    'extension', 'theme', 'font', 'pdf', 'csv', 'xml', 'json', 'chart',
+    'graph', 'widget', 'sidebar', 'toolbar', 'button', 'dialog', 'popup',
+    'freeze', 'hang', 'restart', 'reboot', 'reinstall', 'uninstall',
+    'migration', 'sync', 'offline', 'latency', 'bandwidth', 'quota',
+    'limit', 'storage', 'archive', 'retention', 'deletion', 'recovery',
+    'rollback', 'hotfix', 'patch', 'release', 'beta', 'roadmap', 'feature',
+    'request', 'feedback', 'training', 'onboarding', 'documentation',
+    'tutorial', 'webinar', 'partner', 'reseller', 'vendor', 'supplier',
+    'müller', 'zürich', 'café', 'résumé'])
+    WITH ORDINALITY AS v(w, k);
+INSERT INTO bench_vocab
+SELECT k, s[1 + k % 20] || s[1 + (k / 20) % 20] || s[1 + (k / 400) % 20]
+       || s[1 + (k / 8000) % 20]
+  FROM generate_series((SELECT max(k) + 1 FROM bench_vocab), 20000) AS k,
+       (SELECT ARRAY['ka', 'ro', 'mi', 'ten', 'vor', 'lu', 'zan', 'pe',
+                     'dri', 'sol', 'bex', 'qua', 'nim', 'tor', 'fel',
+                     'gri', 'osh', 'yul', 'wen', 'cap'] AS s) syl;
+ANALYZE bench_vocab;
+
+-- n words drawn from bench_vocab: rank floor((N + 1)^u) for u uniform in
+-- [0, 1) is k with probability ln((k + 1) / k) / ln(N + 1), about 1/k.
+-- One primary-key lookup a word (an array of the words would be
+-- detoasted on every access).
+CREATE FUNCTION pg_temp.zipf_words(nwords int) RETURNS text
+LANGUAGE sql VOLATILE AS $$
+    SELECT string_agg((SELECT v.w FROM bench_vocab v WHERE v.k = r.k), ' ')
+      FROM (SELECT floor(power(20001, random()))::int AS k
+              FROM generate_series(1, greatest(nwords, 1))) r
+$$;
 
 -- One row per ticket: g = 1 is the oldest, a year ago; g = :tickets is
 -- a few minutes old.  Every (:tickets / :mine)-th ticket is the
@@ -104,11 +164,10 @@ SELECT t.account_id, t.requester_id,
               'Error 500 after upgrading to the new release',
               'Slow search in the reports view',
               'Please extend our trial licence'])[1 + t.g % 8]
-           || ' (' || t.g || ')',
+           || ': ' || pg_temp.zipf_words(2) || ' (' || t.g || ')',
        'Generated ticket ' || t.g || E'.\n\n'
-           || repeat('We see this since this morning and it blocks our '
-                     || 'team; the log shows nothing unusual. ',
-                     1 + t.g % 6),
+           || pg_temp.zipf_words(15 + t.g % 40) || E'.\n\n'
+           || 'We see this since this morning and it blocks our team.',
        t.status, t.priority, t.category, t.created,
        d.updated, d.updated,
        t.created + CASE t.priority WHEN 'critical' THEN interval '1 hour'
@@ -133,6 +192,27 @@ INSERT INTO ticket_entries (ticket_id, type, actor_id, via, body,
 SELECT id, 'created', requester_id, 'portal', description, created_at
   FROM tickets
  ORDER BY id;
+
+-- The conversation: up to :messages_per_ticket messages a ticket beyond
+-- the created entry (on average about half that), agent and customer
+-- taking turns, between creation and the last update; one in five of the
+-- agent's turns an internal note.
+INSERT INTO ticket_entries (ticket_id, type, actor_id, via, body, internal,
+                            created_at)
+SELECT t.id,
+       CASE WHEN m % 2 = 1 AND (t.id + m) % 5 = 0 THEN 'note'
+            ELSE 'message' END::entry_type,
+       CASE WHEN m % 2 = 1 THEN coalesce(t.assignee_id,
+                (SELECT a.id FROM bench_agents a WHERE a.k = t.id % 10))
+            ELSE t.requester_id END,
+       'portal', pg_temp.zipf_words((8 + (t.id * m) % 30)::int),
+       m % 2 = 1 AND (t.id + m) % 5 = 0,
+       t.created_at + (t.updated_at - t.created_at) * m
+           / (:messages_per_ticket + 1)
+  FROM tickets t,
+       generate_series(1, :messages_per_ticket) AS m
+ WHERE m <= (t.id * 2654435761) % (:messages_per_ticket + 1)
+ ORDER BY t.id, m;
 
 COMMIT;
 

@@ -48,7 +48,9 @@
  * zone, $8 a ticket number, $9 search terms (the array of
  * lib/tickets/search_parse.c, read by tix_search_terms(), sql/007), $10
  * assignee ("none" or an id), $11 breached.  Every value was checked
- * against an allowlist or parsed in C first.
+ * against an allowlist or parsed in C first, so the casts to the enums
+ * cannot fail; comparing the enums themselves (not their text) lets the
+ * indexes of sql/008 answer the status and category filters.
  *
  * With $8 and $9 both set (q alone is a number), the numbered ticket and
  * the tickets that match the words both pass.  A ticket matches the
@@ -64,9 +66,9 @@
 #define LIST_WHERE(notes) \
 	" WHERE ($1::bigint IS NULL OR t.requester_id = $1)" \
 	" AND ($2::text IS NULL" \
-	"  OR t.status::text = ANY (string_to_array($2::text, ',')))" \
-	" AND ($3::text IS NULL OR t.category::text = $3)" \
-	" AND ($4::text IS NULL OR t.priority::text = $4)" \
+	"  OR t.status = ANY (string_to_array($2::text, ',')::ticket_status[]))" \
+	" AND ($3::text IS NULL OR t.category = $3::text::ticket_category)" \
+	" AND ($4::text IS NULL OR t.priority = $4::text::ticket_priority)" \
 	" AND ($5::date IS NULL OR" \
 	"  t.created_at >= ($5::date::timestamp AT TIME ZONE $7::text))" \
 	" AND ($6::date IS NULL OR" \
