@@ -156,6 +156,7 @@ tix_config_load(struct tix_config *cfg)
 		    "commas or spaces\n", TIX_MAX_PROXIES);
 		rc = TIX_EINVAL;
 	}
+	if (rc == TIX_OK)
 		rc = int_setting("TIX_MAIL_TIMEOUT_SECONDS", 60, 1, 3600,
 		    &cfg->mail_timeout_seconds);
 	/* Checked by the workers that need it (tix-tickets, tix-files). */

@@ -74,10 +74,10 @@ class RetentionTest(FlowCase):
              " (:'p1', now() - interval '31 days'),"
              " (:'p1', now() - interval '29 days')", email)
         subject = unique("review")
-        psql("INSERT INTO inbound_review (subject, body_excerpt, reason,"
-             " created_at) VALUES (:'p1', 'x', 'test', now() - interval"
-             " '91 days'), (:'p1' || '-young', 'x', 'test', now() - interval"
-             " '89 days')", subject)
+        psql("INSERT INTO inbound_review (subject, body_excerpt, body,"
+             " reason, created_at) VALUES (:'p1', 'x', 'x', 'test', now() -"
+             " interval '91 days'), (:'p1' || '-young', 'x', 'x', 'test',"
+             " now() - interval '89 days')", subject)
 
         log = self.run_once()
 
