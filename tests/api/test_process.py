@@ -168,6 +168,7 @@ class SupervisionTest(unittest.TestCase):
                 try:
                     socket.create_connection(("127.0.0.1", tcp_port),
                                              1).close()
+                    self.wait_for_child(proc)
                     return proc, tcp_port
                 except OSError:
                     time.sleep(0.05)
@@ -182,7 +183,15 @@ class SupervisionTest(unittest.TestCase):
         while not os.path.exists(sock) and time.time() < deadline:
             time.sleep(0.05)
         self.assertTrue(os.path.exists(sock))
+        self.wait_for_child(proc)
         return proc, sock
+
+    def wait_for_child(self, proc):
+        """The socket is there before the parent forks its child."""
+        deadline = time.time() + 20
+        while len(children(proc.pid)) != 1 and time.time() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(len(children(proc.pid)), 1)
 
     def test_a_stuck_request_ends_its_process(self):
         proc, sock = self.start_auth(("TIX_REQUEST_TIMEOUT_SECONDS", "1"))
