@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "core/principal.h"
@@ -85,19 +86,25 @@ cmp_names(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* A migration's text, in an allocation of its own size: every file of
+ * TIX_SQL_DIR is read in one run, so a fixed-size buffer each would add
+ * up past the arena's limit. */
 static char *
 read_file(const char *path)
 {
-	FILE	*f = fopen(path, "r");
-	char	*buf;
-	size_t	 n;
+	FILE		*f = fopen(path, "r");
+	struct stat	 st;
+	char		*buf = NULL;
+	size_t		 n;
 
 	if (f == NULL)
 		return NULL;
-	buf = tix_arena_alloc(&arena, MAX_SCRIPT + 1);
-	n = buf == NULL ? 0 : fread(buf, 1, MAX_SCRIPT + 1, f);
+	if (fstat(fileno(f), &st) == 0 && st.st_size >= 0 &&
+	    st.st_size <= MAX_SCRIPT)
+		buf = tix_arena_alloc(&arena, (size_t)st.st_size + 1);
+	n = buf == NULL ? 0 : fread(buf, 1, (size_t)st.st_size + 1, f);
 	fclose(f);
-	if (buf == NULL || n > MAX_SCRIPT)
+	if (buf == NULL || n != (size_t)st.st_size)
 		return NULL;
 	buf[n] = '\0';
 	return buf;

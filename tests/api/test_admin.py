@@ -55,7 +55,7 @@ class MigrateTest(ApiTestCase):
 
         p = self.run_with_sql_dir("--check")
         self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
-        self.assertIn("pending 999_probe.sql", p.stdout)
+        self.assertIn("pending 999_probe.sql", p.stdout, p.stderr)
         self.assertIn("1 migration(s) pending", p.stdout)
 
         p = self.run_with_sql_dir("--dry-run")
