@@ -116,8 +116,8 @@ deliver(struct sender *s, const struct tix_outbox_row *row, int *sent)
 	if (res == TIX_MAIL_SENT) {
 		(*sent)++;
 		if (s->mailer == NULL)
-			tix_log_info("outbox %lld to %s: %s", (long long)row->id,
-			    row->recipient, path);
+			tix_log_info("outbox %lld to %s: %s",
+			    (long long)row->id, row->recipient, path);
 		return tix_outbox_mark_sent(s->db, &s->arena, row->id);
 	}
 	if (res == TIX_MAIL_RETRY &&

@@ -62,6 +62,30 @@ plain(const char *line, size_t n, char *out)
 	out[k] = '\0';
 }
 
+/* White space around '=' out of s (in place, outside quoted strings):
+ * RFC 8601 allows "dkim = pass", and a result is read as one word. */
+static void
+squeeze(char *s)
+{
+	size_t	i, k = 0, j;
+	bool	quoted = false;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] == '"')
+			quoted = !quoted;
+		if (!quoted && s[i] == ' ') {
+			for (j = i; s[j] == ' '; j++)
+				;
+			if (s[j] == '=' || (k > 0 && s[k - 1] == '=')) {
+				i = j - 1;
+				continue;
+			}
+		}
+		s[k++] = s[i];
+	}
+	s[k] = '\0';
+}
+
 /* The next word (up to a space) of p (n bytes) from *i. */
 static bool
 next_word(const char *p, size_t n, size_t *i, const char **w, size_t *wn)
@@ -175,6 +199,7 @@ field(const char *line, size_t n, const char *id, const char *from,
 	bool		 quoted = false, first = true;
 
 	plain(line, n, buf);
+	squeeze(buf);
 	len = strlen(buf);
 	for (i = 0; i <= len; i++) {
 		if (i < len && buf[i] == '"')

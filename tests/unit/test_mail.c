@@ -516,6 +516,11 @@ test_auth_results(void **state)
 	    "notexample.com", ann, &d), TIX_MAIL_AUTH_FAIL);
 	assert_int_equal(verdict("mx.tix.test; dkim=pass header.d=com", ann,
 	    &d), TIX_MAIL_AUTH_FAIL);
+	/* Spaces around "=" are allowed (RFC 8601 2.2). */
+	assert_int_equal(verdict("mx.tix.test; dmarc = fail", ann, &d),
+	    TIX_MAIL_AUTH_FAIL);
+	assert_int_equal(verdict("mx.tix.test; dkim= pass "
+	    "header.d =example.com", ann, &d), TIX_MAIL_AUTH_PASS);
 	assert_int_equal(verdict("mx.tix.test; none", ann, &d),
 	    TIX_MAIL_AUTH_NEUTRAL);
 	/* Comments and quoted strings are not syntax. */
