@@ -60,11 +60,12 @@ def msgid_of(raw):
 
 
 def inbound(msgid):
-    """(outcome, ticket number or '') of a Message-ID, or None."""
+    """(outcome, ticket number or '') of the latest mail with a
+    Message-ID, or None (one id may be taken once per sender)."""
     rows = psql_rows(
         "SELECT m.outcome, coalesce(t.number::text, '') FROM inbound_messages"
         " m LEFT JOIN tickets t ON t.id = m.ticket_id"
-        " WHERE m.message_id = :'p1'", msgid)
+        " WHERE m.message_id = :'p1' ORDER BY m.id DESC", msgid)
     return tuple(rows[0]) if rows else None
 
 
