@@ -5,11 +5,11 @@ requests by route and status, latency histograms, database errors, the
 outbox and SLA breaches, open to admins and to the host itself."""
 import os
 import re
-import subprocess
 import time
 
 from tixclient import (ApiTestCase, Client, cast, create_ticket, login,
-                       require_env, ticket_body)
+                       psql_int, require_env, ticket_body)
+from tixflow import table_locked
 
 REQUEST_ID = re.compile(r"^[0-9a-f]{32}$")
 SAMPLE = re.compile(r'^([a-z_]+)(?:\{(.*)\})? (\S+)$')
@@ -64,22 +64,9 @@ class RequestIdTest(ApiTestCase):
     def test_a_workers_log_line_names_the_request(self):
         # A request that waits behind a held lock ends in a 503 and a
         # worker's warning about the statement: that line has the id.
-        url = require_env("TIX_TEST_PG_ADMIN_URL")
-        holder = subprocess.Popen(
-            ["psql", url, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True)
-        try:
-            holder.stdin.write("BEGIN;\nLOCK TABLE tickets IN ACCESS "
-                               "EXCLUSIVE MODE;\nSELECT 'locked';\n")
-            holder.stdin.flush()
-            self.assertEqual(holder.stdout.readline().strip(), "locked")
+        with table_locked("tickets"):
             r = self.c.post("/api/tickets", ticket_body())
             self.assertError(r, 503, "unavailable")
-        finally:
-            holder.stdin.write("ROLLBACK;\n")
-            holder.stdin.close()
-            holder.wait(timeout=30)
         rid = r.headers["X-Request-Id"]
         log = os.path.join(require_env("TIX_TEST_LOG_DIR"), "tix-tickets.log")
         deadline = time.monotonic() + 5
@@ -167,21 +154,8 @@ class MetricsTest(ApiTestCase):
 
     def test_database_errors_are_counted(self):
         before, _ = self.scrape()
-        url = require_env("TIX_TEST_PG_ADMIN_URL")
-        holder = subprocess.Popen(
-            ["psql", url, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True)
-        try:
-            holder.stdin.write("BEGIN;\nLOCK TABLE tickets IN ACCESS "
-                               "EXCLUSIVE MODE;\nSELECT 'locked';\n")
-            holder.stdin.flush()
-            self.assertEqual(holder.stdout.readline().strip(), "locked")
+        with table_locked("tickets"):
             self.assertStatus(self.c.post("/api/tickets", ticket_body()), 503)
-        finally:
-            holder.stdin.write("ROLLBACK;\n")
-            holder.stdin.close()
-            holder.wait(timeout=30)
         after, _ = self.scrape()
         key = dict(binary="tix-tickets")
         self.assertGreaterEqual(value(after, "tix_db_errors_total", **key) -
@@ -193,25 +167,18 @@ class MetricsTest(ApiTestCase):
         stats = self.a.get("/api/tickets/stats").json()
         self.assertEqual(value(samples, "tix_tickets_sla_breached"),
                          stats["breached"])
-        queued = self.psql_int("SELECT count(*) FROM outbox "
+        queued = psql_int("SELECT count(*) FROM outbox "
                                "WHERE status = 'queued'")
-        failed = self.psql_int("SELECT count(*) FROM outbox "
+        failed = psql_int("SELECT count(*) FROM outbox "
                                "WHERE status = 'failed'")
         self.assertEqual(value(samples, "tix_outbox_queued"), queued)
         self.assertEqual(value(samples, "tix_outbox_failed"), failed)
         self.assertGreater(queued, 0)
-        breaches = self.psql_int("SELECT count(*) FROM ticket_entries "
+        breaches = psql_int("SELECT count(*) FROM ticket_entries "
                                  "WHERE type = 'sla_breached'")
         self.assertEqual(value(samples, "tix_sla_breaches_total"), breaches)
         self.assertEqual(types["tix_outbox_queued"], "gauge")
         self.assertEqual(types["tix_sla_breaches_total"], "counter")
-
-    @staticmethod
-    def psql_int(sql):
-        url = require_env("TIX_DATABASE_URL")
-        return int(subprocess.run(["psql", url, "-X", "-q", "-At", "-c", sql],
-                                  capture_output=True, text=True, check=True,
-                                  timeout=30).stdout.strip())
 
     def test_from_another_address_only_admins(self):
         def from_elsewhere(client):

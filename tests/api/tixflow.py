@@ -62,6 +62,31 @@ def admin_psql(sql):
                    capture_output=True, text=True, check=True, timeout=60)
 
 
+@contextlib.contextmanager
+def table_locked(table):
+    """Hold an ACCESS EXCLUSIVE lock on table, from a session of the
+    database's superuser, for the body of the with statement: a request
+    that needs the table waits for the workers' lock timeout."""
+    url = require_env("TIX_TEST_PG_ADMIN_URL")
+    holder = subprocess.Popen(
+        ["psql", url, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    try:
+        holder.stdin.write("BEGIN;\nLOCK TABLE %s IN ACCESS EXCLUSIVE "
+                           "MODE;\nSELECT 'locked';\n" % table)
+        holder.stdin.flush()
+        if holder.stdout.readline().strip() != "locked":
+            raise RuntimeError("could not lock %s" % table)
+        yield
+    finally:
+        holder.stdin.write("ROLLBACK;\n")
+        holder.stdin.close()
+        holder.wait(timeout=30)
+        holder.stdout.close()
+        holder.stderr.close()
+
+
 def install_poison():
     admin_psql(_POISON_INSTALL)
 
