@@ -460,25 +460,43 @@ cmd_security_events(struct tix_db *db, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The commands that act on one user: --email E, then statement id with
+ * E as its one parameter, whose answer names the user in a row (none:
+ * no such user).  0 with *rs; else the exit status, the error said.
+ */
+static int
+run_for_user(struct tix_db *db, int argc, char **argv, enum tix_stmt id,
+    const char **email, struct tix_rows *rs)
+{
+	enum tix_err rc;
+
+	if (email_option(argc, argv, email) != 0)
+		return 2;
+	rc = tix_db_run(db, &arena, id, email, 1, rs);
+	if (rc != TIX_OK) {
+		fprintf(stderr, "tix-admin: %s\n", db_error(rc));
+		return 1;
+	}
+	if (rs->nrows == 0) {
+		fprintf(stderr, "tix-admin: no user has the address %s\n",
+		    *email);
+		return 1;
+	}
+	return 0;
+}
+
 static int
 cmd_user_logout(struct tix_db *db, int argc, char **argv)
 {
 	const char	*email;
 	struct tix_rows	 rs;
-	enum tix_err	 rc;
+	int		 status;
 
-	if (email_option(argc, argv, &email) != 0)
-		return 2;
-	rc = tix_db_run(db, &arena, TIX_STMT_USER_LOGOUT, &email, 1, &rs);
-	if (rc != TIX_OK) {
-		fprintf(stderr, "tix-admin: %s\n", db_error(rc));
-		return 1;
-	}
-	if (rs.nrows == 0) {
-		fprintf(stderr, "tix-admin: no user has the address %s\n",
-		    email);
-		return 1;
-	}
+	status = run_for_user(db, argc, argv, TIX_STMT_USER_LOGOUT, &email,
+	    &rs);
+	if (status != 0)
+		return status;
 	admin_event(db, email, "admin_logout");
 	printf("ended %s session(s) of %s (API tokens stay)\n",
 	    tix_rows_get(&rs, 0, 0), email);
@@ -492,26 +510,17 @@ cmd_user_reset_2fa(struct tix_db *db, int argc, char **argv)
 {
 	const char	*email;
 	struct tix_rows	 rs;
-	enum tix_err	 rc;
+	int		 status;
 
-	if (email_option(argc, argv, &email) != 0)
-		return 2;
-	rc = tix_db_run(db, &arena, TIX_STMT_TOTP_RESET, &email, 1, &rs);
-	if (rc != TIX_OK) {
-		fprintf(stderr, "tix-admin: %s\n", db_error(rc));
-		return 1;
-	}
-	if (rs.nrows == 0) {
-		fprintf(stderr, "tix-admin: no user has the address %s\n",
-		    email);
-		return 1;
-	}
-	if (tix_rows_bool(&rs, 0, 1))
+	status = run_for_user(db, argc, argv, TIX_STMT_TOTP_RESET, &email,
+	    &rs);
+	if (status != 0)
+		return status;
+	if (tix_rows_bool(&rs, 0, 1)) {
 		admin_event(db, email, "2fa_reset");
-	if (tix_rows_bool(&rs, 0, 1))
 		printf("two-factor login of %s is off; their recovery codes "
 		    "are void\n", email);
-	else
+	} else
 		printf("%s had no two-factor login; nothing changed\n", email);
 	return 0;
 }
@@ -521,20 +530,12 @@ cmd_user_disable(struct tix_db *db, int argc, char **argv)
 {
 	const char	*email;
 	struct tix_rows	 rs;
-	enum tix_err	 rc;
+	int		 status;
 
-	if (email_option(argc, argv, &email) != 0)
-		return 2;
-	rc = tix_db_run(db, &arena, TIX_STMT_USER_DISABLE, &email, 1, &rs);
-	if (rc != TIX_OK) {
-		fprintf(stderr, "tix-admin: %s\n", db_error(rc));
-		return 1;
-	}
-	if (rs.nrows == 0) {
-		fprintf(stderr, "tix-admin: no user has the address %s\n",
-		    email);
-		return 1;
-	}
+	status = run_for_user(db, argc, argv, TIX_STMT_USER_DISABLE, &email,
+	    &rs);
+	if (status != 0)
+		return status;
 	printf("disabled %s; their sessions and API tokens are revoked\n",
 	    email);
 	return 0;
