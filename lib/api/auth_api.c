@@ -8,10 +8,10 @@
 #include "api/render.h"
 #include "api/serve.h"
 #include "auth/auth.h"
+#include "auth/me.h"
 #include "auth/policy.h"
 #include "core/limits.h"
 #include "core/str.h"
-#include "db/db.h"
 
 /* The cookie gets Secure whenever the client reached nginx over TLS. */
 static enum tix_err
@@ -59,12 +59,25 @@ send_challenge(struct tix_req *r, const char *challenge)
 static enum tix_err
 fail_throttled(struct tix_req *r, int64_t retry_after)
 {
-	const char *retry = tix_db_i64(r->arena, retry_after);
+	const char *retry = tix_arena_printf(r->arena, "%lld",
+	    (long long)retry_after);
 
 	if (retry != NULL)
 		(void)tix_resp_header(r, "Retry-After", retry);
 	return tix_req_fail(r, TIX_ERATE, "Too many failed attempts from "
 	    "this address; try again later.");
+}
+
+/* A session was opened: its cookie and the user, as /api/auth/me. */
+static enum tix_err
+send_session(struct tix_req *r, const struct tix_login *login)
+{
+	enum tix_err rc;
+
+	rc = set_session_cookie(r, login->token, false);
+	if (rc == TIX_OK)
+		rc = send_me(r, login->csrf);
+	return rc;
 }
 
 static enum tix_err
@@ -91,15 +104,57 @@ h_login(struct tix_req *r)
 		    "login", rc);
 	if (rc == TIX_ERATE)
 		return fail_throttled(r, login.retry_after);
-	if (rc == TIX_OK && login.two_factor_required) {
+	if (rc == TIX_OK && login.two_factor_required)
 		rc = send_challenge(r, login.challenge);
-		tix_wipe(&login, sizeof(login));
+	else if (rc == TIX_OK)
+		rc = send_session(r, &login);
+	tix_wipe(&login, sizeof(login));
+	return rc;
+}
+
+/*
+ * The two routes that take a code of the authenticator app (or a
+ * recovery code) with one other secret: the login's second step
+ * {"challenge", "code"} and turning 2FA off {"password", "code"}.  The
+ * same fields, limits, audit and throttling answer for both.
+ */
+enum code_step { STEP_LOGIN, STEP_DISABLE };
+
+static enum tix_err
+code_step(struct tix_req *r, enum code_step step)
+{
+	struct tix_json		*j;
+	struct tix_login	 login;
+	const char		*first, *code;
+	enum tix_err		 rc;
+
+	memset(&login, 0, sizeof(login));
+	rc = tix_req_json(r, &j);
+	if (rc != TIX_OK)
 		return rc;
+	if (step == STEP_LOGIN)
+		rc = tix_field_text(r, j, "challenge", 1, 256,
+		    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &first);
+	else
+		rc = tix_field_text(r, j, "password", 1, TIX_MAX_PASSWORD,
+		    TIX_TEXT_REQUIRED, &first);
+	rc = tix_fields_merge(rc, tix_field_text(r, j, "code", 1, 64,
+	    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &code));
+	if (rc != TIX_OK)
+		return rc;
+	if (step == STEP_LOGIN) {
+		rc = tix_auth_login_2fa(r, first, code, &login);
+		tix_auth_audit(r, rc == TIX_OK ? r->who.user_id : 0,
+		    login.email, "login_2fa", rc);
+	} else {
+		rc = tix_auth_2fa_disable(r, first, code, &login.retry_after);
+		tix_auth_audit(r, r->who.user_id, NULL, "2fa_disable", rc);
 	}
-	if (rc == TIX_OK)
-		rc = set_session_cookie(r, login.token, false);
-	if (rc == TIX_OK)
-		rc = send_me(r, login.csrf);
+	if (rc == TIX_ERATE)
+		rc = fail_throttled(r, login.retry_after);
+	else if (rc == TIX_OK)
+		rc = step == STEP_LOGIN ? send_session(r, &login) :
+		    tix_resp_empty(r, 204);
 	tix_wipe(&login, sizeof(login));
 	return rc;
 }
@@ -107,31 +162,7 @@ h_login(struct tix_req *r)
 static enum tix_err
 h_login_2fa(struct tix_req *r)
 {
-	struct tix_json		*j;
-	struct tix_login	 login;
-	const char		*challenge, *code;
-	enum tix_err		 rc;
-
-	rc = tix_req_json(r, &j);
-	if (rc != TIX_OK)
-		return rc;
-	rc = tix_field_text(r, j, "challenge", 1, 256,
-	    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &challenge);
-	rc = tix_fields_merge(rc, tix_field_text(r, j, "code", 1, 64,
-	    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &code));
-	if (rc != TIX_OK)
-		return rc;
-	rc = tix_auth_login_2fa(r, challenge, code, &login);
-	tix_auth_audit(r, rc == TIX_OK ? r->who.user_id : 0, login.email,
-	    "login_2fa", rc);
-	if (rc == TIX_ERATE)
-		return fail_throttled(r, login.retry_after);
-	if (rc == TIX_OK)
-		rc = set_session_cookie(r, login.token, false);
-	if (rc == TIX_OK)
-		rc = send_me(r, login.csrf);
-	tix_wipe(&login, sizeof(login));
-	return rc;
+	return code_step(r, STEP_LOGIN);
 }
 
 /* 202 whatever the address: whether it has an account stays unknown. */
@@ -250,25 +281,7 @@ h_2fa_enable(struct tix_req *r)
 static enum tix_err
 h_2fa_disable(struct tix_req *r)
 {
-	struct tix_json	*j;
-	const char	*password, *code;
-	int64_t		 retry;
-	enum tix_err	 rc;
-
-	rc = tix_req_json(r, &j);
-	if (rc != TIX_OK)
-		return rc;
-	rc = tix_field_text(r, j, "password", 1, TIX_MAX_PASSWORD,
-	    TIX_TEXT_REQUIRED, &password);
-	rc = tix_fields_merge(rc, tix_field_text(r, j, "code", 1, 64,
-	    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &code));
-	if (rc == TIX_OK) {
-		rc = tix_auth_2fa_disable(r, password, code, &retry);
-		tix_auth_audit(r, r->who.user_id, NULL, "2fa_disable", rc);
-	}
-	if (rc == TIX_ERATE)
-		return fail_throttled(r, retry);
-	return rc == TIX_OK ? tix_resp_empty(r, 204) : rc;
+	return code_step(r, STEP_DISABLE);
 }
 
 static enum tix_err
@@ -294,12 +307,11 @@ h_me(struct tix_req *r)
 static enum tix_err
 h_token_create(struct tix_req *r)
 {
-	struct tix_json	*j;
-	struct tix_out	 o;
-	struct tix_rows	 rs;
-	const char	*name, *p[3];
-	char		 token[TIX_TOKEN_LEN + 1], hash[TIX_HASH_HEX_LEN + 1];
-	enum tix_err	 rc;
+	struct tix_json		*j;
+	struct tix_out		 o;
+	struct tix_token_made	 t;
+	const char		*name;
+	enum tix_err		 rc;
 
 	/* A token is a second secret: with 2FA on, only a session that
 	 * passed it may make one. */
@@ -310,101 +322,87 @@ h_token_create(struct tix_req *r)
 	if (rc == TIX_OK)
 		rc = tix_field_text(r, j, "name", 1, TIX_MAX_TOKEN_NAME,
 		    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &name);
-	if (rc != TIX_OK)
-		return rc;
-	tix_token_new(token);
-	tix_hash_hex(token, TIX_TOKEN_LEN, hash);
-	p[0] = tix_db_i64(r->arena, r->who.user_id);
-	p[1] = name;
-	p[2] = hash;
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_TOKEN_INSERT, p, 3, &rs);
-	if (rc != TIX_OK)
-		return rc;
-	tix_out_begin(&o);
-	tix_jw_kint(&o.w, "id", tix_rows_int(&rs, 0, 0));
-	tix_jw_kstr(&o.w, "name", name);
-	tix_jw_kstr(&o.w, "token", token);
-	tix_jw_kstr(&o.w, "created_at", tix_rows_get(&rs, 0, 1));
-	rc = tix_out_send(r, &o, 201);
-	tix_wipe(token, sizeof(token));
+	if (rc == TIX_OK)
+		rc = tix_auth_token_create(r, name, &t);
+	if (rc == TIX_OK) {
+		tix_out_begin(&o);
+		tix_jw_kint(&o.w, "id", t.row.id);
+		tix_jw_kstr(&o.w, "name", t.row.name);
+		tix_jw_kstr(&o.w, "token", t.token);
+		tix_jw_kstr(&o.w, "created_at", t.row.created_at);
+		rc = tix_out_send(r, &o, 201);
+	}
+	tix_wipe(t.token, sizeof(t.token));
 	return rc;
 }
 
 static enum tix_err
 h_token_list(struct tix_req *r)
 {
-	struct tix_out	 o;
-	struct tix_rows	 rs;
-	const char	*uid = tix_db_i64(r->arena, r->who.user_id);
-	enum tix_err	 rc;
-	size_t		 i;
+	struct tix_out		 o;
+	struct tix_token_row	*t;
+	size_t			 i, n;
+	enum tix_err		 rc;
 
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_TOKEN_LIST, &uid, 1, &rs);
+	rc = tix_auth_token_list(r, &t, &n);
 	if (rc != TIX_OK)
 		return rc;
 	tix_out_begin(&o);
 	tix_jw_key(&o.w, "tokens");
 	tix_jw_arr_open(&o.w);
-	for (i = 0; i < rs.nrows; i++) {
+	for (i = 0; i < n; i++) {
 		tix_jw_obj_open(&o.w);
-		tix_jw_kint(&o.w, "id", tix_rows_int(&rs, i, 0));
-		tix_jw_kstr(&o.w, "name", tix_rows_get(&rs, i, 1));
-		tix_jw_kstr(&o.w, "created_at", tix_rows_get(&rs, i, 2));
-		tix_jw_kstr(&o.w, "last_used_at", tix_rows_get(&rs, i, 3));
+		tix_jw_kint(&o.w, "id", t[i].id);
+		tix_jw_kstr(&o.w, "name", t[i].name);
+		tix_jw_kstr(&o.w, "created_at", t[i].created_at);
+		tix_jw_kstr(&o.w, "last_used_at", t[i].last_used_at);
 		tix_jw_obj_close(&o.w);
 	}
 	tix_jw_arr_close(&o.w);
 	return tix_out_send(r, &o, 200);
 }
 
+/* The path's {} as an id: false (404) for anything else. */
+static bool
+path_id(const struct tix_req *r, int64_t *id)
+{
+	return tix_parse_int64(r->args[0], strlen(r->args[0]), false, id);
+}
+
 static enum tix_err
 h_token_delete(struct tix_req *r)
 {
-	struct tix_rows	 rs;
-	const char	*p[2];
-	int64_t		 id;
-	enum tix_err	 rc;
+	int64_t		id;
+	enum tix_err	rc;
 
-	if (!tix_parse_int64(r->args[0], strlen(r->args[0]), false, &id))
+	if (!path_id(r, &id))
 		return TIX_ENOTFOUND;
-	p[0] = r->args[0];
-	p[1] = tix_db_i64(r->arena, r->who.user_id);
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_TOKEN_DELETE, p, 2, &rs);
-	if (rc != TIX_OK)
-		return rc;
-	if (rs.affected == 0)
-		return TIX_ENOTFOUND;	/* someone else's looks like none */
-	return tix_resp_empty(r, 204);
+	rc = tix_auth_token_revoke(r, id);	/* someone else's: 404 */
+	return rc == TIX_OK ? tix_resp_empty(r, 204) : rc;
 }
 
 static enum tix_err
 h_sessions_list(struct tix_req *r)
 {
-	struct tix_out	 o;
-	struct tix_rows	 rs;
-	const char	*p[2];
-	enum tix_err	 rc;
-	size_t		 i;
+	struct tix_out		 o;
+	struct tix_session_row	*s;
+	size_t			 i, n;
+	enum tix_err		 rc;
 
-	p[0] = tix_db_i64(r->arena, r->who.user_id);
-	p[1] = tix_db_i64(r->arena, r->cfg->session_idle_minutes);
-	if (p[0] == NULL || p[1] == NULL)
-		return TIX_ENOMEM;
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_SESSION_LIST, p, 2, &rs);
+	rc = tix_auth_session_list(r, &s, &n);
 	if (rc != TIX_OK)
 		return rc;
 	tix_out_begin(&o);
 	tix_jw_key(&o.w, "sessions");
 	tix_jw_arr_open(&o.w);
-	for (i = 0; i < rs.nrows; i++) {
+	for (i = 0; i < n; i++) {
 		tix_jw_obj_open(&o.w);
-		tix_jw_kint(&o.w, "id", tix_rows_int(&rs, i, 0));
-		tix_jw_kstr(&o.w, "created_at", tix_rows_get(&rs, i, 1));
-		tix_jw_kstr(&o.w, "last_used_at", tix_rows_get(&rs, i, 2));
-		tix_jw_kstr(&o.w, "ip", tix_rows_get(&rs, i, 3));
-		tix_jw_kstr(&o.w, "user_agent", tix_rows_get(&rs, i, 4));
-		tix_jw_kbool(&o.w, "current",
-		    tix_rows_int(&rs, i, 0) == r->who.session_id);
+		tix_jw_kint(&o.w, "id", s[i].id);
+		tix_jw_kstr(&o.w, "created_at", s[i].created_at);
+		tix_jw_kstr(&o.w, "last_used_at", s[i].last_used_at);
+		tix_jw_kstr(&o.w, "ip", s[i].ip);
+		tix_jw_kstr(&o.w, "user_agent", s[i].user_agent);
+		tix_jw_kbool(&o.w, "current", s[i].current);
 		tix_jw_obj_close(&o.w);
 	}
 	tix_jw_arr_close(&o.w);
@@ -415,20 +413,14 @@ h_sessions_list(struct tix_req *r)
 static enum tix_err
 h_session_delete(struct tix_req *r)
 {
-	struct tix_rows	 rs;
-	const char	*p[2];
-	int64_t		 id;
-	enum tix_err	 rc;
+	int64_t		id;
+	enum tix_err	rc;
 
-	if (!tix_parse_int64(r->args[0], strlen(r->args[0]), false, &id))
+	if (!path_id(r, &id))
 		return TIX_ENOTFOUND;
-	p[0] = r->args[0];
-	p[1] = tix_db_i64(r->arena, r->who.user_id);
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_SESSION_REVOKE, p, 2, &rs);
+	rc = tix_auth_session_revoke(r, id);	/* someone else's: 404 */
 	if (rc != TIX_OK)
 		return rc;
-	if (rs.affected == 0)
-		return TIX_ENOTFOUND;	/* someone else's looks like none */
 	tix_auth_audit(r, r->who.user_id, NULL, "session_revoke", TIX_OK);
 	if (id == r->who.session_id)
 		rc = set_session_cookie(r, "", true);
@@ -439,15 +431,9 @@ h_session_delete(struct tix_req *r)
 static enum tix_err
 h_sessions_delete(struct tix_req *r)
 {
-	const char	*p[2];
-	enum tix_err	 rc;
+	enum tix_err rc;
 
-	p[0] = tix_db_i64(r->arena, r->who.user_id);
-	p[1] = tix_db_i64(r->arena, r->who.session_id);
-	if (p[0] == NULL || p[1] == NULL)
-		return TIX_ENOMEM;
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_SESSION_REVOKE_OTHERS, p, 2,
-	    NULL);
+	rc = tix_auth_session_revoke_others(r);
 	tix_auth_audit(r, r->who.user_id, NULL, "sessions_revoke_others", rc);
 	return rc == TIX_OK ? tix_resp_empty(r, 204) : rc;
 }
@@ -477,33 +463,8 @@ h_password_change(struct tix_req *r)
 	return rc == TIX_OK ? tix_resp_empty(r, 204) : rc;
 }
 
-struct prefs {
-	bool		 on_reply, on_status, on_assigned, sms_enabled;
-	const char	*sms_number;	/* NULL: none */
-};
-
 static enum tix_err
-load_prefs(struct tix_req *r, struct prefs *pf)
-{
-	struct tix_rows	 rs;
-	const char	*uid = tix_db_i64(r->arena, r->who.user_id);
-	enum tix_err	 rc;
-
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_PREFS_GET, &uid, 1, &rs);
-	if (rc != TIX_OK)
-		return rc;
-	if (rs.nrows != 1)
-		return TIX_EAUTH;
-	pf->on_reply = tix_rows_bool(&rs, 0, 0);
-	pf->on_status = tix_rows_bool(&rs, 0, 1);
-	pf->on_assigned = tix_rows_bool(&rs, 0, 2);
-	pf->sms_number = tix_rows_get(&rs, 0, 3);
-	pf->sms_enabled = tix_rows_bool(&rs, 0, 4);
-	return TIX_OK;
-}
-
-static enum tix_err
-send_prefs(struct tix_req *r, const struct prefs *pf)
+send_prefs(struct tix_req *r, const struct tix_prefs *pf)
 {
 	struct tix_out o;
 
@@ -522,10 +483,10 @@ send_prefs(struct tix_req *r, const struct prefs *pf)
 static enum tix_err
 h_prefs_get(struct tix_req *r)
 {
-	struct prefs	pf;
-	enum tix_err	rc;
+	struct tix_prefs	pf;
+	enum tix_err		rc;
 
-	rc = load_prefs(r, &pf);
+	rc = tix_auth_prefs_get(r, &pf);
 	return rc == TIX_OK ? send_prefs(r, &pf) : rc;
 }
 
@@ -549,14 +510,14 @@ static enum tix_err
 h_prefs_put(struct tix_req *r)
 {
 	struct tix_json	*j;
-	struct prefs	 pf;
-	const char	*number, *p[6];
+	struct tix_prefs	 pf;
+	const char		*number;
 	bool		 present;
 	enum tix_err	 rc;
 
 	rc = tix_req_json(r, &j);
 	if (rc == TIX_OK)
-		rc = load_prefs(r, &pf);
+		rc = tix_auth_prefs_get(r, &pf);
 	if (rc != TIX_OK)
 		return rc;
 	rc = tix_field_bool(r, j, "email_on_reply", &pf.on_reply, &present);
@@ -581,13 +542,7 @@ h_prefs_put(struct tix_req *r)
 		    "needs an sms_number first");
 	if (rc != TIX_OK)
 		return rc;
-	p[0] = tix_db_i64(r->arena, r->who.user_id);
-	p[1] = pf.on_reply ? "t" : "f";
-	p[2] = pf.on_status ? "t" : "f";
-	p[3] = pf.on_assigned ? "t" : "f";
-	p[4] = pf.sms_number;
-	p[5] = pf.sms_enabled ? "t" : "f";
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_PREFS_SET, p, 6, NULL);
+	rc = tix_auth_prefs_set(r, &pf);
 	return rc == TIX_OK ? send_prefs(r, &pf) : rc;
 }
 
@@ -597,9 +552,9 @@ h_users(struct tix_req *r)
 	struct tix_query		 q;
 	const struct tix_param_kv	*role;
 	struct tix_out			 o;
-	struct tix_rows			 rs;
+	struct tix_staff_row		*s;
 	enum tix_err			 rc;
-	size_t				 i;
+	size_t				 i, n;
 
 	if (!tix_is_staff(&r->who))
 		return TIX_EFORBIDDEN;
@@ -610,18 +565,18 @@ h_users(struct tix_req *r)
 	if (role != NULL && strcmp(role->value, "agent") != 0)
 		return tix_req_fail(r, TIX_EBADREQ,
 		    "role must be \"agent\".");
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_STAFF_LIST, NULL, 0, &rs);
+	rc = tix_auth_staff_list(r, &s, &n);
 	if (rc != TIX_OK)
 		return rc;
 	tix_out_begin(&o);
 	tix_jw_key(&o.w, "users");
 	tix_jw_arr_open(&o.w);
-	for (i = 0; i < rs.nrows; i++) {
+	for (i = 0; i < n; i++) {
 		tix_jw_obj_open(&o.w);
-		tix_jw_kint(&o.w, "id", tix_rows_int(&rs, i, 0));
-		tix_jw_kstr(&o.w, "name", tix_rows_get(&rs, i, 1));
-		tix_jw_kstr(&o.w, "email", tix_rows_get(&rs, i, 2));
-		tix_jw_kstr(&o.w, "role", tix_rows_get(&rs, i, 3));
+		tix_jw_kint(&o.w, "id", s[i].id);
+		tix_jw_kstr(&o.w, "name", s[i].name);
+		tix_jw_kstr(&o.w, "email", s[i].email);
+		tix_jw_kstr(&o.w, "role", s[i].role);
 		tix_jw_obj_close(&o.w);
 	}
 	tix_jw_arr_close(&o.w);

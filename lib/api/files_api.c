@@ -13,23 +13,21 @@
  *
  * Access: the ticket must be visible to the caller (a customer's own),
  * the file must belong to it, and a customer never gets a file attached
- * to an internal note: all three in one query; anything else is 404,
+ * to an internal note (files/attach.h); anything else is 404,
  * exactly like a file that does not exist.  Ids are the table's bigint:
  * every access is checked against the ticket and the viewer, and there
  * is no upload-then-attach flow whose ids could be borrowed.
  */
 #include <string.h>
 
+#include "api/ctx.h"
 #include "api/serve.h"
 #include "api/upload.h"
 #include "core/log.h"
 #include "core/str.h"
 #include "files/name.h"
-#include "files/store.h"
+#include "files/attach.h"
 #include "tickets/ticket.h"
-
-/* Columns of TIX_STMT_ATTACH_GET. */
-enum { G_ID, G_NAME, G_TYPE, G_SIZE, G_SHA, G_KEY, G_HEADER, G_NCHUNKS };
 
 /* Whether an If-None-Match value names etag ("*", or a list of tags,
  * compared weakly as RFC 9110 13.1.2 says). */
@@ -63,13 +61,13 @@ etag_matches(const char *inm, const char *etag)
 }
 
 static enum tix_err
-download_headers(struct tix_req *r, const struct tix_rows *rs,
+download_headers(struct tix_req *r, const struct tix_attach_file *f,
     const char *etag)
 {
 	const char	*cd;
 	enum tix_err	 rc;
 
-	cd = tix_file_disposition(r->arena, tix_rows_get(rs, 0, G_NAME));
+	cd = tix_file_disposition(r->arena, f->filename);
 	if (cd == NULL)
 		return TIX_ENOMEM;
 	rc = tix_resp_header(r, "Content-Disposition", cd);
@@ -85,12 +83,12 @@ download_headers(struct tix_req *r, const struct tix_rows *rs,
 static enum tix_err
 h_download(struct tix_req *r)
 {
-	struct tix_ctx		 c = { r->db, r->arena, &r->who };
+	struct tix_ctx		 c = tix_api_ctx(r);
 	struct tix_ticket_ref	 t;
-	struct tix_rows		 rs;
+	struct tix_attach_file	 f;
 	struct tix_file_r	*rd;
 	const unsigned char	*chunk;
-	const char		*p[3], *etag;
+	const char		*etag;
 	int64_t			 id;
 	size_t			 n;
 	bool			 done;
@@ -101,16 +99,10 @@ h_download(struct tix_req *r)
 		return rc;
 	if (!tix_parse_int64(r->args[1], strlen(r->args[1]), false, &id))
 		return TIX_ENOTFOUND;
-	p[0] = r->args[1];
-	p[1] = tix_db_i64(r->arena, t.id);
-	p[2] = tix_is_staff(&r->who) ? "t" : "f";
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_ATTACH_GET, p, 3, &rs);
+	rc = tix_attach_find(&c, t.id, id, &f);
 	if (rc != TIX_OK)
 		return rc;
-	if (rs.nrows != 1)
-		return TIX_ENOTFOUND;
-	etag = tix_arena_printf(r->arena, "\"%s\"",
-	    tix_rows_get(&rs, 0, G_SHA));
+	etag = tix_arena_printf(r->arena, "\"%s\"", f.sha256);
 	if (etag == NULL)
 		return TIX_ENOMEM;
 	if (etag_matches(tix_req_param(r, "HTTP_IF_NONE_MATCH"), etag)) {
@@ -121,20 +113,16 @@ h_download(struct tix_req *r)
 	rd = tix_arena_alloc(r->arena, sizeof(*rd));
 	if (rd == NULL)
 		return TIX_ENOMEM;
-	rc = tix_file_open(rd, r->db, id, tix_rows_int(&rs, 0, G_KEY),
-	    tix_rows_get(&rs, 0, G_HEADER),
-	    (int32_t)tix_rows_int(&rs, 0, G_NCHUNKS),
-	    (uint64_t)tix_rows_int(&rs, 0, G_SIZE));
+	rc = tix_attach_open(rd, &c, &f);
 	if (rc == TIX_OK)
 		rc = tix_file_next(rd, &chunk, &n, &done);
 	if (rc == TIX_EINTERNAL)
 		tix_log_error("attachment %lld: chunk 0 failed authentication "
 		    "or is missing; not served", (long long)id);
 	if (rc == TIX_OK)
-		rc = download_headers(r, &rs, etag);
+		rc = download_headers(r, &f, etag);
 	if (rc == TIX_OK)
-		rc = tix_resp_begin(r, 200, tix_rows_get(&rs, 0, G_TYPE),
-		    tix_rows_int(&rs, 0, G_SIZE));
+		rc = tix_resp_begin(r, 200, f.content_type, f.size);
 	if (rc != TIX_OK || r->method == TIX_HEAD)
 		return rc;
 	while (!done) {

@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "api/ctx.h"
 #include "api/fields.h"
 #include "api/inbound_api.h"
 #include "api/render.h"
@@ -12,14 +13,6 @@
 #include "core/str.h"
 #include "http/query.h"
 #include "mail/review.h"
-
-static struct tix_ctx
-ctx_of(struct tix_req *r)
-{
-	struct tix_ctx c = { r->db, r->arena, &r->who };
-
-	return c;
-}
 
 static enum tix_err
 forbidden(struct tix_req *r)
@@ -56,7 +49,7 @@ int_param(struct tix_req *r, const struct tix_query *q, const char *name,
 enum tix_err
 tix_api_inbound_list(struct tix_req *r)
 {
-	struct tix_ctx		c = ctx_of(r);
+	struct tix_ctx		c = tix_api_ctx(r);
 	struct tix_query	q;
 	struct tix_review_page	pg;
 	struct tix_out		o;
@@ -102,7 +95,7 @@ tix_api_inbound_list(struct tix_req *r)
 enum tix_err
 tix_api_inbound_ticket(struct tix_req *r)
 {
-	struct tix_ctx		 c = ctx_of(r);
+	struct tix_ctx		 c = tix_api_ctx(r);
 	struct tix_json		*j;
 	struct tix_ticket_made	 made;
 	const char		*email;
@@ -131,7 +124,7 @@ tix_api_inbound_ticket(struct tix_req *r)
 enum tix_err
 tix_api_inbound_append(struct tix_req *r)
 {
-	struct tix_ctx	 c = ctx_of(r);
+	struct tix_ctx	 c = tix_api_ctx(r);
 	struct tix_json	*j;
 	const char	*number;
 	int64_t		 id, ticket_id, entry_id;
@@ -162,7 +155,7 @@ tix_api_inbound_append(struct tix_req *r)
 enum tix_err
 tix_api_inbound_delete(struct tix_req *r)
 {
-	struct tix_ctx	c = ctx_of(r);
+	struct tix_ctx	c = tix_api_ctx(r);
 	int64_t		id;
 	enum tix_err	rc;
 

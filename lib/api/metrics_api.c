@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "api/ctx.h"
 #include "api/metrics_api.h"
 #include "auth/auth.h"
 #include "core/config.h"
@@ -40,7 +41,7 @@ gauge(struct tix_buf *b, const char *name, const char *type,
 enum tix_err
 tix_api_metrics(struct tix_req *r)
 {
-	struct tix_ctx		 c = { r->db, r->arena, &r->who };
+	struct tix_ctx		 c = tix_api_ctx(r);
 	struct tix_ops_gauges	 g;
 	struct tix_buf		 b;
 	enum tix_err		 rc;

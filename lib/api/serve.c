@@ -10,11 +10,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/ctx.h"
 #include "api/serve.h"
 #include "auth/auth.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "json/json.h"
+#include "tickets/work.h"
 
 /* "GET", or "GET|POST" for a route that takes several methods. */
 static void
@@ -76,6 +78,7 @@ tix_serve(struct FCGX_Request *fr, struct tix_arena *arena,
 {
 	static bool		 metrics_started;
 	struct tix_req		 r;
+	struct tix_ctx		 c;
 	const struct tix_route	*route = NULL;
 	enum tix_err		 rc;
 	uint64_t		 start = now_us();
@@ -96,10 +99,11 @@ tix_serve(struct FCGX_Request *fr, struct tix_arena *arena,
 	if (r.query_string == NULL)
 		r.query_string = "";
 	tix_log_request(tix_req_param(&r, "REQUEST_ID"));
+	c = tix_api_ctx(&r);
 
 	rc = tix_route_find(&r, routes, nroutes, &route);
 	if (rc == TIX_OK)
-		rc = tix_db_ensure(db);
+		rc = tix_work_ready(&c);
 	if (rc == TIX_OK && !route->public) {
 		rc = tix_auth_resolve(&r);
 		if (rc == TIX_OK && tix_method_is_write(r.method))
@@ -114,7 +118,7 @@ tix_serve(struct FCGX_Request *fr, struct tix_arena *arena,
 		rc = route->handler(&r);
 	/* A failed transaction must not leak into the next request. */
 	if (rc != TIX_OK)
-		tix_db_rollback(db);
+		tix_work_rollback(&c);
 	if (rc != TIX_OK && !r.responded)
 		tix_resp_error(&r, rc);
 	if (rc == TIX_EINTERNAL || rc == TIX_ENOMEM)

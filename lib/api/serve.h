@@ -9,10 +9,10 @@
 
 #include "core/arena.h"
 #include "core/config.h"
-#include "db/db.h"
 #include "http/route.h"
 
 struct FCGX_Request;
+struct tix_db;
 
 void	tix_serve(struct FCGX_Request *fr, struct tix_arena *arena,
 	    struct tix_db *db, const struct tix_config *cfg,

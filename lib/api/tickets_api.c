@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/ctx.h"
 #include "api/fields.h"
 #include "api/metrics_api.h"
 #include "api/inbound_api.h"
@@ -32,14 +33,6 @@ names_ticket(const struct tix_req *r)
 	return tix_ticket_number_parse(r->args[0], false, &number);
 }
 
-static struct tix_ctx
-ctx_of(struct tix_req *r)
-{
-	struct tix_ctx c = { r->db, r->arena, &r->who };
-
-	return c;
-}
-
 /*
  * TIX_ENOTFOUND unless the caller may see the path's ticket.  Checked
  * before a role rule where the role rule would otherwise answer 403 for
@@ -49,7 +42,7 @@ ctx_of(struct tix_req *r)
 static enum tix_err
 visible(struct tix_req *r)
 {
-	struct tix_ctx		c = ctx_of(r);
+	struct tix_ctx		c = tix_api_ctx(r);
 	struct tix_ticket_ref	t;
 
 	return tix_ticket_find(&c, r->args[0], &t);
@@ -175,7 +168,7 @@ render_license(struct tix_jw *w, const struct tix_license_view *l)
 static enum tix_err
 render_detail(struct tix_req *r, struct tix_jw *w, int64_t id)
 {
-	struct tix_ctx			c = ctx_of(r);
+	struct tix_ctx			c = tix_api_ctx(r);
 	struct tix_ticket_detail	d;
 	const char			*number;
 	enum tix_err			rc;
@@ -225,7 +218,7 @@ h_health(struct tix_req *r)
 	struct tix_out	o;
 	enum tix_err	rc;
 
-	struct tix_ctx	c = ctx_of(r);
+	struct tix_ctx	c = tix_api_ctx(r);
 
 	rc = tix_health_check(&c);
 	if (rc != TIX_OK)
@@ -241,7 +234,7 @@ enum tix_err
 tix_api_ticket_fields(struct tix_req *r, const struct tix_json *j,
     struct tix_ticket_new *in)
 {
-	struct tix_ctx	 c = ctx_of(r);
+	struct tix_ctx	 c = tix_api_ctx(r);
 	const char	*priority, *email;
 	enum tix_err	 rc;
 
@@ -323,7 +316,7 @@ static enum tix_err
 h_create(struct tix_req *r)
 {
 	struct tix_json		*j;
-	struct tix_ctx		 c = ctx_of(r);
+	struct tix_ctx		 c = tix_api_ctx(r);
 	struct tix_ticket_new	 in;
 	struct tix_ticket_made	 made;
 	enum tix_err		 rc;
@@ -348,7 +341,7 @@ h_create(struct tix_req *r)
 static enum tix_err
 h_get(struct tix_req *r)
 {
-	struct tix_ctx		c = ctx_of(r);
+	struct tix_ctx		c = tix_api_ctx(r);
 	struct tix_ticket_ref	t;
 	enum tix_err		rc;
 
@@ -398,7 +391,7 @@ tix_api_reply_fields(struct tix_req *r, const struct tix_json *j,
 enum tix_err
 tix_api_send_replied(struct tix_req *r, int64_t ticket_id, int64_t entry_id)
 {
-	struct tix_ctx			 c = ctx_of(r);
+	struct tix_ctx			 c = tix_api_ctx(r);
 	struct tix_ticket_summary	 t;
 	struct tix_entry		*es;
 	struct tix_attachment		*att;
@@ -430,7 +423,7 @@ static enum tix_err
 h_reply(struct tix_req *r)
 {
 	struct tix_json		*j;
-	struct tix_ctx		 c = ctx_of(r);
+	struct tix_ctx		 c = tix_api_ctx(r);
 	struct tix_reply_in	 in;
 	enum tix_status		 st;
 	int64_t			 ticket_id, entry_id;
@@ -485,7 +478,7 @@ static enum tix_err
 h_patch(struct tix_req *r)
 {
 	struct tix_json		*j;
-	struct tix_ctx		 c = ctx_of(r);
+	struct tix_ctx		 c = tix_api_ctx(r);
 	struct tix_ticket_patch	 pt;
 	enum tix_status		 status;
 	enum tix_priority	 priority;
@@ -554,7 +547,7 @@ static enum tix_err
 h_reopen(struct tix_req *r)
 {
 	struct tix_json	*j;
-	struct tix_ctx	 c = ctx_of(r);
+	struct tix_ctx	 c = tix_api_ctx(r);
 	const char	*body;
 	int64_t		 ticket_id;
 	enum tix_err	 rc;
@@ -579,7 +572,7 @@ h_reopen(struct tix_req *r)
 static enum tix_err
 h_stats(struct tix_req *r)
 {
-	struct tix_ctx		c = ctx_of(r);
+	struct tix_ctx		c = tix_api_ctx(r);
 	struct tix_ticket_stats	st;
 	struct tix_out		o;
 	enum tix_err		rc;
@@ -714,7 +707,7 @@ static enum tix_err
 h_list(struct tix_req *r)
 {
 	struct tix_query	 q;
-	struct tix_ctx		 c = ctx_of(r);
+	struct tix_ctx		 c = tix_api_ctx(r);
 	struct tix_ticket_filter f;
 	struct tix_ticket_page	 pg;
 	struct tix_search	*search;

@@ -16,10 +16,10 @@
  * Memory does not grow with the files: one read buffer, one file writer
  * (two chunk buffers) and the parser, allocated once per request.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "api/ctx.h"
 #include "api/render.h"
 #include "api/tickets_api.h"
 #include "api/upload.h"
@@ -28,8 +28,10 @@
 #include "core/str.h"
 #include "crypto/crypto.h"
 #include "files/name.h"
-#include "files/store.h"
+#include "files/attach.h"
 #include "http/multipart.h"
+#include "tickets/change.h"
+#include "tickets/work.h"
 
 #define READ_BUF	(64 * 1024)
 
@@ -49,6 +51,7 @@ enum part { P_NONE, P_FIELD, P_FILE, P_EMPTY };
 
 struct upload {
 	struct tix_req		*r;
+	struct tix_ctx		 c;
 	const char *const	*allowed;
 	enum part		 part;
 	/* fields: names from allowed, values in the arena */
@@ -113,7 +116,7 @@ begin_file(struct upload *u, struct tix_str filename)
 		    "not allowed: send PNG, JPEG, GIF, PDF or text (.txt, "
 		    ".log, .json, .xml, .yml, .yaml).");
 	u->part = P_FILE;
-	return tix_file_begin(u->w, r->db, r->who.user_id, u->filename, type,
+	return tix_attach_begin(u->w, &u->c, u->filename, type,
 	    (uint64_t)r->cfg->max_file_bytes);
 }
 
@@ -305,21 +308,7 @@ fields_json(struct upload *u, struct tix_json **out, struct tix_buf *b)
 static enum tix_err
 link_files(struct upload *u, int64_t ticket_id, int64_t entry_id)
 {
-	struct tix_req	*r = u->r;
-	const char	*p[3], *list = "";
-	size_t		 i;
-
-	if (u->nfiles == 0)
-		return TIX_OK;
-	for (i = 0; i < u->nfiles; i++)
-		list = tix_arena_printf(r->arena, "%s%s%" PRId64, list,
-		    i == 0 ? "" : ",", u->ids[i]);
-	p[0] = tix_arena_printf(r->arena, "{%s}", list);
-	p[1] = tix_db_i64(r->arena, ticket_id);
-	p[2] = tix_db_i64(r->arena, entry_id);
-	if (p[0] == NULL || p[1] == NULL || p[2] == NULL)
-		return TIX_ENOMEM;
-	return tix_db_run(r->db, r->arena, TIX_STMT_ATTACH_LINK, p, 3, NULL);
+	return tix_attach_link(&u->c, u->ids, u->nfiles, ticket_id, entry_id);
 }
 
 static void
@@ -327,6 +316,7 @@ upload_init(struct upload *u, struct tix_req *r, const char *const *allowed)
 {
 	memset(u, 0, sizeof(*u));
 	u->r = r;
+	u->c = tix_api_ctx(r);
 	u->allowed = allowed;
 	tix_buf_init(&u->value, TIX_MAX_FORM_FIELD);
 }
@@ -335,18 +325,10 @@ upload_init(struct upload *u, struct tix_req *r, const char *const *allowed)
 static enum tix_err
 fail(struct upload *u, enum tix_err rc)
 {
-	tix_db_rollback(u->r->db);
+	tix_work_rollback(&u->c);
 	tix_req_drain(u->r);
 	tix_buf_free(&u->value);
 	return rc;
-}
-
-static struct tix_ctx
-ctx_of(struct tix_req *r)
-{
-	struct tix_ctx c = { r->db, r->arena, &r->who };
-
-	return c;
 }
 
 /*
@@ -377,7 +359,6 @@ enum tix_err
 tix_upload_create_ticket(struct tix_req *r)
 {
 	struct upload		 u;
-	struct tix_ctx		 c = ctx_of(r);
 	struct tix_ticket_new	 in;
 	struct tix_ticket_made	 made;
 	struct tix_json		*j;
@@ -386,7 +367,7 @@ tix_upload_create_ticket(struct tix_req *r)
 
 	upload_init(&u, r, ticket_fields);
 	tix_buf_init(&text, TIX_MAX_JSON_BODY);
-	rc = tix_db_begin(r->db);
+	rc = tix_work_begin(&u.c);
 	if (rc == TIX_OK)
 		rc = receive(&u);
 	if (rc == TIX_OK)
@@ -397,18 +378,18 @@ tix_upload_create_ticket(struct tix_req *r)
 		rc = idempotency(&u, &text, &in);
 	tix_buf_free(&text);
 	if (rc == TIX_OK)
-		rc = tix_ticket_insert(&c, &in, &made);
+		rc = tix_ticket_insert(&u.c, &in, &made);
 	if (rc == TIX_ECONFLICT)
 		rc = tix_req_field(r, "Idempotency-Key", "was used with "
 		    "another request; use a new key for a new ticket");
 	if (rc != TIX_OK)
 		return fail(&u, rc);
 	if (made.replayed)
-		tix_db_rollback(r->db);	/* this request's files go */
+		tix_work_rollback(&u.c);	/* this request's files go */
 	else {
 		rc = link_files(&u, made.id, made.entry_id);
 		if (rc == TIX_OK)
-			rc = tix_db_commit(r->db);
+			rc = tix_work_commit(&u.c);
 		if (rc != TIX_OK)
 			return fail(&u, rc);
 	}
@@ -420,7 +401,6 @@ enum tix_err
 tix_upload_reply(struct tix_req *r)
 {
 	struct upload		 u;
-	struct tix_ctx		 c = ctx_of(r);
 	struct tix_ticket_ref	 t;
 	struct tix_reply_in	 in;
 	struct tix_json		*j;
@@ -432,9 +412,9 @@ tix_upload_reply(struct tix_req *r)
 	upload_init(&u, r, reply_fields);
 	tix_buf_init(&text, TIX_MAX_JSON_BODY);
 	/* Not the caller's ticket: 404 before a byte is stored. */
-	rc = tix_ticket_find(&c, r->args[0], &t);
+	rc = tix_ticket_find(&u.c, r->args[0], &t);
 	if (rc == TIX_OK)
-		rc = tix_db_begin(r->db);
+		rc = tix_work_begin(&u.c);
 	if (rc == TIX_OK)
 		rc = receive(&u);
 	if (rc == TIX_OK)
@@ -443,14 +423,14 @@ tix_upload_reply(struct tix_req *r)
 	if (rc == TIX_OK)
 		rc = tix_api_reply_fields(r, j, &in, &st);
 	if (rc == TIX_OK)
-		rc = tix_ticket_add_reply(&c, r->args[0], &in, &ticket_id,
+		rc = tix_ticket_add_reply(&u.c, r->args[0], &in, &ticket_id,
 		    &entry_id);
 	if (rc == TIX_EFORBIDDEN && r->err_message == NULL)
 		rc = tix_req_fail(r, rc, "Only agents write internal notes.");
 	if (rc == TIX_OK)
 		rc = link_files(&u, ticket_id, entry_id);
 	if (rc == TIX_OK)
-		rc = tix_db_commit(r->db);
+		rc = tix_work_commit(&u.c);
 	if (rc != TIX_OK)
 		return fail(&u, rc);
 	tix_buf_free(&u.value);
@@ -461,18 +441,15 @@ enum tix_err
 tix_upload_files(struct tix_req *r)
 {
 	struct upload		 u;
-	struct tix_ctx		 c = ctx_of(r);
 	struct tix_ticket_ref	 t;
-	struct tix_rows		 rs;
 	struct tix_attachment	*att;
 	struct tix_out		 o;
-	const char		*p[7];
 	int64_t			 entry_id = 0;
 	size_t			 natt;
 	enum tix_err		 rc;
 
 	upload_init(&u, r, no_fields);
-	rc = tix_ticket_find(&c, r->args[0], &t);
+	rc = tix_ticket_find(&u.c, r->args[0], &t);
 	if (rc == TIX_OK && !tix_req_is_multipart(r))
 		rc = tix_req_fail(r, TIX_EMEDIA,
 		    "Send the files as multipart/form-data.");
@@ -480,33 +457,21 @@ tix_upload_files(struct tix_req *r)
 		rc = tix_req_fail(r, TIX_ECLOSED, "The ticket is closed; "
 		    "reopen it to add files.");
 	if (rc == TIX_OK)
-		rc = tix_db_begin(r->db);
+		rc = tix_work_begin(&u.c);
 	if (rc == TIX_OK)
 		rc = receive(&u);
 	if (rc == TIX_OK && u.nfiles == 0)
 		rc = tix_req_field(r, "attachments", "send at least one file");
-	if (rc == TIX_OK) {
-		p[0] = tix_db_i64(r->arena, t.id);
-		p[1] = "attachment_added";
-		p[2] = tix_db_i64(r->arena, r->who.user_id);
-		p[3] = tix_via_name(r->who.via);
-		p[4] = p[5] = p[6] = NULL;
-		rc = tix_db_run(r->db, r->arena, TIX_STMT_ENTRY_INSERT, p, 7,
-		    &rs);
-		if (rc == TIX_OK)
-			entry_id = tix_rows_int(&rs, 0, 0);
-	}
+	if (rc == TIX_OK)
+		rc = tix_ticket_files_added(&u.c, t.id, &entry_id);
 	if (rc == TIX_OK)
 		rc = link_files(&u, t.id, entry_id);
 	if (rc == TIX_OK)
-		rc = tix_db_run(r->db, r->arena, TIX_STMT_TICKET_TOUCH, p, 1,
-		    NULL);
-	if (rc == TIX_OK)
-		rc = tix_db_commit(r->db);
+		rc = tix_work_commit(&u.c);
 	if (rc != TIX_OK)
 		return fail(&u, rc);
 	tix_buf_free(&u.value);
-	rc = tix_ticket_attachments(&c, t.id, &att, &natt);
+	rc = tix_ticket_attachments(&u.c, t.id, &att, &natt);
 	if (rc != TIX_OK)
 		return rc;
 	tix_out_begin(&o);

@@ -9,7 +9,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "db/db.h"
 #include "http/req.h"
 #include "json/json.h"
 #include "tickets/read.h"

@@ -49,7 +49,7 @@ def flip(s):
     if c.isdigit():
         d = "0" if c != "0" else "1"
     elif c.isalpha():
-        d = "a" if c != "a" else "b"
+        d = "a" if c.lower() != "a" else "b"
         if c.isupper():
             d = d.upper()
     else:
