@@ -81,12 +81,18 @@ export const patch = (path, body) => request('PATCH', path, body);
 export const put = (path, body) => request('PUT', path, body);
 export const del = (path) => request('DELETE', path);
 
+// The user of a session answer (login, /api/auth/me), with setupRequired:
+// the session may only set two-factor sign-in up (TIX_REQUIRE_2FA_FOR_STAFF).
+function userOf(r) {
+  return Object.assign({}, r.user, { setupRequired: r.two_factor_setup_required === true });
+}
+
 // The signed-in user and a fresh CSRF token, or null when not signed in.
 export async function me() {
   try {
     const r = await get('/api/auth/me');
     setCsrfToken(r.csrf_token);
-    return r.user;
+    return userOf(r);
   } catch (e) {
     if (e.status === 401) return null;
     throw e;
@@ -99,13 +105,13 @@ export async function login(email, password) {
   const r = await post('/api/auth/login', { email, password });
   if (r.two_factor_required) return { challenge: r.challenge };
   setCsrfToken(r.csrf_token);
-  return { user: r.user };
+  return { user: userOf(r) };
 }
 
 export async function loginCode(challenge, code) {
   const r = await post('/api/auth/login/2fa', { challenge, code });
   setCsrfToken(r.csrf_token);
-  return r.user;
+  return userOf(r);
 }
 
 export async function logout() {

@@ -2,6 +2,8 @@
 // Help button, and which view each path shows.  A path of the other role
 // (a customer's link opened by an agent) shows the same thing in the
 // viewer's own area; a signed-out visit goes to /login and back after.
+// A session that may only set two-factor sign-in up (staff, when the
+// service requires it) sees /setup-2fa and nothing else until it is on.
 
 import * as api from './api.js';
 import { h, openDialog } from './dom.js';
@@ -14,6 +16,7 @@ import { ticketDetailView } from './views/ticket-detail.js';
 import { settingsView } from './views/settings.js';
 import { resetPasswordView } from './views/reset-password.js';
 import { inboundView } from './views/inbound.js';
+import { setupTwoFactorView } from './views/setup-2fa.js';
 import { notFoundView } from './views/not-found.js';
 
 const session = { user: null, checked: false };
@@ -29,6 +32,7 @@ export function homeFor(user) {
 route('/', null);
 route('/login', loginView);
 route('/reset-password', resetPasswordView);
+route('/setup-2fa', setupTwoFactorView);
 for (const area of ['customer', 'agent']) {
   route('/' + area + '/tickets', ticketListView);
   route('/' + area + '/tickets/new', newTicketView);
@@ -46,6 +50,13 @@ function renderNav(path) {
     nav.replaceChildren();
     return;
   }
+  const logout = h('button.link', { type: 'button', id: 'logout', text: 'Sign out',
+    on: { click: signOut } });
+  const who = h('span.who', { title: user.email }, h('bdi', { text: user.name }));
+  if (user.setupRequired) {
+    nav.replaceChildren(who, logout);
+    return;
+  }
   const area = areaOf(user);
   const link = (href, text, match) => h('a', { href, text,
     'aria-current': match ? 'page' : null });
@@ -57,10 +68,7 @@ function renderNav(path) {
   ].filter(Boolean);
   const help = h('button.help', { type: 'button', id: 'help-button', text: 'Help',
     'aria-haspopup': 'dialog', on: { click: openHelp } });
-  const logout = h('button.link', { type: 'button', id: 'logout', text: 'Sign out',
-    on: { click: signOut } });
-  nav.replaceChildren(...links, help,
-    h('span.who', { title: user.email }, h('bdi', { text: user.name })), logout);
+  nav.replaceChildren(...links, help, who, logout);
 }
 
 // Help: ticket creation at once, in a dialog over the page the user is
@@ -109,8 +117,15 @@ function sessionEnded() {
   navigate('/login' + (safeNext(here) ? api.query({ next: here }) : ''), { replace: true });
 }
 
+// Two-factor sign-in is on now: the session is a full one.
+function setupDone() {
+  session.user.setupRequired = false;
+  const next = safeNext(new URLSearchParams(location.search).get('next'));
+  navigate(next || homeFor(session.user), { replace: true });
+}
+
 function viewContext(extra) {
-  return Object.assign({ user: session.user, signedIn, sessionEnded }, extra);
+  return Object.assign({ user: session.user, signedIn, sessionEnded, setupDone }, extra);
 }
 
 // The same place in the viewer's own area: /customer/tickets/TICK-1 for
@@ -142,8 +157,14 @@ async function show(view, ctx) {
       return navigate('/login' + (safeNext(here) ? api.query({ next: here }) : ''),
         { replace: true });
     }
+  } else if (user.setupRequired) {
+    if (ctx.path !== '/setup-2fa') {
+      const here = ctx.path + location.search;
+      return navigate('/setup-2fa' + (safeNext(here) ? api.query({ next: here }) : ''),
+        { replace: true });
+    }
   } else {
-    if (ctx.path === '/' || ctx.path === '/login') {
+    if (ctx.path === '/' || ctx.path === '/login' || ctx.path === '/setup-2fa') {
       return navigate(safeNext(ctx.query.get('next')) || homeFor(user), { replace: true });
     }
     const other = ownArea(ctx.path, user);

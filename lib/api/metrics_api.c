@@ -48,6 +48,9 @@ tix_api_metrics(struct tix_req *r)
 
 	if (!from_loopback(r)) {
 		rc = tix_auth_resolve(r);
+		/* TIX_REQUIRE_2FA_FOR_STAFF: not before the setup. */
+		if (rc == TIX_OK)
+			rc = tix_auth_check_setup(r);
 		if (rc != TIX_OK)
 			return rc;
 		if (r->who.role != TIX_ROLE_ADMIN)

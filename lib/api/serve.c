@@ -109,10 +109,8 @@ tix_serve(struct FCGX_Request *fr, struct tix_arena *arena,
 		if (rc == TIX_OK && tix_method_is_write(r.method))
 			rc = tix_auth_check_csrf(&r);
 		/* TIX_REQUIRE_2FA_FOR_STAFF: set it up, nothing else. */
-		if (rc == TIX_OK && r.who.setup_only &&
-		    !tix_auth_setup_allows(r.path))
-			rc = tix_req_fail(&r, TIX_EFORBIDDEN, "Set up two-factor "
-			    "login first (Settings, Security).");
+		if (rc == TIX_OK)
+			rc = tix_auth_check_setup(&r);
 	}
 	if (rc == TIX_OK)
 		rc = route->handler(&r);

@@ -105,6 +105,11 @@ enum tix_err	tix_auth_open_session(struct tix_req *r, const char *user_id,
 
 /* Whether a setup_only session may use the route at path. */
 bool		tix_auth_setup_allows(const char *path);
+/* TIX_EFORBIDDEN, with the contract's message, when r's session may only
+ * set 2FA up (TIX_REQUIRE_2FA_FOR_STAFF) and r's route is not one of
+ * those (tix_auth_setup_allows); TIX_OK otherwise.  After
+ * tix_auth_resolve(), on every route that resolves the caller. */
+enum tix_err	tix_auth_check_setup(struct tix_req *r);
 
 /*
  * Two-factor login (auth/twofactor.c).

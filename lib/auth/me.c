@@ -9,11 +9,20 @@
 #include "core/config.h"
 #include "db/db.h"
 
-/* An array of n rows of size each in the arena (n may be 0). */
-static void *
-rows_new(struct tix_req *r, size_t n, size_t size)
+/* Run stmt with np parameters, and room in the arena for its rows as
+ * structs of size bytes each (*out; there may be none). */
+static enum tix_err
+run_list(struct tix_req *r, enum tix_stmt stmt, const char *const *p,
+    int np, struct tix_rows *rs, size_t size, void **out)
 {
-	return tix_arena_alloc(r->arena, (n == 0 ? 1 : n) * size);
+	enum tix_err rc;
+
+	rc = tix_db_run(r->db, r->arena, stmt, p, np, rs);
+	if (rc != TIX_OK)
+		return rc;
+	*out = tix_arena_alloc(r->arena, (rs->nrows == 0 ? 1 : rs->nrows) *
+	    size);
+	return *out == NULL ? TIX_ENOMEM : TIX_OK;
 }
 
 static const char *
@@ -79,12 +88,10 @@ tix_auth_token_list(struct tix_req *r, struct tix_token_row **rows,
 	*n = 0;
 	if (uid == NULL)
 		return TIX_ENOMEM;
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_TOKEN_LIST, &uid, 1, &rs);
+	rc = run_list(r, TIX_STMT_TOKEN_LIST, &uid, 1, &rs, sizeof(*t),
+	    (void **)&t);
 	if (rc != TIX_OK)
 		return rc;
-	t = rows_new(r, rs.nrows, sizeof(*t));
-	if (t == NULL)
-		return TIX_ENOMEM;
 	for (i = 0; i < rs.nrows; i++) {
 		t[i].id = tix_rows_int(&rs, i, 0);
 		t[i].name = tix_rows_get(&rs, i, 1);
@@ -117,12 +124,10 @@ tix_auth_session_list(struct tix_req *r, struct tix_session_row **rows,
 	p[1] = tix_db_i64(r->arena, r->cfg->session_idle_minutes);
 	if (p[0] == NULL || p[1] == NULL)
 		return TIX_ENOMEM;
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_SESSION_LIST, p, 2, &rs);
+	rc = run_list(r, TIX_STMT_SESSION_LIST, p, 2, &rs, sizeof(*s),
+	    (void **)&s);
 	if (rc != TIX_OK)
 		return rc;
-	s = rows_new(r, rs.nrows, sizeof(*s));
-	if (s == NULL)
-		return TIX_ENOMEM;
 	for (i = 0; i < rs.nrows; i++) {
 		s[i].id = tix_rows_int(&rs, i, 0);
 		s[i].created_at = tix_rows_get(&rs, i, 1);
@@ -204,12 +209,10 @@ tix_auth_staff_list(struct tix_req *r, struct tix_staff_row **rows,
 	size_t			 i;
 
 	*n = 0;
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_STAFF_LIST, NULL, 0, &rs);
+	rc = run_list(r, TIX_STMT_STAFF_LIST, NULL, 0, &rs, sizeof(*s),
+	    (void **)&s);
 	if (rc != TIX_OK)
 		return rc;
-	s = rows_new(r, rs.nrows, sizeof(*s));
-	if (s == NULL)
-		return TIX_ENOMEM;
 	for (i = 0; i < rs.nrows; i++) {
 		s[i].id = tix_rows_int(&rs, i, 0);
 		s[i].name = tix_rows_get(&rs, i, 1);

@@ -161,6 +161,15 @@ tix_auth_setup_allows(const char *path)
 	return false;
 }
 
+enum tix_err
+tix_auth_check_setup(struct tix_req *r)
+{
+	if (!r->who.setup_only || tix_auth_setup_allows(r->path))
+		return TIX_OK;
+	return tix_req_fail(r, TIX_EFORBIDDEN, "Set up two-factor login "
+	    "first (Settings, Security).");
+}
+
 const char *
 tix_auth_cookie_name(const struct tix_req *r)
 {

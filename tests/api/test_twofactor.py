@@ -359,10 +359,11 @@ class TwoFactorTest(ApiTestCase):
         self.assertEqual(p.returncode, 1)
 
 
-def fcgi(sock, method, uri, body=None, cookie=None, csrf=None):
-    """One request straight to a tix-auth socket: (status, headers, JSON
+def fcgi(sock, method, uri, body=None, cookie=None, csrf=None,
+         addr="127.0.0.1"):
+    """One request straight to a worker's socket: (status, headers, JSON
     or bytes)."""
-    extra = {"REMOTE_ADDR": "127.0.0.1"}
+    extra = {"REMOTE_ADDR": addr}
     if cookie:
         extra["HTTP_COOKIE"] = "tix_session=" + cookie
     if csrf:
@@ -447,6 +448,69 @@ class StaffRequirementTest(ApiTestCase):
         st, _, _ = fcgi(self.sock, "GET", "/api/me/tokens", cookie=cookie)
         self.assertEqual(st, 200)
         self.assertStatus(c.get("/api/tickets"), 200)
+
+    def test_every_other_route_refuses_the_session(self):
+        """Every route of the three workers that takes a session, but
+        me, logout and the setup itself, answers 403 before the setup,
+        reads and writes alike; so does /api/metrics for an admin from
+        another host."""
+        admin = make_user("admin")
+        body, cookie = self.login(admin)
+        self.assertIs(body["two_factor_setup_required"], True)
+        csrf = body["csrf_token"]
+        tickets = os.environ["TIX_TEST_TICKETS_SOCKET"]
+        files = os.environ["TIX_TEST_FILES_SOCKET"]
+        routes = [
+            (self.sock, "POST", "/api/me/2fa/disable",
+             {"password": admin.password, "code": "123456"}),
+            (self.sock, "GET", "/api/me/tokens", None),
+            (self.sock, "POST", "/api/me/tokens", {"name": "x"}),
+            (self.sock, "DELETE", "/api/me/tokens/1", None),
+            (self.sock, "POST", "/api/me/password",
+             {"current_password": admin.password,
+              "new_password": "Zq7-ckb5vL9-unused"}),
+            (self.sock, "GET", "/api/me/sessions", None),
+            (self.sock, "DELETE", "/api/me/sessions", None),
+            (self.sock, "DELETE", "/api/me/sessions/1", None),
+            (self.sock, "GET", "/api/me/preferences", None),
+            (self.sock, "PUT", "/api/me/preferences",
+             {"email_on_reply": False}),
+            (self.sock, "GET", "/api/users", None),
+            (tickets, "GET", "/api/tickets", None),
+            (tickets, "POST", "/api/tickets",
+             {"subject": "s", "description": "d", "category": "general"}),
+            (tickets, "GET", "/api/tickets/stats", None),
+            (tickets, "GET", "/api/tickets/inbound", None),
+            (tickets, "POST", "/api/tickets/inbound/1/ticket", {}),
+            (tickets, "POST", "/api/tickets/inbound/1/append",
+             {"ticket": "TICK-1001"}),
+            (tickets, "DELETE", "/api/tickets/inbound/1", None),
+            (tickets, "GET", "/api/tickets/TICK-1001", None),
+            (tickets, "PATCH", "/api/tickets/TICK-1001", {"status": "open"}),
+            (tickets, "DELETE", "/api/tickets/TICK-1001", None),
+            (tickets, "POST", "/api/tickets/TICK-1001/messages",
+             {"body": "b"}),
+            (tickets, "POST", "/api/tickets/TICK-1001/reopen", {}),
+            (files, "POST", "/api/tickets/TICK-1001/attachments", {}),
+            (files, "GET", "/api/tickets/TICK-1001/attachments/1", None),
+        ]
+        before = psql_int("SELECT count(*) FROM tickets")
+        for sock, method, uri, req in routes:
+            with self.subTest(method=method, uri=uri):
+                st, _, err = fcgi(sock, method, uri, req, cookie=cookie,
+                                  csrf=csrf)
+                self.assertEqual(st, 403, err)
+                self.assertEqual(err["error"]["code"], "forbidden")
+                self.assertIn("two-factor", err["error"]["message"])
+        st, _, err = fcgi(tickets, "GET", "/api/metrics", cookie=cookie,
+                          addr="192.0.2.7")
+        self.assertEqual(st, 403, err)
+        self.assertIn("two-factor", err["error"]["message"])
+        # Nothing of it was written, and the session still may set up.
+        self.assertEqual(psql_int("SELECT count(*) FROM tickets"), before)
+        st, _, me = fcgi(self.sock, "GET", "/api/me", cookie=cookie)
+        self.assertEqual(st, 200, me)
+        self.assertIs(me["two_factor_setup_required"], True)
 
     def test_customers_are_not_held(self):
         body, cookie = self.login(make_user("customer"))

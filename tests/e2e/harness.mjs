@@ -13,13 +13,15 @@
 //                           (scripts/test removes its logs after a green run)
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync,
-  rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync,
+  openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { basename, dirname, join } from 'node:path';
 import { after, afterEach, before } from 'node:test';
 import { deflateSync } from 'node:zlib';
 
@@ -75,6 +77,35 @@ export function makeUser(role, { account, timezone = 'UTC', name } = {}) {
     '--role', role, '--account', user.account, '--timezone', timezone],
   user.password + '\n');
   return user;
+}
+
+// ------------------------------------------------------------ TOTP
+
+// RFC 6238 with SHA-1, 6 digits, 30-second steps (checked against the
+// RFC's vectors in tests/api/test_twofactor.py, same algorithm).
+function base32(s) {
+  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of s) bits += abc.indexOf(c).toString(2).padStart(5, '0');
+  const out = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) out.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(out);
+}
+
+// The code of the base32 SECRET at time step STEP.
+export function codeAt(secret, step) {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', base32(secret)).update(msg).digest();
+  const off = mac[mac.length - 1] & 15;
+  return String((mac.readUInt32BE(off) & 0x7fffffff) % 1e6).padStart(6, '0');
+}
+
+// The current step, once it has a few seconds left.
+export async function midStep() {
+  const left = 30 - (Date.now() / 1000) % 30;
+  if (left < 6) await new Promise((r) => setTimeout(r, (left + 0.2) * 1000));
+  return Math.floor(Date.now() / 30000);
 }
 
 // A license of ACCOUNT with 3 activations of which MACHINES are used.
@@ -256,7 +287,7 @@ const problems = new WeakMap();
 // from /api/auth/me when signed out, a 404 for a ticket not found),
 // uncaught exceptions, alert/confirm/prompt dialogs, CSP violations,
 // server errors, and any request to another origin.
-function guard(page, label) {
+function guard(page, label, pageOrigin = origin) {
   const list = [];
   problems.set(page, list);
   const log = (line) => appendFileSync(consoleLog, `[${label}] ${line}\n`);
@@ -281,7 +312,7 @@ function guard(page, label) {
   page.on('request', (r) => {
     const url = r.url();
     // data: URLs reach no host at all.
-    if (!url.startsWith('data:') && new URL(url).origin !== origin) {
+    if (!url.startsWith('data:') && new URL(url).origin !== pageOrigin) {
       record(`request to another origin: ${r.method()} ${url}`);
     }
   });
@@ -317,17 +348,19 @@ export function useBrowser() {
     await browser?.close();
   });
   return {
-    // newPage({ user, viewport }): signed in as USER when given.
-    async newPage({ user, viewport = DESKTOP } = {}) {
+    // newPage({ user, viewport, base }): signed in as USER when given;
+    // BASE: another front of the same stack (staffTwoFactorFront).
+    async newPage({ user, viewport = DESKTOP, base = baseURL } = {}) {
       // The browser's clock is in UTC: the portal's dates must follow
       // the account's timezone, not the machine's.
-      const context = await browser.newContext({ baseURL, viewport,
+      const context = await browser.newContext({ baseURL: base, viewport,
         timezoneId: 'UTC', locale: 'en-US' });
       contexts.push(context);
       context.setDefaultTimeout(ACTION_TIMEOUT);
       context.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT);
       const page = await context.newPage();
-      guard(page, `${basename(process.argv[1] || 'e2e')} page ${++pages}${user ? ' ' + user.email : ''}`);
+      guard(page, `${basename(process.argv[1] || 'e2e')} page ${++pages}${user ? ' ' + user.email : ''}`,
+        new URL(base).origin);
       if (user) await signIn(page, user);
       return page;
     },
@@ -417,4 +450,116 @@ export function describeViolations(violations) {
 export async function assertAccessible(page) {
   const violations = await axe(page);
   assert.equal(violations.length, 0, `axe-core on ${page.url()}:\n  ${describeViolations(violations)}`);
+}
+
+// ------------------------------------------------- a second front
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(what, fn, timeout = NAVIGATION_TIMEOUT) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    if (await fn().catch(() => false)) return;
+    if (Date.now() > end) throw new Error(`${what}: not ready after ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// staffTwoFactorFront(): the stack as a service that requires two-factor
+// sign-in of staff (TIX_REQUIRE_2FA_FOR_STAFF=1): a tix-auth of its own
+// with the setting, and an nginx of its own on a free port from the same
+// template (nginx/tix.conf.template), whose /api/auth and /api/me go to
+// that tix-auth and everything else to the stack's tix-tickets and
+// tix-files.  Same database, same portal.  Returns { baseURL, stop };
+// stop() ends both and fails on a sanitizer report in the tix-auth log.
+export async function staffTwoFactorFront() {
+  const runDir = dirname(requireEnv('TIX_TEST_AUTH_SOCKET'));
+  const tag = `staff2fa-${process.pid}`;
+  // The stack's socket directory: nginx's workers reach it already.
+  const sock = join(runDir, `${tag}.sock`);
+  const authLog = join(logDir, `tix-auth-${tag}.log`);
+  const front = mkdtempSync(join(tmpdir(), `tix-${tag}-`));
+  chmodSync(front, 0o711);
+  const nginxLogs = join(logDir, tag);
+  mkdirSync(nginxLogs, { recursive: true });
+  const procs = [];
+  const stop = async () => {
+    await Promise.all(procs.map((p) => new Promise((resolve) => {
+      if (p.exitCode !== null || p.signalCode !== null) return resolve();
+      p.once('exit', resolve);
+      p.kill('SIGTERM');
+    })));
+    rmSync(front, { recursive: true, force: true });
+    rmSync(sock, { force: true });
+    const log = existsSync(authLog) ? readFileSync(authLog, 'utf8') : '';
+    assert.doesNotMatch(log, /ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:/,
+      `sanitizer report in ${authLog}`);
+  };
+  const started = (p) => {
+    procs.push(p);
+    return p;
+  };
+  const out = (f) => ({ stdio: ['ignore', f, f] });
+  try {
+    return await startFront({ sock, authLog, front, nginxLogs, started, out, stop });
+  } catch (e) {
+    await stop().catch(() => {});
+    throw e;
+  }
+}
+
+// nginx's global directives as scripts/lib/stack.sh gives them: as root,
+// its workers run as nobody when nobody can read the portal and reach
+// the directories (else as root).
+function nginxGlobals(htmlDir, dirs) {
+  if (process.getuid() !== 0) return 'daemon off;';
+  const group = execFileSync('id', ['-gn', 'nobody'], { encoding: 'utf8' }).trim();
+  try {
+    execFileSync('runuser', ['-u', 'nobody', '--', 'sh', '-c',
+      'test -r "$1" && test -x "$1" && test -x "$2" && test -x "$3"', 'sh', htmlDir, ...dirs],
+    { stdio: 'ignore' });
+    return `daemon off; user nobody ${group};`;
+  } catch (e) {
+    return 'daemon off; user root root;';
+  }
+}
+
+async function startFront({ sock, authLog, front, nginxLogs, started, out, stop }) {
+  const authFd = openSync(authLog, 'a');
+  started(spawn('tix-auth', ['--listen', `unix:${sock}`, '--workers', '1'], {
+    ...out(authFd), env: { ...process.env, TIX_REQUIRE_2FA_FOR_STAFF: '1' } }));
+  await waitFor('tix-auth with TIX_REQUIRE_2FA_FOR_STAFF', async () => existsSync(sock));
+
+  const port = await freePort();
+  const htmlDir = process.env.TIX_HTML_DIR || fileURLToPath(new URL('../../html', import.meta.url));
+  const vars = {
+    TIX_HTTP_ADDR: '127.0.0.1', TIX_HTTP_PORT: String(port),
+    TIX_HTML_DIR: htmlDir, TIX_STATE_DIR: front, TIX_LOG_DIR: nginxLogs,
+    TIX_AUTH_UPSTREAM: `unix:${sock}`,
+    TIX_TICKETS_UPSTREAM: `unix:${requireEnv('TIX_TEST_TICKETS_SOCKET')}`,
+    TIX_FILES_UPSTREAM: `unix:${requireEnv('TIX_TEST_FILES_SOCKET')}`,
+    TIX_LOGIN_MAX_CONCURRENT: process.env.TIX_LOGIN_MAX_CONCURRENT || '8',
+  };
+  const template = readFileSync(new URL('../../nginx/tix.conf.template', import.meta.url), 'utf8');
+  const conf = join(front, 'nginx.conf');
+  writeFileSync(conf, template.replace(/\$\{(TIX_[A-Z_]+)\}/g, (m, name) => {
+    if (!(name in vars)) throw new Error(`nginx template: ${name} unknown`);
+    return vars[name];
+  }));
+  const globals = nginxGlobals(htmlDir, [front, dirname(sock)]);
+  const nginxFd = openSync(join(nginxLogs, 'nginx.stderr'), 'a');
+  started(spawn('nginx', ['-p', front + '/', '-c', conf, '-g', globals,
+    '-e', join(nginxLogs, 'error.log')], out(nginxFd)));
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor('the second nginx', async () => (await fetch(base + '/api/health')).ok);
+  return { baseURL: base, stop };
 }

@@ -1,46 +1,33 @@
 // Account security in the portal: two-factor setup on the settings page
 // (the QR code as an image, the key as text, recovery codes shown once
-// with a download), signing in with a code and with a recovery code, and
-// the password reset from the sign-in page to the mailed link.
+// with a download), signing in with a code and with a recovery code, the
+// password reset from the sign-in page to the mailed link, and staff sent
+// to the setup when the service requires two-factor sign-in of them.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, it, before } from 'node:test';
-import { assertAccessible, assertClean, eventually, makeUser, screenshot,
-  useBrowser } from './harness.mjs';
-
-// RFC 6238 with SHA-1, 6 digits, 30-second steps (checked against the
-// RFC's vectors in tests/api/test_twofactor.py, same algorithm).
-function base32(s) {
-  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of s) bits += abc.indexOf(c).toString(2).padStart(5, '0');
-  const out = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) out.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(out);
-}
-
-function codeAt(secret, step) {
-  const msg = Buffer.alloc(8);
-  msg.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac('sha1', base32(secret)).update(msg).digest();
-  const off = mac[mac.length - 1] & 15;
-  return String((mac.readUInt32BE(off) & 0x7fffffff) % 1e6).padStart(6, '0');
-}
-
-// The current step, once it has a few seconds left.
-async function midStep() {
-  const left = 30 - (Date.now() / 1000) % 30;
-  if (left < 6) await new Promise((r) => setTimeout(r, (left + 0.2) * 1000));
-  return Math.floor(Date.now() / 30000);
-}
+import { assertAccessible, assertClean, codeAt, eventually, makeUser, midStep, screenshot,
+  staffTwoFactorFront, useBrowser } from './harness.mjs';
 
 function psql(sql, ...args) {
   const vars = args.flatMap((a, i) => ['-v', `p${i + 1}=${a}`]);
   return execFileSync('psql', [process.env.TIX_DATABASE_URL, '-X', '-q', '-At',
     '-v', 'ON_ERROR_STOP=1', ...vars, '-f', '-'], { input: sql, encoding: 'utf8' }).trim();
+}
+
+// The setup on screen: the QR image has loaded; returns the key shown.
+async function setupShown(page) {
+  const qr = page.getByRole('img', { name: /QR code/ });
+  await qr.waitFor();
+  await eventually(async () => {
+    const w = await qr.evaluate((img) => img.complete && img.naturalWidth);
+    assert.ok(w > 0, 'the QR image loaded');
+  });
+  const secret = (await page.locator('#tfa-secret').textContent()).trim();
+  assert.match(secret, /^[A-Z2-7]{32}$/);
+  return secret;
 }
 
 async function signInWithPassword(page, user) {
@@ -63,14 +50,7 @@ describe('account security', { timeout: 180000 }, () => {
     await page.goto('/customer/settings');
     await page.getByRole('heading', { level: 2, name: 'Security' }).waitFor();
     await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
-    const qr = page.getByRole('img', { name: /QR code/ });
-    await qr.waitFor();
-    await eventually(async () => {
-      const w = await qr.evaluate((img) => img.complete && img.naturalWidth);
-      assert.ok(w > 0, 'the QR image loaded');
-    });
-    const secret = (await page.locator('#tfa-secret').textContent()).trim();
-    assert.match(secret, /^[A-Z2-7]{32}$/);
+    const secret = await setupShown(page);
     await assertAccessible(page);
     await screenshot(page, 'security-2fa-setup');
 
@@ -160,5 +140,68 @@ describe('account security', { timeout: 180000 }, () => {
     await page.getByRole('button', { name: 'Set new password' }).click();
     await page.getByText('This link is used up or expired').waitFor();
     assertClean(page);
+  });
+
+  it('lists the sessions and revokes another one after asking', async () => {
+    const user = makeUser('customer');
+    const other = await browser.newPage({ user });
+    const page = await browser.newPage({ user });
+    await page.goto('/customer/settings');
+    const rows = page.locator('#session-list tbody tr');
+    await eventually(async () => assert.equal(await rows.count(), 2));
+    await rows.filter({ hasText: 'This session' }).waitFor();
+    const revoke = page.locator('#session-list').getByRole('button', { name: 'Revoke' });
+    // Cancelled: nothing happens.
+    await revoke.click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(await rows.count(), 2);
+    await revoke.click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke session' }).click();
+    await page.getByText('Session revoked.').first().waitFor();
+    await eventually(async () => assert.equal(await rows.count(), 1));
+    // The other browser is signed out at its next request.
+    await other.reload();
+    await other.waitForURL((u) => u.pathname === '/login');
+    assertClean(page);
+  });
+
+  it('sends staff without two-factor sign-in to its setup, then to the queue', async () => {
+    // The service as it runs with TIX_REQUIRE_2FA_FOR_STAFF=1.
+    const front = await staffTwoFactorFront();
+    try {
+      const agent = makeUser('agent');
+      const page = await browser.newPage({ base: front.baseURL });
+      await signInWithPassword(page, agent);
+      await page.waitForURL((u) => u.pathname === '/setup-2fa');
+      const heading = page.getByRole('heading', { level: 1, name: 'Set up two-factor sign-in' });
+      await heading.waitFor();
+      // Nothing else to go to: no links in the navigation, and any other
+      // page of the portal leads back here.
+      assert.equal(await page.locator('#nav a').count(), 0);
+      await page.locator('#logout').waitFor();
+      await page.goto('/agent/tickets');
+      await page.waitForURL((u) => u.pathname === '/setup-2fa');
+      await heading.waitFor();
+      const secret = await setupShown(page);
+      await assertAccessible(page);
+      await screenshot(page, 'staff-2fa-setup');
+
+      await page.getByLabel('Code from the app').fill(codeAt(secret, await midStep()));
+      await page.getByRole('button', { name: 'Turn on' }).click();
+      const codes = page.locator('#recovery-codes li');
+      await eventually(async () => assert.equal(await codes.count(), 10));
+      const download = page.getByRole('link', { name: 'Download as text' });
+      const [file] = await Promise.all([page.waitForEvent('download'), download.click()]);
+      const text = readFileSync(await file.path(), 'utf8');
+      for (const c of await codes.allTextContents()) assert.ok(text.includes(c.trim()), c);
+      await assertAccessible(page);
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.waitForURL('/agent/tickets');
+      await page.getByRole('heading', { level: 1, name: 'Tickets' }).waitFor();
+      await page.locator('#nav a', { hasText: 'Settings' }).waitFor();
+      assertClean(page);
+    } finally {
+      await front.stop();
+    }
   });
 });

@@ -10,7 +10,7 @@ import { h, notice, say } from '../dom.js';
 export function safeNext(next) {
   if (!next || next[0] !== '/' || next[1] === '/' || next[1] === '\\') return null;
   if (next.startsWith('/login') || next.startsWith('/api/') ||
-      next.startsWith('/reset-password')) return null;
+      next.startsWith('/reset-password') || next.startsWith('/setup-2fa')) return null;
   return next;
 }
 

@@ -3,21 +3,9 @@
 // with a download as text), the password, and the sessions with revoke.
 
 import * as api from '../api.js';
-import { h, field, notice, say, showFieldErrors, announce, confirmDialog } from '../dom.js';
+import { h, field, notice, say, showFieldErrors, announce } from '../dom.js';
 import { when, whenLong } from '../format.js';
-
-function tell(box, message) {
-  say(box, message);
-  announce(message);
-}
-
-function failed(ctx, box, e) {
-  if (e instanceof api.ApiError && e.status === 401 && ctx.sessionEnded) {
-    ctx.sessionEnded();
-    return;
-  }
-  say(box, e.message);
-}
+import { failed, revokeConfirmed, tell } from '../revoke.js';
 
 function timeOf(iso, user) {
   return h('time', { datetime: iso, title: whenLong(iso, user), text: when(iso, user) });
@@ -30,6 +18,68 @@ export function securitySection(ctx, sessions) {
 }
 
 // ------------------------------------------------------------ 2FA
+
+// Step 1 and 2 of the setup of the pending secret s (POST /api/me/2fa/setup):
+// the QR code and the key for manual entry, then the code that proves the
+// app has it.  onEnabled(recoveryCodes) once 2FA is on.
+export function setupForm(ctx, s, onEnabled) {
+  const error = notice('error');
+  const code = h('input', { type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code',
+    maxlength: 8, required: true, spellcheck: 'false' });
+  const submit = h('button.primary', { type: 'submit', id: 'tfa-enable', text: 'Turn on' });
+  const form = h('form', { id: 'tfa-form', novalidate: true },
+    h('p', { text: '1. Scan this QR code with your authenticator app:' }),
+    h('img', { id: 'tfa-qr', src: '/api/me/2fa/qr?v=' + Date.now(), width: 240,
+      height: 240, alt: 'QR code to add this account to an authenticator app' }),
+    h('p', {}, 'Or type this key into the app: ',
+      h('code', { id: 'tfa-secret', text: s.secret })),
+    h('p', { text: '2. Enter the 6-digit code the app shows:' }),
+    error,
+    field('Code from the app', code, 'code', 'tfa-'),
+    h('div.actions', {}, submit));
+  code.id = 'tfa-code';
+  form.querySelector('label').htmlFor = 'tfa-code';
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    say(error, '');
+    showFieldErrors(form, null);
+    submit.disabled = true;
+    try {
+      const r = await api.post('/api/me/2fa/enable', { code: code.value.trim() });
+      ctx.user.two_factor = true;
+      onEnabled(r.recovery_codes);
+      announce('Two-factor sign-in is on.');
+    } catch (e) {
+      if (e.fields) showFieldErrors(form, e.fields);
+      failed(ctx, error, e);
+      code.focus();
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+// The recovery codes, shown once, right after 2FA is turned on, with a
+// download as text; done() when the user has saved them (doneText).
+export function codesView(ctx, codes, doneText, done) {
+  const text = 'Tix recovery codes for ' + ctx.user.email + '\n' +
+    'Each works once, instead of a code from the app.\n\n' + codes.join('\n') + '\n';
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
+  const next = h('button', { type: 'button', id: 'tfa-codes-done', text: doneText });
+  next.addEventListener('click', () => {
+    URL.revokeObjectURL(url);
+    done();
+  });
+  return [h('h3', { id: 'tfa-codes-title', tabindex: '-1', text: 'Two-factor sign-in is on' }),
+    h('p.settings-note', { text: 'Save these recovery codes somewhere safe. Each signs you ' +
+      'in once if you lose your phone. They are shown only now.' }),
+    h('ul', { id: 'recovery-codes' }, codes.map((c) => h('li', {}, h('code', { text: c })))),
+    h('div.actions', {},
+      h('a.button', { href: url, download: 'tix-recovery-codes.txt', id: 'tfa-download',
+        text: 'Download as text' }),
+      next)];
+}
 
 function twoFactorPart(ctx) {
   const box = h('div', { id: 'two-factor' });
@@ -45,7 +95,10 @@ function twoFactorPart(ctx) {
       start.disabled = true;
       try {
         const s = await api.post('/api/me/2fa/setup');
-        slot.replaceChildren(setupForm(s));
+        slot.replaceChildren(setupForm(ctx, s, (codes) => {
+          box.replaceChildren(...codesView(ctx, codes, 'I have saved them', render));
+          document.getElementById('tfa-codes-title').focus();
+        }));
         start.hidden = true;
         document.getElementById('tfa-code').focus();
       } catch (e) {
@@ -57,65 +110,6 @@ function twoFactorPart(ctx) {
     return [h('h3', { text: 'Two-factor sign-in' }),
       h('p.muted', { text: 'Off. With it on, signing in also asks for a code from an ' +
         'authenticator app on your phone.' }), error, start, slot];
-  }
-
-  function setupForm(s) {
-    const error = notice('error');
-    const code = h('input', { type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code',
-      maxlength: 8, required: true, spellcheck: 'false' });
-    const submit = h('button.primary', { type: 'submit', id: 'tfa-enable', text: 'Turn on' });
-    const form = h('form', { id: 'tfa-form', novalidate: true },
-      h('p', { text: '1. Scan this QR code with your authenticator app:' }),
-      h('img', { id: 'tfa-qr', src: '/api/me/2fa/qr?v=' + Date.now(), width: 240,
-        height: 240, alt: 'QR code to add this account to an authenticator app' }),
-      h('p', {}, 'Or type this key into the app: ',
-        h('code', { id: 'tfa-secret', text: s.secret })),
-      h('p', { text: '2. Enter the 6-digit code the app shows:' }),
-      error,
-      field('Code from the app', code, 'code', 'tfa-'),
-      h('div.actions', {}, submit));
-    code.id = 'tfa-code';
-    form.querySelector('label').htmlFor = 'tfa-code';
-    form.addEventListener('submit', async (ev) => {
-      ev.preventDefault();
-      say(error, '');
-      showFieldErrors(form, null);
-      submit.disabled = true;
-      try {
-        const r = await api.post('/api/me/2fa/enable', { code: code.value.trim() });
-        ctx.user.two_factor = true;
-        box.replaceChildren(...codesView(r.recovery_codes));
-        announce('Two-factor sign-in is on.');
-        document.getElementById('tfa-codes-title').focus();
-      } catch (e) {
-        if (e.fields) showFieldErrors(form, e.fields);
-        failed(ctx, error, e);
-        code.focus();
-      } finally {
-        submit.disabled = false;
-      }
-    });
-    return form;
-  }
-
-  // Shown once, right after 2FA is turned on.
-  function codesView(codes) {
-    const text = 'Tix recovery codes for ' + ctx.user.email + '\n' +
-      'Each works once, instead of a code from the app.\n\n' + codes.join('\n') + '\n';
-    const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
-    const done = h('button', { type: 'button', id: 'tfa-codes-done', text: 'I have saved them' });
-    done.addEventListener('click', () => {
-      URL.revokeObjectURL(url);
-      render();
-    });
-    return [h('h3', { id: 'tfa-codes-title', tabindex: '-1', text: 'Two-factor sign-in is on' }),
-      h('p.settings-note', { text: 'Save these recovery codes somewhere safe. Each signs you ' +
-        'in once if you lose your phone. They are shown only now.' }),
-      h('ul', { id: 'recovery-codes' }, codes.map((c) => h('li', {}, h('code', { text: c })))),
-      h('div.actions', {},
-        h('a.button', { href: url, download: 'tix-recovery-codes.txt', id: 'tfa-download',
-          text: 'Download as text' }),
-        done)];
   }
 
   function onView() {
@@ -239,28 +233,15 @@ function sessionsPart(ctx, initial) {
   }
 
   async function revoke(s, button) {
-    say(error, '');
-    say(status, '');
-    const sure = await confirmDialog('Revoke this session?',
-      'The browser "' + (s.user_agent || 'unknown') + '" is signed out at once.',
-      'Revoke session', { danger: true, id: 'revoke-session-dialog' });
-    if (!sure) return;
-    button.disabled = true;
-    try {
-      await api.del('/api/me/sessions/' + encodeURIComponent(s.id));
-    } catch (e) {
-      if (!(e instanceof api.ApiError && e.status === 404)) {
-        button.disabled = false;
-        failed(ctx, error, e);
-        return;
-      }
-    }
-    try {
-      await reload();
-    } catch (e) {
-      failed(ctx, error, e);
-    }
-    tell(status, 'Session revoked.');
+    const done = await revokeConfirmed(ctx, {
+      title: 'Revoke this session?',
+      text: 'The browser "' + (s.user_agent || 'unknown') + '" is signed out at once.',
+      confirmLabel: 'Revoke session',
+      dialogId: 'revoke-session-dialog',
+      path: '/api/me/sessions/' + encodeURIComponent(s.id),
+      button, error, status, reload,
+    });
+    if (done) tell(status, 'Session revoked.');
   }
 
   others.addEventListener('click', async () => {

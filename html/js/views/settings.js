@@ -9,8 +9,9 @@
 // modal dialog, because a program using the token stops working at once.
 
 import * as api from '../api.js';
-import { h, field, notice, say, showFieldErrors, announce, confirmDialog } from '../dom.js';
+import { h, field, notice, say, showFieldErrors } from '../dom.js';
 import { when, whenLong } from '../format.js';
+import { failed, revokeConfirmed, tell } from '../revoke.js';
 import { securitySection } from './security.js';
 
 const EMAIL_SWITCHES = [
@@ -30,21 +31,6 @@ export async function settingsView(ctx) {
     preferencesForm(ctx, prefs),
     tokenSection(ctx, tokens),
     securitySection(ctx, sessions));
-}
-
-// A status message, repeated in the page's live region.
-function tell(box, message) {
-  say(box, message);
-  announce(message);
-}
-
-// A 401 means the session ended while the page was open.
-function failed(ctx, box, e) {
-  if (e instanceof api.ApiError && e.status === 401 && ctx.sessionEnded) {
-    ctx.sessionEnded();
-    return;
-  }
-  say(box, e.message);
 }
 
 // A section with an h2 that names it (a landmark region).
@@ -182,28 +168,15 @@ function tokenSection(ctx, initial) {
   }
 
   async function revokeToken(t, button) {
-    say(error, '');
-    say(status, '');
-    const sure = await confirmDialog('Revoke this token?',
-      'Programs that use "' + t.name + '" stop working at once. This cannot be undone.',
-      'Revoke token', { danger: true, id: 'revoke-dialog' });
-    if (!sure) return;
-    button.disabled = true;
-    try {
-      await api.del('/api/me/tokens/' + encodeURIComponent(t.id));
-    } catch (e) {
-      // 404: it is gone already (revoked in another tab); the list says so.
-      if (!(e instanceof api.ApiError && e.status === 404)) {
-        button.disabled = false;
-        failed(ctx, error, e);
-        return;
-      }
-    }
-    try {
-      await reload();
-    } catch (e) {
-      failed(ctx, error, e);
-    }
+    const done = await revokeConfirmed(ctx, {
+      title: 'Revoke this token?',
+      text: 'Programs that use "' + t.name + '" stop working at once. This cannot be undone.',
+      confirmLabel: 'Revoke token',
+      dialogId: 'revoke-dialog',
+      path: '/api/me/tokens/' + encodeURIComponent(t.id),
+      button, error, status, reload,
+    });
+    if (!done) return;
     if (t.id === shownId) {
       secretSlot.replaceChildren();
       shownId = null;
