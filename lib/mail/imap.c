@@ -21,6 +21,7 @@
 
 #include "core/str.h"
 #include "mail/imap.h"
+#include "mail/mail.h"
 
 #define CONNECT_SECONDS		10L
 #define TOTAL_SECONDS		300L	/* a 25 MiB message at 100 KiB/s */
@@ -58,8 +59,8 @@ write_cb(char *p, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-static bool
-is_loopback(const char *host)
+bool
+tix_mail_host_loopback(const char *host)
 {
 	unsigned char	a[16];
 	char		h[64];
@@ -163,7 +164,7 @@ parse_url(struct tix_imap *im, const char *url, char *err, size_t errcap)
 	}
 	im->base = strdup(full);
 	/* RFC 8314: TLS, or at least STARTTLS, off this machine. */
-	im->starttls = strcmp(scheme, "imap") == 0 && !is_loopback(host);
+	im->starttls = strcmp(scheme, "imap") == 0 && !tix_mail_host_loopback(host);
 	rc = im->base != NULL ? TIX_OK : TIX_ENOMEM;
 out:
 	curl_free(scheme);

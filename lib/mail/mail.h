@@ -13,6 +13,7 @@
 #ifndef TIX_MAIL_MAIL_H
 #define TIX_MAIL_MAIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -98,7 +99,8 @@ enum tix_mail_result tix_mail_send(struct tix_mailer *m, const char *from,
 
 /*
  * Instead of sending: write msg (len bytes) into directory dir (made,
- * 0700, when missing) as "<id, 12 digits>-TICK-<number>.eml", 0600,
+ * 0700, when missing) as "<id, 12 digits>-TICK-<number>.<ext>" (ext
+ * "eml" for a mail, "sms" for the text of an SMS), 0600,
  * atomically (a temporary file renamed), replacing the file of an
  * earlier try of the same row.  path_out (path_cap bytes) gets the
  * file's path.  TIX_MAIL_SENT when written; TIX_MAIL_RETRY when the
@@ -106,7 +108,36 @@ enum tix_mail_result tix_mail_send(struct tix_mailer *m, const char *from,
  * set; TIX_MAIL_FAILED for a path too long.
  */
 enum tix_mail_result tix_mail_drop(const char *dir, int64_t id,
-		    int64_t number, const char *msg, size_t len,
+		    int64_t number, const char *ext, const char *msg, size_t len,
 		    char *path_out, size_t path_cap, char *err, size_t errcap);
+
+/*
+ * SMS through an HTTP gateway (sms.c): a POST to url of an
+ * application/x-www-form-urlencoded body with the fields To (the
+ * number, E.164), From (from) and Body (the text), with HTTP basic
+ * authentication when user is set.  url must be https://, or http://
+ * to a loopback address (the password goes in it).  All strings are
+ * copied; the password is wiped when freed.  TIX_EINVAL for a URL
+ * refused (err says why), TIX_ENOMEM, TIX_EINTERNAL.
+ */
+struct tix_smser;
+enum tix_err	tix_sms_new(const char *url, const char *user,
+		    const char *password, const char *from,
+		    struct tix_smser **out, char *err, size_t errcap);
+void		tix_sms_free(struct tix_smser *s);
+
+/*
+ * Send text to number.  Any 2xx answer is sent; 408, 429, 5xx, no
+ * connection or a timeout is a retry; any other answer (a refused
+ * number, bad credentials) a failure for good.  License keys in text
+ * are masked as in mail.  Bounded in time as tix_mail_send.  err
+ * (errcap bytes) gets a one-line reason for anything but TIX_MAIL_SENT.
+ */
+enum tix_mail_result tix_sms_send(struct tix_smser *s, const char *number,
+		    const char *text, char *err, size_t errcap);
+
+/* Whether host (as in a URL: "127.0.0.1", "[::1]", "localhost") is
+ * this machine's loopback. */
+bool		tix_mail_host_loopback(const char *host);
 
 #endif
