@@ -236,7 +236,7 @@ start_sms(const struct tix_config *cfg, struct sender *s)
 	enum tix_err	rc = TIX_OK;
 
 	password[0] = '\0';
-	if (cfg->sms_password_file != NULL)
+	if (cfg->sms_user != NULL && cfg->sms_password_file != NULL)
 		rc = tix_config_read_secret("TIX_SMS_PASSWORD_FILE",
 		    cfg->sms_password_file, password, sizeof(password));
 	if (rc == TIX_OK)
