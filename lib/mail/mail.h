@@ -78,7 +78,9 @@ enum tix_mail_result {
 struct tix_mailer;
 
 /*
- * A sender for smtp_url (smtp://host:port or smtps://...; copied).  One
+ * A sender for smtp_url (smtp://host:port or smtps://...; copied;
+ * user:password@ logs in, and in an smtp:// URL to another machine
+ * makes STARTTLS required, so the password is never sent in clear).  One
  * per process; it keeps its connection between messages.  Release with
  * tix_mailer_free(), which accepts NULL.  TIX_ENOMEM or TIX_EINTERNAL
  * (libcurl failed to start).
