@@ -116,8 +116,12 @@ one(const struct tix_config *cfg, struct tix_imap *im,
 		return mark(im, m->uid, TIX_IMAP_REFUSED);
 	}
 	rc = tix_imap_fetch(im, m->uid, msg, &seen_early, err, sizeof(err));
-	if (rc == TIX_ENOTFOUND)
-		return TIX_OK;		/* expunged meanwhile */
+	if (rc == TIX_ENOTFOUND) {
+		/* Expunged meanwhile (the flag then does nothing), or empty:
+		 * not a message, as --stdin would say (65). */
+		t->refused++;
+		return mark(im, m->uid, TIX_IMAP_REFUSED);
+	}
 	if (rc == TIX_ETOOBIG) {
 		tix_log_warn("UID %lu refused: bigger than TIX_MAX_MAIL_BYTES "
 		    "(%d); flagged, nothing recorded", (unsigned long)m->uid,

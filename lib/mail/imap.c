@@ -468,11 +468,9 @@ tix_imap_fetch(struct tix_imap *im, uint32_t uid, struct tix_buf *out,
 	free(url);
 	/* A new connection was SELECTed read-write for the fetch. */
 	*seen_early = connects > 0;
-	if (rc == TIX_EUNAVAIL && im->h == NULL && out->len == 0 &&
-	    strstr(err, "FETCH") != NULL)
-		return TIX_ENOTFOUND;
+	/* The server answers OK and nothing for a UID it does not have. */
 	if (rc == TIX_OK && out->len == 0) {
-		snprintf(err, errcap, "no such message");
+		snprintf(err, errcap, "no such message, or an empty one");
 		return TIX_ENOTFOUND;
 	}
 	return rc;

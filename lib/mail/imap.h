@@ -78,8 +78,9 @@ enum tix_err	tix_imap_unseen(struct tix_imap *im, struct tix_imap_msg *msgs,
  * the caller, is the largest message taken).  *seen_early tells whether
  * the fetch may have set \Seen (a new connection: see above).
  * TIX_ETOOBIG past out's maximum (the connection is dropped: the
- * message is not read to its end); TIX_ENOTFOUND when the server has
- * no such message (expunged meanwhile); TIX_EUNAVAIL as above.
+ * message is not read to its end); TIX_ENOTFOUND when the server sent
+ * nothing: no such message (expunged meanwhile) or an empty one;
+ * TIX_EUNAVAIL as above.
  */
 enum tix_err	tix_imap_fetch(struct tix_imap *im, uint32_t uid,
 		    struct tix_buf *out, bool *seen_early, char *err,

@@ -25,7 +25,7 @@ base_dir = {d}/run
 state_dir = {d}/state
 log_path = {d}/dovecot.log
 protocols = imap
-listen = 127.0.0.1
+listen = {listen}
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
@@ -41,7 +41,7 @@ userdb {{
 mail_location = maildir:~/Maildir
 service imap-login {{
   inet_listener imap {{
-    address = 127.0.0.1
+    address = {listen}
     port = {port}
   }}
   inet_listener imaps {{
@@ -59,6 +59,21 @@ service submission-login {{
   }}
 }}
 """
+
+
+def global_address():
+    """An IPv4 address of this machine that is not loopback, or None."""
+    try:
+        out = subprocess.run(["ip", "-4", "-o", "addr", "show", "scope",
+                              "global"], capture_output=True, text=True,
+                             timeout=10).stdout
+    except OSError:
+        return None
+    for line in out.splitlines():
+        words = line.split()
+        if "inet" in words:
+            return words[words.index("inet") + 1].split("/")[0]
+    return None
 
 
 def free_port():
@@ -90,7 +105,9 @@ class Dovecot:
 
     user = "support"
 
-    def __init__(self):
+    def __init__(self, also=None):
+        """also: another address of this machine to listen on."""
+        self.listen = "127.0.0.1" + (", " + also if also else "")
         self.dir = tempfile.mkdtemp(prefix="tix-dovecot-")
         os.chmod(self.dir, 0o755)
         self.port = free_port()
@@ -111,7 +128,8 @@ class Dovecot:
         self.conf = os.path.join(self.dir, "dovecot.conf")
         with open(self.conf, "w") as f:
             f.write(_CONF.format(d=self.dir, uid=uid, gid=gid,
-                                 port=self.port, users=users))
+                                 port=self.port, users=users,
+                                 listen=self.listen))
         with open(os.path.join(self.dir, "passwd"), "w") as f:
             f.write("%s:{PLAIN}%s::::::\n" % (self.user, self.password))
         self.password_file = os.path.join(self.dir, "imap-password")

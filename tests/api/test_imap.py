@@ -9,7 +9,7 @@ import subprocess
 import time
 import unittest
 
-from dovecot import Dovecot
+from dovecot import Dovecot, global_address
 from test_mailin import SUPPORT, inbound, message, msgid_of, new_id
 from tixclient import (ApiTestCase, login, make_user, psql_int,
                        require_env)
@@ -157,6 +157,33 @@ class IntakeTest(ImapCase):
                                capture_output=True, env=self.env(),
                                timeout=30)
             self.assertEqual(p.returncode, 64, url)
+
+
+class PlainTextTest(ImapCase):
+    """imap:// to another machine needs STARTTLS: a server without it
+    (this Dovecot has no TLS at all) never gets the password."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.addr = global_address()
+        if cls.addr is None:
+            raise unittest.SkipTest("no address but loopback")
+        ApiTestCase.setUpClass()
+        cls.dove = Dovecot(also=cls.addr).start()
+        cls.cust = make_user("customer")
+        cls.c = login(cls.cust)
+
+    def test_no_login_without_tls(self):
+        raw = message(self.cust.email, "Plain %s" % new_id(), "x")
+        self.dove.save(raw)
+        p = subprocess.run(["tix-mailin", "--imap", "imap://%s:%d/INBOX" % (
+            self.addr, self.dove.port), "--once"], capture_output=True,
+            env=self.env(), timeout=60)
+        self.assertEqual(p.returncode, 1, p.stderr.decode())
+        self.assertIn("cannot read the mailbox", p.stderr.decode())
+        self.assertNotIn("Login: user=", self.dove.log())
+        self.assertIsNone(inbound(msgid_of(raw)))
+        self.assertFlags(raw, [])
 
 
 class ReconnectTest(ImapCase):
