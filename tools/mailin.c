@@ -5,6 +5,11 @@
  * (the rules are lib/mail/ingest.h's; docs/api.md, "Mail in").
  *
  *   tix-mailin --stdin < message
+ *   tix-mailin --imap URL [--interval SECONDS] [--once]
+ *
+ * With --imap it reads a mailbox instead (tools/mailin_imap.c), each
+ * message taken by mailin_take() below exactly as one on stdin, its
+ * exit status deciding how the message is flagged.
  *
  * The exit status is for the MTA (sysexits.h):
  *    0  the message was recorded (a ticket, a reply), kept for review

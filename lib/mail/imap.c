@@ -14,7 +14,6 @@
  */
 #include <curl/curl.h>
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,25 +56,6 @@ write_cb(char *p, size_t size, size_t nmemb, void *arg)
 		return 0;	/* ends the transfer: CURLE_WRITE_ERROR */
 	}
 	return n;
-}
-
-bool
-tix_mail_host_loopback(const char *host)
-{
-	unsigned char	a[16];
-	char		h[64];
-	size_t		n = strlen(host);
-
-	if (strcmp(host, "localhost") == 0)
-		return true;
-	if (n > 2 && n < sizeof(h) + 2 && host[0] == '[' &&
-	    host[n - 1] == ']') {
-		memcpy(h, host + 1, n - 2);
-		h[n - 2] = '\0';
-		return inet_pton(AF_INET6, h, a) == 1 &&
-		    memcmp(a, &in6addr_loopback, 16) == 0;
-	}
-	return inet_pton(AF_INET, host, a) == 1 && a[0] == 127;
 }
 
 /* name as an IMAP quoted string (RFC 3501 4.3), printable ASCII only. */
@@ -180,18 +160,14 @@ enum tix_err
 tix_imap_new(const char *url, const char *user, const char *password,
     struct tix_imap **out, char *err, size_t errcap)
 {
-	static int	 started;
 	struct tix_imap	*im;
 	enum tix_err	 rc;
 
 	*out = NULL;
 	if (errcap > 0)
 		err[0] = '\0';
-	if (!started) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			return TIX_EINTERNAL;
-		started = 1;
-	}
+	if (tix_mail_curl_init() != TIX_OK)
+		return TIX_EINTERNAL;
 	im = calloc(1, sizeof(*im));
 	if (im == NULL)
 		return TIX_ENOMEM;
@@ -217,10 +193,7 @@ tix_imap_free(struct tix_imap *im)
 		return;
 	if (im->h != NULL)
 		curl_easy_cleanup(im->h);
-	if (im->password != NULL) {
-		memset(im->password, 0, strlen(im->password));
-		free(im->password);
-	}
+	tix_mail_wipe_free(im->password);
 	free(im->user);
 	free(im->mailbox);
 	free(im->base);

@@ -138,8 +138,21 @@ void		tix_sms_free(struct tix_smser *s);
 enum tix_mail_result tix_sms_send(struct tix_smser *s, const char *number,
 		    const char *text, char *err, size_t errcap);
 
-/* Whether host (as in a URL: "127.0.0.1", "[::1]", "localhost") is
- * this machine's loopback. */
+/*
+ * Shared by the libcurl users (net.c).  tix_mail_curl_init: libcurl
+ * started, once per process (TIX_EINTERNAL when it cannot be).
+ * tix_mail_url_parts: url's scheme and host (as written: "127.0.0.1",
+ * "[::1]", "example.com") into the buffers, and whether it holds a
+ * password; false for no URL or parts too long.
+ * tix_mail_host_loopback: whether such a host is this machine's
+ * loopback (127.0.0.0/8, ::1, localhost).  tix_mail_wipe_free: free a
+ * string after overwriting it (NULL is fine).
+ */
+enum tix_err	tix_mail_curl_init(void);
+bool		tix_mail_url_parts(const char *url, char *scheme,
+		    size_t scheme_cap, char *host, size_t host_cap,
+		    bool *has_password);
 bool		tix_mail_host_loopback(const char *host);
+void		tix_mail_wipe_free(char *secret);
 
 #endif

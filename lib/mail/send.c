@@ -32,21 +32,12 @@ struct tix_mailer {
 static bool
 needs_starttls(const char *url)
 {
-	CURLU	*u = curl_url();
-	char	*scheme = NULL, *host = NULL, *pw = NULL;
-	bool	 yes = false;
+	char	scheme[16], host[256];
+	bool	has_password;
 
-	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) == CURLUE_OK)
-		yes = strcmp(scheme, "smtp") == 0 &&
-		    !tix_mail_host_loopback(host);
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(pw);
-	curl_url_cleanup(u);
-	return yes;
+	return tix_mail_url_parts(url, scheme, sizeof(scheme), host,
+	    sizeof(host), &has_password) && has_password &&
+	    strcmp(scheme, "smtp") == 0 && !tix_mail_host_loopback(host);
 }
 
 /* The message being read by libcurl. */
@@ -72,15 +63,11 @@ read_cb(char *dst, size_t size, size_t nmemb, void *arg)
 enum tix_err
 tix_mailer_new(const char *smtp_url, struct tix_mailer **out)
 {
-	static int	 started;
 	struct tix_mailer *m;
 
 	*out = NULL;
-	if (!started) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			return TIX_EINTERNAL;
-		started = 1;
-	}
+	if (tix_mail_curl_init() != TIX_OK)
+		return TIX_EINTERNAL;
 	m = calloc(1, sizeof(*m));
 	if (m == NULL)
 		return TIX_ENOMEM;

@@ -39,46 +39,34 @@ discard(char *p, size_t size, size_t nmemb, void *arg)
 static enum tix_err
 check_url(const char *url, char *err, size_t errcap)
 {
-	CURLU		*u = curl_url();
-	char		*scheme = NULL, *host = NULL;
-	enum tix_err	 rc = TIX_EINVAL;
+	char	scheme[16], host[256];
+	bool	has_password;
 
-	if (u == NULL)
-		return TIX_ENOMEM;
-	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-		if (strcmp(scheme, "https") == 0 ||
-		    (strcmp(scheme, "http") == 0 &&
-		    tix_mail_host_loopback(host)))
-			rc = TIX_OK;
-		else
-			snprintf(err, errcap, "TIX_SMS_URL must be https:// "
-			    "(http:// only to this machine)");
-	} else
+	if (!tix_mail_url_parts(url, scheme, sizeof(scheme), host,
+	    sizeof(host), &has_password)) {
 		snprintf(err, errcap, "TIX_SMS_URL is not a URL");
-	curl_free(scheme);
-	curl_free(host);
-	curl_url_cleanup(u);
-	return rc;
+		return TIX_EINVAL;
+	}
+	if (strcmp(scheme, "https") == 0 ||
+	    (strcmp(scheme, "http") == 0 && tix_mail_host_loopback(host)))
+		return TIX_OK;
+	snprintf(err, errcap, "TIX_SMS_URL must be https:// (http:// only "
+	    "to this machine)");
+	return TIX_EINVAL;
 }
 
 enum tix_err
 tix_sms_new(const char *url, const char *user, const char *password,
     const char *from, struct tix_smser **out, char *err, size_t errcap)
 {
-	static int	 started;
 	struct tix_smser *s;
 	enum tix_err	 rc;
 
 	*out = NULL;
 	if (errcap > 0)
 		err[0] = '\0';
-	if (!started) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			return TIX_EINTERNAL;
-		started = 1;
-	}
+	if (tix_mail_curl_init() != TIX_OK)
+		return TIX_EINTERNAL;
 	rc = check_url(url, err, errcap);
 	if (rc != TIX_OK)
 		return rc;
@@ -105,10 +93,7 @@ tix_sms_free(struct tix_smser *s)
 		return;
 	if (s->h != NULL)
 		curl_easy_cleanup(s->h);
-	if (s->password != NULL) {
-		memset(s->password, 0, strlen(s->password));
-		free(s->password);
-	}
+	tix_mail_wipe_free(s->password);
 	free(s->user);
 	free(s->from);
 	free(s->url);

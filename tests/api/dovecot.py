@@ -18,6 +18,8 @@ import tempfile
 import time
 import uuid
 
+from test_notify import free_port
+
 DOVECOT = "/usr/sbin/dovecot"
 
 _CONF = """\
@@ -74,14 +76,6 @@ def global_address():
         if "inet" in words:
             return words[words.index("inet") + 1].split("/")[0]
     return None
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def _children(pid):

@@ -11,9 +11,9 @@ import unittest
 
 from dovecot import Dovecot, global_address
 from test_mailin import SUPPORT, inbound, message, msgid_of, new_id
-from tixclient import (ApiTestCase, login, make_user, psql_int,
-                       require_env)
-from tixflow import table_locked
+from tixclient import (ApiTestCase, count_entries, create_ticket, login,
+                       make_user, psql_int, require_env)
+from tixflow import install_poison, poison, remove_poison, table_locked
 
 
 def setUpModule():
@@ -149,6 +149,28 @@ class IntakeTest(ImapCase):
         # The refused ones are not looked at again.
         err = self.once({"TIX_MAX_MAIL_BYTES": "4096"})
         self.assertNotIn("refused", err)
+
+    def test_database_fault_in_a_batch(self):
+        # A reply whose transaction fails in the database (a trigger
+        # raises on its ticket) between two good messages.
+        install_poison()
+        self.addCleanup(remove_poison)
+        number = create_ticket(self.c)["number"]
+        poison(number)
+        first = message(self.cust.email, "Fault one %s" % new_id(), "one")
+        bad = message(self.cust.email, "Re: [%s] more" % number, "more")
+        last = message(self.cust.email, "Fault last %s" % new_id(), "last")
+        for raw in (first, bad, last):
+            self.dove.save(raw)
+        self.once()
+        self.assertEqual(self.ticket_of(first)["description"], "one")
+        self.assertEqual(self.ticket_of(last)["description"], "last")
+        self.assertEqual(count_entries(number), 1)     # "created" only
+        self.assertFlags(first, [r"\Seen"])
+        self.assertFlags(last, [r"\Seen"])
+        # Kept for review, rather than lost or retried for ever.
+        self.assertEqual(inbound(msgid_of(bad))[0], "review")
+        self.assertFlags(bad, [r"\Seen"])
 
     def test_url_rules(self):
         for url in ("imap://u:secret@127.0.0.1/INBOX", "http://127.0.0.1/",
