@@ -5,6 +5,11 @@
  * (the rules are lib/mail/ingest.h's; docs/api.md, "Mail in").
  *
  *   tix-mailin --stdin < message
+ *   tix-mailin --imap URL [--interval SECONDS] [--once]
+ *
+ * With --imap it reads a mailbox instead (tools/mailin_imap.c), each
+ * message taken by mailin_take() below exactly as one on stdin, its
+ * exit status deciding how the message is flagged.
  *
  * The exit status is for the MTA (sysexits.h):
  *    0  the message was recorded (a ticket, a reply), kept for review
@@ -36,6 +41,7 @@
 #include <unistd.h>
 
 #include "core/arena.h"
+#include "core/str.h"
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -44,13 +50,9 @@
 #include "db/db.h"
 #include "mail/ingest.h"
 #include "mail/parse.h"
+#include "mailin.h"
 #include "outbox/queue.h"
 
-#define EX_OK		0
-#define EX_USAGE	64
-#define EX_DATAERR	65
-#define EX_TEMPFAIL	75
-#define EX_CONFIG	78
 
 /* What the run is doing, for the wall-clock limit: while the message is
  * read and parsed, passing the limit means the message itself is at
@@ -80,7 +82,8 @@ on_alarm(int sig)
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: tix-mailin --stdin < message\n");
+	fprintf(f, "usage: tix-mailin --stdin < message\n"
+	    "       tix-mailin --imap URL [--interval SECONDS] [--once]\n");
 }
 
 /* Standard input into msg (its max set by the caller).  *too_big when
@@ -119,55 +122,25 @@ status_of(enum tix_err rc)
 	return EX_TEMPFAIL;
 }
 
+/*
+ * Parse msg (len bytes) and decide on it in a transaction of its own:
+ * the exit status of the message (0, 65 or 75), as the file's header
+ * says.  The wall-clock limit (the caller's alarm) goes on running.
+ */
 int
-main(int argc, char **argv)
+mailin_take(const struct tix_config *cfg, const char *msg, size_t len)
 {
-	struct tix_config		 cfg;
 	struct tix_arena		 arena;
-	struct tix_buf			 msg;
 	struct tix_mail_in		 m;
 	struct tix_ingest_result	 res;
 	struct tix_db			*db = NULL;
 	const char			*reason = NULL;
-	bool				 too_big;
 	enum tix_err			 rc;
 	int				 status;
 
-	tix_log_init("tix-mailin");
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		usage(stdout);
-		return EX_OK;
-	}
-	/* No argument: the same, as earlier versions were run. */
-	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--stdin") != 0)) {
-		usage(stderr);
-		return EX_USAGE;
-	}
-	if (tix_config_load(&cfg) != TIX_OK)
-		return EX_CONFIG;
-	signal(SIGALRM, on_alarm);
-	alarm((unsigned)cfg.mail_timeout_seconds);
-	if (tix_crypto_init() != TIX_OK ||
-	    tix_reply_key_load(cfg.mail_token_key_file) != TIX_OK)
-		return EX_CONFIG;
-	tix_outbox_init(cfg.public_base_url);
-
-	tix_buf_init(&msg, (size_t)cfg.max_mail_bytes);
-	if (slurp(&msg, &too_big) != 0) {
-		tix_log_error("cannot read the message: %s", strerror(errno));
-		tix_buf_free(&msg);
-		return EX_TEMPFAIL;
-	}
-	if (too_big) {
-		/* Refused for good: a retry would be as big. */
-		tix_log_warn("message refused: bigger than TIX_MAX_MAIL_BYTES "
-		    "(%d bytes); nothing recorded", cfg.max_mail_bytes);
-		return EX_DATAERR;
-	}
-
+	in_database = 0;
 	tix_arena_init(&arena);
-	rc = tix_mail_parse(&arena, msg.data != NULL ? msg.data : "",
-	    msg.len, &m);
+	rc = tix_mail_parse(&arena, msg != NULL ? msg : "", len, &m);
 	if (rc == TIX_ETOOBIG)
 		reason = "unreadable: header section over its limits";
 	else if (rc == TIX_EBADREQ)
@@ -183,15 +156,15 @@ main(int argc, char **argv)
 		goto done;
 	}
 	in_database = 1;
-	if (tix_db_open(cfg.database_url, &db) != TIX_OK) {
+	if (tix_db_open(cfg->database_url, &db) != TIX_OK) {
 		status = status_of(TIX_ENOMEM);
 		goto done;
 	}
 	if (reason != NULL)
 		rc = tix_mail_ingest_unreadable(db, &arena, reason, &res);
 	else
-		rc = tix_mail_ingest(db, &arena, cfg.support_address,
-		    cfg.mail_authserv_id, &m, &res);
+		rc = tix_mail_ingest(db, &arena, cfg->support_address,
+		    cfg->mail_authserv_id, &m, &res);
 	status = status_of(rc);
 	if (rc != TIX_OK)
 		goto done;
@@ -213,8 +186,80 @@ main(int argc, char **argv)
 		break;
 	}
 done:
+	in_database = 0;
 	tix_db_close(db);
 	tix_arena_reset(&arena);
+	return status;
+}
+
+void
+mailin_limit(const struct tix_config *cfg)
+{
+	in_database = 0;
+	signal(SIGALRM, on_alarm);
+	alarm((unsigned)cfg->mail_timeout_seconds);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct tix_config		 cfg;
+	struct tix_buf			 msg;
+	const char			*imap_url = NULL;
+	int64_t				 interval = 30;
+	bool				 too_big, once = false;
+	int				 status, i;
+
+	tix_log_init("tix-mailin");
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return EX_OK;
+	}
+	/* No argument: --stdin, as earlier versions were run.  Else
+	 * --imap URL [--interval S] [--once], in any order. */
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--stdin") != 0)) {
+		for (i = 1; i < argc; i++) {
+			if (strcmp(argv[i], "--imap") == 0 && i + 1 < argc)
+				imap_url = argv[++i];
+			else if (strcmp(argv[i], "--interval") == 0 &&
+			    i + 1 < argc && tix_parse_int64(argv[i + 1],
+			    strlen(argv[i + 1]), false, &interval) &&
+			    interval >= 1 && interval <= 86400)
+				i++;
+			else if (strcmp(argv[i], "--once") == 0)
+				once = true;
+			else
+				break;
+		}
+		if (i < argc || imap_url == NULL) {
+			usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (tix_config_load(&cfg) != TIX_OK)
+		return EX_CONFIG;
+	if (imap_url == NULL)
+		mailin_limit(&cfg);
+	if (tix_crypto_init() != TIX_OK ||
+	    tix_reply_key_load(cfg.mail_token_key_file) != TIX_OK)
+		return EX_CONFIG;
+	tix_outbox_init(cfg.public_base_url);
+	if (imap_url != NULL)
+		return mailin_imap(&cfg, imap_url, interval, once);
+
+	tix_buf_init(&msg, (size_t)cfg.max_mail_bytes);
+	if (slurp(&msg, &too_big) != 0) {
+		tix_log_error("cannot read the message: %s", strerror(errno));
+		tix_buf_free(&msg);
+		return EX_TEMPFAIL;
+	}
+	if (too_big) {
+		/* Refused for good: a retry would be as big. */
+		tix_log_warn("message refused: bigger than TIX_MAX_MAIL_BYTES "
+		    "(%d bytes); nothing recorded", cfg.max_mail_bytes);
+		return EX_DATAERR;
+	}
+	status = mailin_take(&cfg, msg.data, msg.len);
 	tix_buf_free(&msg);
 	return status;
 }

@@ -29,11 +29,19 @@
  * <outbox id>-TICK-<n>.eml, 0600, and the row marked sent; a directory
  * that cannot be written is a retry like an unreachable server.
  *
+ * SMS rows (sql/030: agent replies and resolutions for requesters who
+ * opted in) come from the same outbox, claimed and retried the same
+ * way: POSTed to TIX_SMS_URL as a form (To, From, Body; lib/mail/sms.c)
+ * where 2xx is sent, 408, 429, 5xx or no connection a retry, any other
+ * answer a failure; without TIX_SMS_URL written to TIX_MAIL_DIR as
+ * <outbox id>-TICK-<n>.sms.
+ *
  * Settings: TIX_DATABASE_URL, TIX_SMTP_URL (e.g. smtp://127.0.0.1:25;
  * unset: files), TIX_MAIL_DIR, TIX_SUPPORT_ADDRESS (the From: address),
  * TIX_MAIL_TOKEN_KEY_FILE (the key of the reply addresses' MACs,
  * required: each notice's Reply-To is its recipient's own,
- * crypto/replymac.h).
+ * crypto/replymac.h), TIX_SMS_URL, TIX_SMS_USER, TIX_SMS_PASSWORD_FILE,
+ * TIX_SMS_FROM.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -57,6 +65,7 @@ struct sender {
 	struct tix_db		*db;
 	struct tix_arena	 arena;
 	struct tix_mailer	*mailer;	/* NULL: write files to dir */
+	struct tix_smser	*smser;		/* NULL: write .sms files */
 	const char		*dir;
 	const char		*from;
 	struct tix_buf		 msg;
@@ -71,7 +80,33 @@ clean(char *s)
 			*s = '?';
 }
 
-/* Send one claimed row and record what became of it. */
+/* Mark a row by what became of it (path: the file it was written to,
+ * NULL when it was sent). */
+static enum tix_err
+record(struct sender *s, const struct tix_outbox_row *row,
+    enum tix_mail_result res, const char *path, const char *err, int *sent)
+{
+	if (res == TIX_MAIL_SENT) {
+		(*sent)++;
+		if (path != NULL)
+			tix_log_info("outbox %lld to %s: %s",
+			    (long long)row->id, row->recipient, path);
+		return tix_outbox_mark_sent(s->db, &s->arena, row->id);
+	}
+	if (res == TIX_MAIL_RETRY &&
+	    row->attempts < TIX_OUTBOX_MAX_ATTEMPTS) {
+		tix_log_warn("outbox %lld: attempt %lld failed, will retry: %s",
+		    (long long)row->id, (long long)row->attempts, err);
+		return tix_outbox_mark_retry(s->db, &s->arena, row->id,
+		    tix_outbox_backoff(row->attempts), err);
+	}
+	tix_log_error("outbox %lld to %s failed after %lld attempt(s): %s",
+	    (long long)row->id, row->recipient, (long long)row->attempts,
+	    err);
+	return tix_outbox_mark_failed(s->db, &s->arena, row->id, err);
+}
+
+/* Send one claimed mail row and record what became of it. */
 static enum tix_err
 deliver(struct sender *s, const struct tix_outbox_row *row, int *sent)
 {
@@ -109,28 +144,30 @@ deliver(struct sender *s, const struct tix_outbox_row *row, int *sent)
 		res = tix_mail_send(s->mailer, s->from, row->recipient,
 		    s->msg.data, s->msg.len, err, sizeof(err));
 	else
-		res = tix_mail_drop(s->dir, row->id, row->ticket_number,
+		res = tix_mail_drop(s->dir, row->id, row->ticket_number, "eml",
 		    s->msg.data, s->msg.len, path, sizeof(path), err,
 		    sizeof(err));
 	clean(err);
-	if (res == TIX_MAIL_SENT) {
-		(*sent)++;
-		if (s->mailer == NULL)
-			tix_log_info("outbox %lld to %s: %s",
-			    (long long)row->id, row->recipient, path);
-		return tix_outbox_mark_sent(s->db, &s->arena, row->id);
-	}
-	if (res == TIX_MAIL_RETRY &&
-	    row->attempts < TIX_OUTBOX_MAX_ATTEMPTS) {
-		tix_log_warn("outbox %lld: attempt %lld failed, will retry: %s",
-		    (long long)row->id, (long long)row->attempts, err);
-		return tix_outbox_mark_retry(s->db, &s->arena, row->id,
-		    tix_outbox_backoff(row->attempts), err);
-	}
-	tix_log_error("outbox %lld to %s failed after %lld attempt(s): %s",
-	    (long long)row->id, row->recipient, (long long)row->attempts,
-	    err);
-	return tix_outbox_mark_failed(s->db, &s->arena, row->id, err);
+	return record(s, row, res, s->mailer == NULL ? path : NULL, err,
+	    sent);
+}
+
+/* An SMS row: its body is the text, its recipient the number. */
+static enum tix_err
+deliver_sms(struct sender *s, const struct tix_outbox_row *row, int *sent)
+{
+	enum tix_mail_result	 res;
+	char			 err[512], path[4200];
+
+	if (s->smser != NULL)
+		res = tix_sms_send(s->smser, row->recipient, row->body, err,
+		    sizeof(err));
+	else
+		res = tix_mail_drop(s->dir, row->id, row->ticket_number, "sms",
+		    row->body, strlen(row->body), path, sizeof(path), err,
+		    sizeof(err));
+	clean(err);
+	return record(s, row, res, s->smser == NULL ? path : NULL, err, sent);
 }
 
 static enum tix_err
@@ -147,7 +184,8 @@ pass(struct sender *s)
 			rc = tix_outbox_claim(s->db, &s->arena,
 			    TIX_OUTBOX_BATCH, &rows, &n);
 		for (i = 0; rc == TIX_OK && i < n; i++)
-			rc = deliver(s, &rows[i], &sent);
+			rc = rows[i].is_sms ? deliver_sms(s, &rows[i], &sent) :
+			    deliver(s, &rows[i], &sent);
 		tix_arena_reset(&s->arena);
 	} while (rc == TIX_OK && n == TIX_OUTBOX_BATCH &&
 	    !tix_daemon_stopping);
@@ -190,6 +228,29 @@ run(struct sender *s, int64_t interval)
 	tix_log_info("stopped");
 }
 
+/* The SMS gateway of TIX_SMS_URL, its password from its file. */
+static enum tix_err
+start_sms(const struct tix_config *cfg, struct sender *s)
+{
+	char		password[1024], err[256];
+	enum tix_err	rc = TIX_OK;
+
+	password[0] = '\0';
+	if (cfg->sms_user != NULL && cfg->sms_password_file != NULL)
+		rc = tix_config_read_secret("TIX_SMS_PASSWORD_FILE",
+		    cfg->sms_password_file, password, sizeof(password));
+	if (rc == TIX_OK)
+		rc = tix_sms_new(cfg->sms_url, cfg->sms_user, password,
+		    cfg->sms_from, &s->smser, err, sizeof(err));
+	tix_wipe(password, sizeof(password));
+	if (rc == TIX_EINVAL)
+		tix_log_error("%s", err);
+	else if (rc != TIX_OK)
+		tix_log_error("cannot start the SMS sender: %s",
+		    tix_err_name(rc));
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -224,6 +285,11 @@ main(int argc, char **argv)
 		tix_log_error("cannot start");
 		return 1;
 	}
+	if (cfg.sms_url != NULL && start_sms(&cfg, &s) != TIX_OK) {
+		tix_mailer_free(s.mailer);
+		tix_db_close(s.db);
+		return 2;
+	}
 	if (s.mailer == NULL)
 		tix_log_warn("TIX_SMTP_URL is not set: nothing is sent; each "
 		    "mail is written to %s as an .eml file (TIX_MAIL_DIR)",
@@ -233,6 +299,7 @@ main(int argc, char **argv)
 	else
 		run(&s, interval);
 	tix_mailer_free(s.mailer);
+	tix_sms_free(s.smser);
 	tix_buf_free(&s.msg);
 	tix_db_close(s.db);
 	tix_arena_reset(&s.arena);

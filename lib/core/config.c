@@ -96,6 +96,39 @@ mail_settings(struct tix_config *cfg)
 	return TIX_OK;
 }
 
+/* tix-mailin --imap's mailbox and the SMS gateway (docs/deploy.md). */
+static enum tix_err
+intake_sms_settings(struct tix_config *cfg)
+{
+	enum tix_err rc;
+
+	rc = text_setting("TIX_IMAP_URL", NULL, &cfg->imap_url);
+	if (rc == TIX_OK)
+		rc = text_setting("TIX_IMAP_USER", NULL, &cfg->imap_user);
+	if (rc == TIX_OK)
+		rc = text_setting("TIX_SMS_URL", NULL, &cfg->sms_url);
+	if (rc == TIX_OK)
+		rc = text_setting("TIX_SMS_USER", NULL, &cfg->sms_user);
+	if (rc == TIX_OK)
+		rc = text_setting("TIX_SMS_FROM", NULL, &cfg->sms_from);
+	if (rc != TIX_OK)
+		return rc;
+	cfg->imap_password_file = getenv("TIX_IMAP_PASSWORD_FILE");
+	cfg->sms_password_file = getenv("TIX_SMS_PASSWORD_FILE");
+	if (cfg->sms_url != NULL && strncmp(cfg->sms_url, "https://", 8) != 0
+	    && strncmp(cfg->sms_url, "http://", 7) != 0) {
+		fprintf(stderr, "TIX_SMS_URL must start with https:// (or "
+		    "http://)\n");
+		return TIX_EINVAL;
+	}
+	if (cfg->sms_url != NULL && cfg->sms_from == NULL) {
+		fprintf(stderr, "TIX_SMS_URL needs TIX_SMS_FROM (the sender "
+		    "number or name the gateway allows)\n");
+		return TIX_EINVAL;
+	}
+	return TIX_OK;
+}
+
 enum tix_err
 tix_config_load(struct tix_config *cfg)
 {
@@ -168,5 +201,35 @@ tix_config_load(struct tix_config *cfg)
 		    &cfg->require_2fa_for_staff);
 	if (rc == TIX_OK)
 		rc = mail_settings(cfg);
+	if (rc == TIX_OK)
+		rc = intake_sms_settings(cfg);
 	return rc;
+}
+
+enum tix_err
+tix_config_read_secret(const char *setting, const char *path, char *out,
+    size_t cap)
+{
+	FILE	*f;
+	size_t	 n = 0;
+	int	 c;
+
+	out[0] = '\0';
+	f = fopen(path, "r");
+	if (f == NULL) {
+		fprintf(stderr, "%s: cannot read %s\n", setting, path);
+		return TIX_EINVAL;
+	}
+	while ((c = getc(f)) != EOF && c != '\n' && c != '\r' &&
+	    n + 1 < cap)
+		out[n++] = (char)c;
+	out[n] = '\0';
+	fclose(f);
+	if (n == 0 || n + 1 >= cap) {
+		memset(out, 0, cap);
+		fprintf(stderr, "%s: %s must hold the password on its first "
+		    "line (1 to %zu bytes)\n", setting, path, cap - 2);
+		return TIX_EINVAL;
+	}
+	return TIX_OK;
 }

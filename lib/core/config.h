@@ -5,6 +5,8 @@
 #ifndef TIX_CORE_CONFIG_H
 #define TIX_CORE_CONFIG_H
 
+#include <stddef.h>
+
 #include "core/addr.h"
 #include "core/err.h"
 
@@ -59,6 +61,19 @@ struct tix_config {
 	const char	*mail_authserv_id;	/* TIX_MAIL_AUTHSERV_ID */
 	/* Where tix-notify writes .eml files when TIX_SMTP_URL is unset. */
 	const char	*mail_dir;		/* TIX_MAIL_DIR */
+	/* tix-mailin --imap: the mailbox (scripts/run and the compose
+	 * file pass it as --imap), its login and the file holding its
+	 * password (NULL: unset). */
+	const char	*imap_url;		/* TIX_IMAP_URL */
+	const char	*imap_user;		/* TIX_IMAP_USER */
+	const char	*imap_password_file;	/* TIX_IMAP_PASSWORD_FILE */
+	/* The SMS gateway (NULL: no SMS is queued or sent), its login,
+	 * the file holding its password, and the sender (To/From/Body
+	 * form fields; docs/deploy.md). */
+	const char	*sms_url;		/* TIX_SMS_URL */
+	const char	*sms_user;		/* TIX_SMS_USER */
+	const char	*sms_password_file;	/* TIX_SMS_PASSWORD_FILE */
+	const char	*sms_from;		/* TIX_SMS_FROM */
 };
 
 /*
@@ -67,5 +82,14 @@ struct tix_config {
  * database URL is missing.  Strings borrow from the environment.
  */
 enum tix_err	tix_config_load(struct tix_config *cfg);
+
+/*
+ * The secret on the first line of the file at path (the file of
+ * setting, named in messages): a password of up to cap - 1 bytes,
+ * without the line end, into out.  TIX_EINVAL (and a message on
+ * stderr) when the file cannot be read, is empty or the line longer.
+ */
+enum tix_err	tix_config_read_secret(const char *setting, const char *path,
+		    char *out, size_t cap);
 
 #endif

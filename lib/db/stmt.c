@@ -683,6 +683,16 @@ static const struct {
 	    "  THEN u.role IN ('agent', 'admin') ELSE u.id = t.assignee_id END"
 	    " WHERE t.id = $1 AND u.disabled_at IS NULL"
 	    " AND u.id IS DISTINCT FROM $6::bigint AND " OUTBOX_PREF },
+	/* An SMS (sql/030) for user $5 unless that is $6 (who acted),
+	 * disabled, or has not opted in with a number. */
+	[TIX_STMT_OUTBOX_SMS] = { "outbox_sms",
+	    "INSERT INTO outbox (ticket_id, ticket_number, recipient_id,"
+	    " recipient, kind, subject, body, channel)"
+	    " SELECT t.id, t.number, u.id, u.sms_number, $2::outbox_kind, $3,"
+	    " $4, 'sms' FROM tickets t, users u"
+	    " WHERE t.id = $1 AND u.id = $5 AND u.disabled_at IS NULL"
+	    " AND u.sms_enabled AND u.sms_number IS NOT NULL"
+	    " AND u.id IS DISTINCT FROM $6::bigint" },
 	/* Delivered at commit, so a sender wakes when the rows are there. */
 	[TIX_STMT_OUTBOX_NOTIFY] = { "outbox_notify",
 	    "SELECT pg_notify('tix_outbox', '')" },
@@ -695,7 +705,7 @@ static const struct {
 	    "  AND next_attempt_at <= now() ORDER BY next_attempt_at, id"
 	    "  LIMIT $1 FOR UPDATE SKIP LOCKED) c WHERE o.id = c.id"
 	    " RETURNING o.id, o.ticket_number, o.recipient, o.subject, o.body,"
-	    " o.recipient_id, o.attempts" },
+	    " o.recipient_id, o.attempts, o.channel = 'sms'" },
 	[TIX_STMT_OUTBOX_SENT] = { "outbox_sent",
 	    "UPDATE outbox SET status = 'sent', sent_at = now(),"
 	    " last_error = NULL WHERE id = $1 AND status = 'queued'" },

@@ -40,8 +40,8 @@ make_dirs(const char *dir)
 }
 
 enum tix_mail_result
-tix_mail_drop(const char *dir, int64_t id, int64_t number, const char *msg,
-    size_t len, char *path_out, size_t path_cap, char *err, size_t errcap)
+tix_mail_drop(const char *dir, int64_t id, int64_t number, const char *ext,
+    const char *msg, size_t len, char *path_out, size_t path_cap, char *err, size_t errcap)
 {
 	char	 tmp[4200], path[4200];
 	size_t	 done = 0;
@@ -55,8 +55,8 @@ tix_mail_drop(const char *dir, int64_t id, int64_t number, const char *msg,
 		    strerror(errno));
 		return TIX_MAIL_RETRY;
 	}
-	if ((size_t)snprintf(path, sizeof(path), "%s/%012lld-TICK-%lld.eml",
-	    dir, (long long)id, (long long)number) >= sizeof(path) ||
+	if ((size_t)snprintf(path, sizeof(path), "%s/%012lld-TICK-%lld.%s",
+	    dir, (long long)id, (long long)number, ext) >= sizeof(path) ||
 	    (size_t)snprintf(tmp, sizeof(tmp), "%s/.%012lld.%ld.tmp", dir,
 	    (long long)id, (long)getpid()) >= sizeof(tmp)) {
 		snprintf(err, errcap, "TIX_MAIL_DIR is too long");

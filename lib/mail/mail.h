@@ -13,6 +13,7 @@
 #ifndef TIX_MAIL_MAIL_H
 #define TIX_MAIL_MAIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -77,7 +78,9 @@ enum tix_mail_result {
 struct tix_mailer;
 
 /*
- * A sender for smtp_url (smtp://host:port or smtps://...; copied).  One
+ * A sender for smtp_url (smtp://host:port or smtps://...; copied;
+ * user:password@ logs in, and in an smtp:// URL to another machine
+ * makes STARTTLS required, so the password is never sent in clear).  One
  * per process; it keeps its connection between messages.  Release with
  * tix_mailer_free(), which accepts NULL.  TIX_ENOMEM or TIX_EINTERNAL
  * (libcurl failed to start).
@@ -98,7 +101,8 @@ enum tix_mail_result tix_mail_send(struct tix_mailer *m, const char *from,
 
 /*
  * Instead of sending: write msg (len bytes) into directory dir (made,
- * 0700, when missing) as "<id, 12 digits>-TICK-<number>.eml", 0600,
+ * 0700, when missing) as "<id, 12 digits>-TICK-<number>.<ext>" (ext
+ * "eml" for a mail, "sms" for the text of an SMS), 0600,
  * atomically (a temporary file renamed), replacing the file of an
  * earlier try of the same row.  path_out (path_cap bytes) gets the
  * file's path.  TIX_MAIL_SENT when written; TIX_MAIL_RETRY when the
@@ -106,7 +110,49 @@ enum tix_mail_result tix_mail_send(struct tix_mailer *m, const char *from,
  * set; TIX_MAIL_FAILED for a path too long.
  */
 enum tix_mail_result tix_mail_drop(const char *dir, int64_t id,
-		    int64_t number, const char *msg, size_t len,
+		    int64_t number, const char *ext, const char *msg, size_t len,
 		    char *path_out, size_t path_cap, char *err, size_t errcap);
+
+/*
+ * SMS through an HTTP gateway (sms.c): a POST to url of an
+ * application/x-www-form-urlencoded body with the fields To (the
+ * number, E.164), From (from) and Body (the text), with HTTP basic
+ * authentication when user is set.  url must be https://, or http://
+ * to a loopback address (the password goes in it).  All strings are
+ * copied; the password is wiped when freed.  TIX_EINVAL for a URL
+ * refused (err says why), TIX_ENOMEM, TIX_EINTERNAL.
+ */
+struct tix_smser;
+enum tix_err	tix_sms_new(const char *url, const char *user,
+		    const char *password, const char *from,
+		    struct tix_smser **out, char *err, size_t errcap);
+void		tix_sms_free(struct tix_smser *s);
+
+/*
+ * Send text to number.  Any 2xx answer is sent; 408, 429, 5xx, no
+ * connection or a timeout is a retry; any other answer (a refused
+ * number, bad credentials) a failure for good.  License keys in text
+ * are masked as in mail.  Bounded in time as tix_mail_send.  err
+ * (errcap bytes) gets a one-line reason for anything but TIX_MAIL_SENT.
+ */
+enum tix_mail_result tix_sms_send(struct tix_smser *s, const char *number,
+		    const char *text, char *err, size_t errcap);
+
+/*
+ * Shared by the libcurl users (net.c).  tix_mail_curl_init: libcurl
+ * started, once per process (TIX_EINTERNAL when it cannot be).
+ * tix_mail_url_parts: url's scheme and host (as written: "127.0.0.1",
+ * "[::1]", "example.com") into the buffers, and whether it holds a
+ * password; false for no URL or parts too long.
+ * tix_mail_host_loopback: whether such a host is this machine's
+ * loopback (127.0.0.0/8, ::1, localhost).  tix_mail_wipe_free: free a
+ * string after overwriting it (NULL is fine).
+ */
+enum tix_err	tix_mail_curl_init(void);
+bool		tix_mail_url_parts(const char *url, char *scheme,
+		    size_t scheme_cap, char *host, size_t host_cap,
+		    bool *has_password);
+bool		tix_mail_host_loopback(const char *host);
+void		tix_mail_wipe_free(char *secret);
 
 #endif

@@ -4,7 +4,9 @@
  * The SMTP reply decides what becomes of the message: accepted is sent;
  * a 5xx reply (RFC 5321 4.2.1: permanent) is a failure for good; a 4xx
  * reply, no connection, a timeout or anything else is worth another try
- * later.  No proxy is ever used (the environment's *_proxy variables
+ * later.  A password in an smtp:// URL to another machine makes
+ * STARTTLS required, so it never crosses the network in clear.  No
+ * proxy is ever used (the environment's *_proxy variables
  * are ignored), and every wait is bounded, so a server that accepts the
  * connection and then says nothing (a tarpit) costs at most a minute.
  */
@@ -22,7 +24,21 @@
 struct tix_mailer {
 	CURL	*h;
 	char	*url;
+	bool	 starttls;	/* required: a password, not on loopback */
 };
+
+/* A password in an smtp:// URL to another machine is never sent in
+ * plain text: STARTTLS is required (RFC 8314; smtps:// is TLS anyway). */
+static bool
+needs_starttls(const char *url)
+{
+	char	scheme[16], host[256];
+	bool	has_password;
+
+	return tix_mail_url_parts(url, scheme, sizeof(scheme), host,
+	    sizeof(host), &has_password) && has_password &&
+	    strcmp(scheme, "smtp") == 0 && !tix_mail_host_loopback(host);
+}
 
 /* The message being read by libcurl. */
 struct reader {
@@ -47,15 +63,11 @@ read_cb(char *dst, size_t size, size_t nmemb, void *arg)
 enum tix_err
 tix_mailer_new(const char *smtp_url, struct tix_mailer **out)
 {
-	static int	 started;
 	struct tix_mailer *m;
 
 	*out = NULL;
-	if (!started) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			return TIX_EINTERNAL;
-		started = 1;
-	}
+	if (tix_mail_curl_init() != TIX_OK)
+		return TIX_EINTERNAL;
 	m = calloc(1, sizeof(*m));
 	if (m == NULL)
 		return TIX_ENOMEM;
@@ -64,6 +76,7 @@ tix_mailer_new(const char *smtp_url, struct tix_mailer **out)
 		free(m);
 		return TIX_ENOMEM;
 	}
+	m->starttls = needs_starttls(smtp_url);
 	*out = m;
 	return TIX_OK;
 }
@@ -123,6 +136,8 @@ tix_mail_send(struct tix_mailer *m, const char *from, const char *to,
 	curl_easy_reset(h);
 	curl_easy_setopt(h, CURLOPT_URL, m->url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	if (m->starttls)
+		curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
 	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
 	curl_easy_setopt(h, CURLOPT_PROXY, "");
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);

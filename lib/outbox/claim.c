@@ -33,6 +33,7 @@ tix_outbox_claim(struct tix_db *db, struct tix_arena *a, int limit,
 		out[i].body = tix_rows_get(&rs, i, 4);
 		out[i].recipient_id = tix_rows_int(&rs, i, 5);
 		out[i].attempts = tix_rows_int(&rs, i, 6);
+		out[i].is_sms = tix_rows_bool(&rs, i, 7);
 	}
 	*rows = out;
 	*n = rs.nrows;

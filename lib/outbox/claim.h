@@ -13,6 +13,7 @@
 #ifndef TIX_OUTBOX_CLAIM_H
 #define TIX_OUTBOX_CLAIM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,7 @@ struct tix_outbox_row {
 	const char	*body;
 	int64_t		 recipient_id;
 	int64_t		 attempts;	/* this one included */
+	bool		 is_sms;	/* recipient a number, body the text */
 };
 
 /* Claim up to limit due rows: *rows (n of them) in a. */

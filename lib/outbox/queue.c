@@ -144,6 +144,50 @@ put(const struct tix_outbox_ctx *o, int64_t ticket_id, enum audience to,
 	    NULL);
 }
 
+/* s cut to at most max characters (whole UTF-8 sequences). */
+static const char *
+cut(struct tix_arena *a, const char *s, size_t max)
+{
+	size_t	i, chars = 0;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && ++chars > max)
+			return tix_arena_strndup(a, s, i);
+	return s;
+}
+
+/*
+ * The requester's SMS (sql/030), when they opted in: text, a line
+ * short enough for one SMS with a link of usual length.  It names the
+ * ticket and who acted, never a subject, a reply's text or a note (any
+ * of which may hold a license key or what the customer should read
+ * on the ticket's page only).
+ */
+static enum tix_err
+sms(const struct tix_outbox_ctx *o, int64_t ticket_id, const char *kind,
+    const struct info *t, const char *text)
+{
+	const char	*p[6];
+	struct tix_rows	 rs;
+	enum tix_err	 rc;
+
+	if (text == NULL)
+		return TIX_ENOMEM;
+	p[0] = tix_db_i64(o->arena, ticket_id);
+	p[1] = kind;
+	p[2] = t->mail_subject;
+	p[3] = text;
+	p[4] = tix_db_i64(o->arena, t->requester_id);
+	p[5] = o->actor_id != 0 ? tix_db_i64(o->arena, o->actor_id) : NULL;
+	if (p[0] == NULL || p[4] == NULL || (o->actor_id != 0 && p[5] == NULL))
+		return TIX_ENOMEM;
+	rc = tix_db_run(o->db, o->arena, TIX_STMT_OUTBOX_SMS, p, 6, &rs);
+	if (rc != TIX_OK || rs.affected == 0)
+		return rc;
+	return tix_db_run(o->db, o->arena, TIX_STMT_OUTBOX_NOTIFY, NULL, 0,
+	    NULL);
+}
+
 static enum tix_err
 to_requester(const struct tix_outbox_ctx *o, int64_t ticket_id,
     const char *kind, const char *pref, const struct info *t,
@@ -198,7 +242,14 @@ tix_outbox_message(struct tix_outbox_ctx o, int64_t ticket_id,
 	rc = load(&o, ticket_id, &t);
 	if (rc != TIX_OK)
 		return rc;
-	if (o.actor_is_staff)
+	if (o.actor_is_staff) {
+		rc = sms(&o, ticket_id, "reply", &t, tix_arena_printf(o.arena,
+		    "%s: %s replied%s. Read it: %s", t.number,
+		    cut(o.arena, o.actor_name, 40),
+		    changed && strcmp(to, "resolved") == 0 ?
+		    " and marked it resolved" : "", t.link));
+		if (rc != TIX_OK)
+			return rc;
 		return to_requester(&o, ticket_id, "reply", "reply", &t,
 		    tix_arena_printf(o.arena,
 		    "%s replied to your ticket %s (%s):\n"
@@ -211,6 +262,7 @@ tix_outbox_message(struct tix_outbox_ctx o, int64_t ticket_id,
 		    "%s\n", o.actor_name, t.number, t.subject, body,
 		    changed ? "Status: " : "", changed ? human(o.arena, to) : "",
 		    changed ? "\n\n" : "", t.link), true);
+	}
 	return put(&o, ticket_id, TO_STAFF, 0, "customer_reply", "reply", &t,
 	    tix_arena_printf(o.arena,
 	    "%s wrote on %s (%s):\n"
@@ -236,9 +288,15 @@ tix_outbox_status(struct tix_outbox_ctx o, int64_t ticket_id,
 	rc = load(&o, ticket_id, &t);
 	if (rc != TIX_OK)
 		return rc;
-	if (strcmp(to, "resolved") == 0)
+	if (strcmp(to, "resolved") == 0) {
 		extra = "If the problem is not solved, reply on the ticket's "
 		    "page and it\nopens again.\n\n";
+		rc = sms(&o, ticket_id, "status", &t, tix_arena_printf(o.arena,
+		    "%s is resolved. Not solved? Reply here: %s", t.number,
+		    t.link));
+		if (rc != TIX_OK)
+			return rc;
+	}
 	else if (strcmp(to, "closed") == 0)
 		extra = "A closed ticket can be reopened within 30 days on "
 		    "its page.\n\n";

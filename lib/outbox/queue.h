@@ -21,6 +21,10 @@
  *                   none (always)
  *   customer_reply  the same agents (email_on_reply)
  *   sla_breach      the same agents (always)
+ * SMS (sql/030), besides the mail, to a requester who opted in
+ * (sms_enabled with an sms_number), whatever the mail preferences: an
+ * agent's public reply, and the resolution.  An SMS names the ticket,
+ * who acted and the link, never a subject or a message's text.
  * The user who acted never gets a notice of their own action (except
  * "received").  A customer never gets anything about an internal note:
  * a note that changes the status causes a status notice, without the
