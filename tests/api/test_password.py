@@ -2,15 +2,12 @@
 other sessions ending."""
 
 import unittest
-import uuid
 
-from tixclient import (ApiTestCase, Client, fresh_address, login, make_user,
+from tixclient import (strong_password, ApiTestCase, Client, fresh_address, login, make_user,
                        psql)
 
 
-def strong():
-    """A password cracklib takes: random, mixed."""
-    return "Zq7-" + uuid.uuid4().hex[:10] + "-Kx"
+strong = strong_password
 
 
 class PasswordChangeTest(ApiTestCase):

@@ -9,15 +9,14 @@ import unittest
 
 from test_notify import Sink, run_notify
 from test_twofactor import set_up_2fa
-from tixclient import (ApiTestCase, Client, SESSION_COOKIE, disable_user,
+from tixclient import (strong_password, ApiTestCase, Client, SESSION_COOKIE, disable_user,
                        fresh_address, login, make_user, psql, psql_int,
                        require_env, unique)
 
 LINK = re.compile(r"(https?://\S+)/reset-password\?token=([A-Za-z0-9_-]+)")
 
 
-def strong():
-    return "Zq7-" + unique("n")[2:] + "-Kx"
+strong = strong_password
 
 
 def reset_rows(email):

@@ -69,6 +69,17 @@ def unique(prefix="t"):
     return "%s-%s" % (prefix, uuid.uuid4().hex[:12])
 
 
+def strong_password():
+    """A password cracklib takes: random and mixed, with at most two
+    neighbouring characters one apart ("ab", "98"): cracklib calls more
+    than four such steps too systematic."""
+    while True:
+        pw = "Zq7-" + uuid.uuid4().hex[:12] + "-Kx"
+        steps = sum(1 for a, b in zip(pw, pw[1:]) if abs(ord(a) - ord(b)) == 1)
+        if steps <= 2:
+            return pw
+
+
 def unique_word(n=10):
     """A random word of lower-case letters only (safe for text search)."""
     letters = "bcdfghjklmnpqrtvwxz"
