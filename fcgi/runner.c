@@ -117,20 +117,15 @@ accept(int fd, struct sockaddr *addr, socklen_t *addr_len)
 }
 
 static int
-open_socket(const char *listen)
+open_socket(const char *listen, int mode)
 {
-	const char	*mode_env;
-	int		 fd;
-	long		 mode = 0660;
+	int fd;
 
 	if (strncmp(listen, "unix:", 5) == 0) {
 		listen += 5;
 		(void)unlink(listen);	/* a stale socket of a past run */
 		fd = FCGX_OpenSocket(listen, LISTEN_BACKLOG);
 		/* nginx must reach it; nobody else needs to. */
-		mode_env = getenv("TIX_SOCKET_MODE");
-		if (mode_env != NULL)
-			mode = strtol(mode_env, NULL, 8);
 		if (fd >= 0 && chmod(listen, (mode_t)mode) != 0) {
 			tix_log_error("chmod %s: %s", listen, strerror(errno));
 			return -1;
@@ -298,7 +293,7 @@ run(int argc, char **argv, const char *progname,
 		usage(progname);
 		return 2;
 	}
-	if (tix_config_load(&cfg) != TIX_OK)
+	if (tix_config_load(&cfg, progname) != TIX_OK)
 		return 2;
 	tix_outbox_init(cfg.public_base_url);
 	/* Before the fork, so the children share the dummy hash. */
@@ -314,7 +309,7 @@ run(int argc, char **argv, const char *progname,
 		return 2;
 	if (FCGX_Init() != 0)
 		return 1;
-	sock = open_socket(listen);
+	sock = open_socket(listen, cfg.socket_mode);
 	if (sock < 0)
 		return 1;
 	read_timeout_seconds = cfg.read_timeout_seconds;

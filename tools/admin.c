@@ -2,6 +2,7 @@
  * tix-admin: the operator's command line.
  *
  *   tix-admin migrate [--check | --dry-run]
+ *   tix-admin config check [--for PROGRAM]
  *   tix-admin user add --email E --name N --role customer|agent|admin
  *                      --account A [--timezone Europe/Berlin]
  *   tix-admin user disable --email E
@@ -53,6 +54,8 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: tix-admin migrate [--check | --dry-run]\n"
+	    "       tix-admin config check [--for PROGRAM]"
+	    " (the settings, checked)\n"
 	    "       tix-admin user add --email E --name N "
 	    "--role customer|agent|admin\n"
 	    "                          --account A [--timezone ZONE]"
@@ -196,9 +199,10 @@ migrate_one(struct tix_db *db, const char *dir, const char *name,
  * see that it applies and how long it takes, and changes nothing.
  */
 static int
-cmd_migrate(struct tix_db *db, int argc, char **argv)
+cmd_migrate(struct tix_db *db, const struct tix_config *cfg, int argc,
+    char **argv)
 {
-	const char	*dir = getenv("TIX_SQL_DIR");
+	const char	*dir = cfg->sql_dir;
 	const char	*names[MAX_MIGRATIONS];
 	enum migrate_mode mode = MIGRATE_APPLY;
 	struct dirent	*e;
@@ -215,7 +219,7 @@ cmd_migrate(struct tix_db *db, int argc, char **argv)
 		usage();
 		return 2;
 	}
-	if (dir == NULL || *dir == '\0')
+	if (dir == NULL)
 		dir = TIX_DEFAULT_SQL_DIR;
 	d = opendir(dir);
 	if (d == NULL) {
@@ -798,6 +802,44 @@ cmd_outbox_retry(struct tix_db *db, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * tix-admin config check [--for PROGRAM]: every setting as PROGRAM (one of
+ * the Tix programs; default: all of them at once) would read it, checked
+ * the same way, with where each came from; secrets masked.  0 when all
+ * are valid, 2 (and the one line naming the bad one) when not.
+ */
+static int
+cmd_config_check(int argc, char **argv)
+{
+	static const char *const programs[] = { "tix-auth", "tix-tickets",
+	    "tix-files", "tix-scheduler", "tix-notify", "tix-mailin",
+	    "tix-admin" };
+	struct tix_config	 cfg;
+	const char		*program = NULL;
+	size_t			 i;
+
+	if (argc == 3 && strcmp(argv[1], "--for") == 0) {
+		for (i = 0; i < sizeof(programs) / sizeof(programs[0]); i++)
+			if (strcmp(argv[2], programs[i]) == 0)
+				program = programs[i];
+		if (program == NULL) {
+			fprintf(stderr, "tix-admin: --for takes tix-auth, "
+			    "tix-tickets, tix-files, tix-scheduler, "
+			    "tix-notify, tix-mailin or tix-admin\n");
+			return 2;
+		}
+	} else if (argc != 1) {
+		usage();
+		return 2;
+	}
+	if (tix_config_load(&cfg, program) != TIX_OK)
+		return 2;
+	tix_config_print(stdout, &cfg);
+	printf("configuration valid%s%s\n", program != NULL ? " for " : "",
+	    program != NULL ? program : "");
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -812,6 +854,9 @@ main(int argc, char **argv)
 		usage();
 		return argc < 2 ? 2 : 0;
 	}
+	if (argc >= 3 && strcmp(argv[1], "config") == 0 &&
+	    strcmp(argv[2], "check") == 0)
+		return cmd_config_check(argc - 2, argv + 2);
 	if (strcmp(argv[1], "migrate") != 0 &&
 	    strcmp(argv[1], "security-events") != 0 && (argc < 3 ||
 	    !((strcmp(argv[1], "user") == 0 && (strcmp(argv[2], "add") == 0 ||
@@ -826,7 +871,7 @@ main(int argc, char **argv)
 		usage();
 		return 2;
 	}
-	if (tix_config_load(&cfg) != TIX_OK)
+	if (tix_config_load(&cfg, "tix-admin") != TIX_OK)
 		return 2;
 	if (tix_crypto_init() != TIX_OK) {
 		fprintf(stderr, "tix-admin: libsodium failed to start\n");
@@ -842,7 +887,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (strcmp(argv[1], "migrate") == 0)
-		status = cmd_migrate(db, argc - 1, argv + 1);
+		status = cmd_migrate(db, &cfg, argc - 1, argv + 1);
 	else if (strcmp(argv[1], "security-events") == 0)
 		status = cmd_security_events(db, argc - 1, argv + 1);
 	else if (strcmp(argv[1], "license") == 0)

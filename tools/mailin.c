@@ -143,7 +143,7 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EX_USAGE;
 	}
-	if (tix_config_load(&cfg) != TIX_OK)
+	if (tix_config_load(&cfg, "tix-mailin") != TIX_OK)
 		return EX_CONFIG;
 	signal(SIGALRM, on_alarm);
 	alarm((unsigned)cfg.mail_timeout_seconds);
