@@ -3,6 +3,8 @@
  *
  *   tix-admin migrate [--check | --dry-run]
  *   tix-admin config check [--for PROGRAM]
+ *   tix-admin backup --to DIR
+ *   tix-admin restore --from DIR [--force]
  *   tix-admin user add --email E --name N --role customer|agent|admin
  *                      --account A [--timezone Europe/Berlin]
  *   tix-admin user disable --email E
@@ -39,6 +41,7 @@
 #include "mail/mail.h"
 #include "outbox/manage.h"
 #include "tickets/license.h"
+#include "backup.h"
 
 #ifndef TIX_DEFAULT_SQL_DIR
 #define TIX_DEFAULT_SQL_DIR "/usr/share/tix/sql"
@@ -56,6 +59,8 @@ usage(void)
 	    "usage: tix-admin migrate [--check | --dry-run]\n"
 	    "       tix-admin config check [--for PROGRAM]"
 	    " (the settings, checked)\n"
+	    "       tix-admin backup --to DIR\n"
+	    "       tix-admin restore --from DIR [--force]\n"
 	    "       tix-admin user add --email E --name N "
 	    "--role customer|agent|admin\n"
 	    "                          --account A [--timezone ZONE]"
@@ -858,6 +863,8 @@ main(int argc, char **argv)
 	    strcmp(argv[2], "check") == 0)
 		return cmd_config_check(argc - 2, argv + 2);
 	if (strcmp(argv[1], "migrate") != 0 &&
+	    strcmp(argv[1], "backup") != 0 &&
+	    strcmp(argv[1], "restore") != 0 &&
 	    strcmp(argv[1], "security-events") != 0 && (argc < 3 ||
 	    !((strcmp(argv[1], "user") == 0 && (strcmp(argv[2], "add") == 0 ||
 	    strcmp(argv[2], "disable") == 0 ||
@@ -871,7 +878,9 @@ main(int argc, char **argv)
 		usage();
 		return 2;
 	}
-	if (tix_config_load(&cfg, "tix-admin") != TIX_OK)
+	/* Backup reads the key files; no other command needs them. */
+	if (tix_config_load(&cfg, strcmp(argv[1], "backup") == 0 ?
+	    "tix-backup" : "tix-admin") != TIX_OK)
 		return 2;
 	if (tix_crypto_init() != TIX_OK) {
 		fprintf(stderr, "tix-admin: libsodium failed to start\n");
@@ -888,6 +897,10 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "migrate") == 0)
 		status = cmd_migrate(db, &cfg, argc - 1, argv + 1);
+	else if (strcmp(argv[1], "backup") == 0)
+		status = tix_backup_main(db, &arena, &cfg, argc - 1, argv + 1);
+	else if (strcmp(argv[1], "restore") == 0)
+		status = tix_restore_main(db, &arena, &cfg, argc - 1, argv + 1);
 	else if (strcmp(argv[1], "security-events") == 0)
 		status = cmd_security_events(db, argc - 1, argv + 1);
 	else if (strcmp(argv[1], "license") == 0)

@@ -45,7 +45,8 @@ struct setting {
 	bool		 required;
 	bool		 secret;	/* config check masks passwords */
 	const char	*readers;	/* the programs that read it (NULL:
-					 * all); the others leave it alone */
+					 * all); the others leave it alone.
+					 * tix-backup: tix-admin backup */
 };
 
 #define WORKERS		"tix-auth tix-tickets tix-files"
@@ -85,9 +86,10 @@ static const struct setting settings[] = {
 	{ .name = "TIX_MAX_FILE_BYTES", .kind = K_INT, .off = F(max_file_bytes),
 	    .def = "10485760", .min = 1, .max = TIX_CEIL_MAX_FILE_BYTES },
 	{ .name = "TIX_ATTACHMENT_KEY_FILE", .kind = K_KEYFILE,
-	    .off = F(attachment_key_file), .readers = "tix-tickets tix-files" },
+	    .off = F(attachment_key_file),
+	    .readers = "tix-tickets tix-files tix-backup" },
 	{ .name = "TIX_TOTP_KEY_FILE", .kind = K_KEYFILE,
-	    .off = F(totp_key_file), .readers = "tix-auth" },
+	    .off = F(totp_key_file), .readers = "tix-auth tix-backup" },
 	{ .name = "TIX_REQUIRE_2FA_FOR_STAFF", .kind = K_INT,
 	    .off = F(require_2fa_for_staff), .def = "0", .min = 0, .max = 1 },
 	{ .name = "TIX_METRICS_DIR", .kind = K_DIR, .off = F(metrics_dir),
@@ -113,7 +115,8 @@ static const struct setting settings[] = {
 	{ .name = "TIX_SUPPORT_ADDRESS", .kind = K_ADDRESS,
 	    .off = F(support_address), .def = "support@localhost" },
 	{ .name = "TIX_MAIL_TOKEN_KEY_FILE", .kind = K_KEYFILE,
-	    .off = F(mail_token_key_file), .readers = "tix-notify tix-mailin" },
+	    .off = F(mail_token_key_file),
+	    .readers = "tix-notify tix-mailin tix-backup" },
 	{ .name = "TIX_MAIL_AUTHSERV_ID", .kind = K_TEXT,
 	    .off = F(mail_authserv_id) },
 	{ .name = "TIX_MAIL_DIR", .kind = K_TEXT, .off = F(mail_dir),

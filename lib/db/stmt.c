@@ -167,6 +167,16 @@ static const struct {
 	const char	*name;
 	const char	*sql;
 } stmts[TIX_STMT__MAX] = {
+	/* The server's major version (tix-admin backup runs its pg_dump),
+	 * and how many tables, sequences, views... the public schema has
+	 * (tix-admin restore goes only into an empty database). */
+	[TIX_STMT_SERVER_VERSION] = { "server_version",
+	    "SELECT current_setting('server_version_num')::int / 10000,"
+	    " current_database()" },
+	[TIX_STMT_SCHEMA_OBJECTS] = { "schema_objects",
+	    "SELECT count(*) FROM pg_class c"
+	    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+	    " WHERE n.nspname = 'public'" },
 	[TIX_STMT_MIGRATE_LOCK] = { "migrate_lock",
 	    "SELECT pg_advisory_xact_lock(7469780001)" },
 	[TIX_STMT_MIGRATE_APPLIED] = { "migrate_applied",
