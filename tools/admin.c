@@ -135,6 +135,74 @@ seconds_since(const struct timespec *t0)
 	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+static const char bootstrap[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version text PRIMARY KEY,"
+    " applied_at timestamptz NOT NULL DEFAULT now())";
+
+/* The first line of a migration that must run outside a transaction
+ * block (CREATE INDEX CONCURRENTLY and friends: docs/upgrade.md). */
+#define NO_TRANSACTION	"-- tix:no-transaction\n"
+
+/*
+ * A migration marked NO_TRANSACTION: under the migrators' lock held by
+ * the session, run as it is (one statement: PostgreSQL runs a script of
+ * several in one implicit transaction), then recorded.  It cannot be
+ * rolled back, so --dry-run does not run it.  When it fails half-way
+ * (an index build cancelled leaves an invalid index), nothing is
+ * recorded and the next migrate runs it again: write it so that it may
+ * (IF NOT EXISTS; docs/upgrade.md says how to clear an invalid index).
+ */
+static enum tix_err
+migrate_outside(struct tix_db *db, const char *name, const char *sql,
+    enum migrate_mode mode, int *pending)
+{
+	struct tix_rows	 rs;
+	struct timespec	 t0;
+	enum tix_err	 rc, rc2;
+
+	rc = tix_db_run(db, &arena, TIX_STMT_MIGRATE_LOCK_SESSION, NULL, 0,
+	    NULL);
+	if (rc != TIX_OK)
+		return rc;
+	/* Whether it is recorded, in a transaction of its own (rolled back
+	 * by --check and --dry-run, which leave the database as it was). */
+	rc = tix_db_begin(db);
+	if (rc == TIX_OK)
+		rc = tix_db_script(db, bootstrap);
+	if (rc == TIX_OK)
+		rc = tix_db_run(db, &arena, TIX_STMT_MIGRATE_APPLIED, &name, 1,
+		    &rs);
+	if (rc == TIX_OK && mode == MIGRATE_APPLY)
+		rc = tix_db_commit(db);
+	else
+		tix_db_rollback(db);
+	if (rc == TIX_OK && rs.nrows == 0) {
+		*pending = 1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (mode == MIGRATE_CHECK)
+			printf("pending %s (runs outside a transaction)\n",
+			    name);
+		else if (mode == MIGRATE_DRY_RUN)
+			printf("would apply %s (runs outside a transaction, so "
+			    "not tried)\n", name);
+		else {
+			rc = tix_db_script(db, sql);
+			if (rc == TIX_OK)
+				rc = tix_db_run(db, &arena,
+				    TIX_STMT_MIGRATE_RECORD, &name, 1, NULL);
+			if (rc == TIX_OK)
+				printf("ran %s outside a transaction in %.3f "
+				    "s\n", name, seconds_since(&t0));
+		}
+	}
+	rc2 = tix_db_run(db, &arena, TIX_STMT_MIGRATE_UNLOCK_SESSION, NULL, 0,
+	    NULL);
+	if (rc != TIX_OK && mode == MIGRATE_APPLY)
+		*pending = 0;
+	return rc != TIX_OK ? rc : rc2;
+}
+
 /*
  * One migration file, in one transaction: *pending says whether it was
  * not recorded yet.  Only MIGRATE_APPLY commits; the other modes roll
@@ -145,10 +213,6 @@ static enum tix_err
 migrate_one(struct tix_db *db, const char *dir, const char *name,
     enum migrate_mode mode, int *pending)
 {
-	static const char bootstrap[] =
-	    "CREATE TABLE IF NOT EXISTS schema_migrations ("
-	    " version text PRIMARY KEY,"
-	    " applied_at timestamptz NOT NULL DEFAULT now())";
 	struct tix_rows	 rs;
 	struct timespec	 t0;
 	const char	*path, *sql;
@@ -161,6 +225,8 @@ migrate_one(struct tix_db *db, const char *dir, const char *name,
 		fprintf(stderr, "tix-admin: cannot read %s\n", path);
 		return TIX_EINVAL;
 	}
+	if (strncmp(sql, NO_TRANSACTION, strlen(NO_TRANSACTION)) == 0)
+		return migrate_outside(db, name, sql, mode, pending);
 	rc = tix_db_begin(db);
 	if (rc != TIX_OK)
 		return rc;

@@ -179,6 +179,12 @@ static const struct {
 	    " WHERE n.nspname = 'public'" },
 	[TIX_STMT_MIGRATE_LOCK] = { "migrate_lock",
 	    "SELECT pg_advisory_xact_lock(7469780001)" },
+	/* The same lock for a migration that runs outside a transaction
+	 * (CREATE INDEX CONCURRENTLY): held by the session until released. */
+	[TIX_STMT_MIGRATE_LOCK_SESSION] = { "migrate_lock_session",
+	    "SELECT pg_advisory_lock(7469780001)" },
+	[TIX_STMT_MIGRATE_UNLOCK_SESSION] = { "migrate_unlock_session",
+	    "SELECT pg_advisory_unlock(7469780001)" },
 	[TIX_STMT_MIGRATE_APPLIED] = { "migrate_applied",
 	    "SELECT 1 FROM schema_migrations WHERE version = $1" },
 	[TIX_STMT_MIGRATE_RECORD] = { "migrate_record",
