@@ -6,22 +6,22 @@
  * with it, not the service.  The parent only supervises.
  *
  * Stopping and upgrading (docs/upgrade.md).  A child takes SIGTERM only
- * while it waits for a connection (in ppoll(), below): a request it has
+ * while it waits in accept() for a connection: a request it has
  * accepted is read, served and answered whole, and a child told to stop
  * accepts nothing more.  SIGUSR2 to the parent starts the binary on disk
  * again with the listening socket handed down (fd 3, LISTEN_FDS and
  * LISTEN_PID as systemd's socket activation has them): the socket is
  * never closed, so connections queue in it while the processes change.
+ * A new binary that fails to start ends; the old parent sees that and
+ * serves on.
  * Once the new parent's children run, it sends SIGTERM to the old parent,
  * whose children finish what they hold and end.
  */
-#define _GNU_SOURCE	/* ppoll */
 #include <fcgiapp.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,9 +55,9 @@
 #define STOP_GRACE_SECONDS 35
 
 static volatile sig_atomic_t	stopping, upgrading;
-/* The signal mask a child waits for a connection with: SIGTERM and
- * SIGINT let in (they are blocked everywhere else). */
-static sigset_t			wait_mask;
+/* SIGTERM and SIGINT: a child lets them in only while it waits for a
+ * connection (see child_main). */
+static sigset_t			stop_signals;
 static int			listen_fd = -1;
 
 /* Where an upgrade hands the listening socket to the new binary. */
@@ -125,24 +125,15 @@ static int read_timeout_seconds;
 int
 accept(int fd, struct sockaddr *addr, socklen_t *addr_len)
 {
-	struct pollfd	pfd = { .fd = fd, .events = POLLIN };
 	struct timeval	tv;
 	long		c;
 
-	/*
-	 * Wait with SIGTERM let in; a stop ends the wait (EINTR) before a
-	 * connection is taken.  The listening socket is non-blocking: the
-	 * children wake together, one gets the connection, the others wait
-	 * again.
-	 */
-	for (;;) {
-		if (fd == listen_fd && ppoll(&pfd, 1, NULL, &wait_mask) < 0)
-			return -1;
-		c = syscall(SYS_accept4, fd, addr, addr_len, 0);
-		if (c >= 0 || fd != listen_fd ||
-		    (errno != EAGAIN && errno != EWOULDBLOCK))
-			break;
-	}
+	c = syscall(SYS_accept4, fd, addr, addr_len, 0);
+	/* A connection in hand: a stop waits until it is answered.  libfcgi
+	 * reads the request's first records before FCGX_Accept_r returns,
+	 * and a signal then would cut such a read short (EINTR). */
+	if (c >= 0 && fd == listen_fd)
+		sigprocmask(SIG_BLOCK, &stop_signals, NULL);
 	if (c >= 0 && read_timeout_seconds > 0) {
 		tv.tv_sec = read_timeout_seconds;
 		tv.tv_usec = 0;
@@ -229,7 +220,6 @@ child_main(int sock, const struct tix_config *cfg,
 	FCGX_Request	 fr;
 	struct tix_arena arena;
 	struct tix_db	*db;
-	sigset_t	 stop_set;
 	long		 nfailed = 0;
 	int		 rc, backoff_ms = 0;
 
@@ -243,22 +233,21 @@ child_main(int sock, const struct tix_config *cfg,
 		return 1;
 	}
 	/*
-	 * SIGTERM is let in only while waiting for a connection (accept()
-	 * above): one that comes in the middle of a request waits until the
-	 * response is out, so a stop never cuts a request short (a signal
-	 * would make a blocked read of the body fail with EINTR), nor one
-	 * that libfcgi has accepted and is still reading.
+	 * SIGTERM is let in only while waiting for a connection: one that
+	 * comes in the middle of a request waits until the response is out,
+	 * so a stop never cuts a request short (a signal would make a
+	 * blocked read of the body fail with EINTR).  accept() above blocks
+	 * it again the moment a connection is taken, before libfcgi reads
+	 * the request's first records.  The parent's deadline covers the one
+	 * that slips in just before accept() blocks.
 	 */
-	sigemptyset(&stop_set);
-	sigaddset(&stop_set, SIGTERM);
-	sigaddset(&stop_set, SIGINT);
-	sigprocmask(SIG_BLOCK, &stop_set, &wait_mask);
-	sigdelset(&wait_mask, SIGTERM);
-	sigdelset(&wait_mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &stop_signals, NULL);
 	signal(SIGUSR2, SIG_IGN);
 	while (!stopping) {
-		rc = FCGX_Accept_r(&fr);
+		sigprocmask(SIG_UNBLOCK, &stop_signals, NULL);
+		rc = stopping ? -EINTR : FCGX_Accept_r(&fr);
 		accept_backoff(rc, &backoff_ms, &nfailed);
+		sigprocmask(SIG_BLOCK, &stop_signals, NULL);
 		if (rc < 0)
 			continue;	/* a stop, EINTR, a bad peer, EMFILE */
 		/* The watchdog: SIGALRM's default action ends a process stuck
@@ -324,11 +313,11 @@ inherited_socket(void)
 
 /*
  * SIGUSR2: start the binary on disk (argv as we were started) with the
- * listening socket handed down, in a grandchild so that it outlives us
- * and is nobody's worker.  It sends us SIGTERM once it serves
- * (TIX_UPGRADE_FROM_PID); if it fails to start, we go on serving.
+ * listening socket handed down.  It sends us SIGTERM once it serves
+ * (TIX_UPGRADE_FROM_PID); if it ends before that, we go on serving.  Its
+ * pid (a child of ours until we end), or -1.
  */
-static void
+static pid_t
 start_upgrade(int sock, char **argv)
 {
 	char	 num[32];
@@ -338,14 +327,12 @@ start_upgrade(int sock, char **argv)
 	pid = fork();
 	if (pid < 0) {
 		tix_log_error("upgrade: fork: %s", strerror(errno));
-		return;
+		return -1;
 	}
 	if (pid > 0) {
 		tix_log_info("upgrade: starting %s with the socket", argv[0]);
-		return;
+		return pid;
 	}
-	if (fork() != 0)
-		_exit(0);
 	if (sock != INHERITED_FD && dup2(sock, INHERITED_FD) < 0)
 		_exit(127);
 	(void)fcntl(INHERITED_FD, F_SETFD, 0);
@@ -429,10 +416,10 @@ run(int argc, char **argv, const char *progname,
 	struct tix_config	 cfg;
 	struct sigaction	 sa;
 	const char		*listen = NULL, *pid_file = NULL;
-	pid_t			 kids[MAX_WORKERS], pid;
+	pid_t			 kids[MAX_WORKERS], pid, successor = -1;
 	int64_t			 nworkers = 2;
 	int			 c, i, sock, status, alive;
-	bool			 handed_over = false, inherited;
+	bool			 inherited;
 	time_t			 last_crash = 0, deadline;
 
 	tix_log_init(progname);
@@ -487,12 +474,10 @@ run(int argc, char **argv, const char *progname,
 		sock = open_socket(listen, cfg.socket_mode);
 	if (sock < 0)
 		return 1;
-	/* The children's accept() waits in ppoll (see there). */
-	if (fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK) != 0) {
-		tix_log_error("O_NONBLOCK: %s", strerror(errno));
-		return 1;
-	}
 	listen_fd = sock;
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGINT);
 	read_timeout_seconds = cfg.read_timeout_seconds;
 
 	catch_stop(on_stop_parent);
@@ -510,11 +495,11 @@ run(int argc, char **argv, const char *progname,
 	end_predecessor();
 
 	while (!stopping) {
-		if (upgrading) {
-			upgrading = 0;
-			start_upgrade(sock, argv);
-			handed_over = true;
-		}
+		if (upgrading && successor > 0)
+			tix_log_warn("upgrade: one is under way already");
+		else if (upgrading)
+			successor = start_upgrade(sock, argv);
+		upgrading = 0;
 		/* A signal between the look at the flags and a blocking wait
 		 * would wait for the next child to end: poll instead. */
 		pid = waitpid(-1, &status, WNOHANG);
@@ -523,6 +508,11 @@ run(int argc, char **argv, const char *progname,
 			    NULL);
 		if (pid <= 0)
 			continue;	/* look at the flags again */
+		if (pid == successor) {
+			tix_log_error("upgrade: the new binary ended (status %d) "
+			    "before it took over; serving on", status);
+			successor = -1;
+		}
 		for (i = 0; i < nworkers; i++) {
 			if (kids[i] != pid)
 				continue;
@@ -545,23 +535,30 @@ run(int argc, char **argv, const char *progname,
 	 * still there after that is stuck, and is killed. */
 	deadline = time(NULL) + STOP_GRACE_SECONDS;
 	for (alive = 1; alive;) {
-		pid = waitpid(-1, &status, WNOHANG);
-		if (pid < 0 && errno == ECHILD)
-			alive = 0;
-		else if (pid <= 0 && time(NULL) >= deadline) {
+		/* Our workers only: a successor is a child too, and stays. */
+		for (alive = 0, i = 0; i < nworkers; i++) {
+			if (kids[i] <= 0)
+				continue;
+			pid = waitpid(kids[i], &status, WNOHANG);
+			if (pid == kids[i] || (pid < 0 && errno == ECHILD))
+				kids[i] = -1;
+			else
+				alive++;
+		}
+		if (alive && time(NULL) >= deadline) {
 			tix_log_warn("workers still busy after %d s; killing "
 			    "them", STOP_GRACE_SECONDS);
 			for (i = 0; i < nworkers; i++)
 				if (kids[i] > 0)
 					kill(kids[i], SIGKILL);
 			deadline = time(NULL) + STOP_GRACE_SECONDS;
-		} else if (pid <= 0)
+		} else if (alive)
 			(void)nanosleep(&(struct timespec){ 0, 50000000 },
 			    NULL);
 	}
 	/* After an upgrade the socket and its path are the successor's
 	 * (or, when it failed, a stale path the next start replaces). */
-	if (!handed_over && strncmp(listen, "unix:", 5) == 0)
+	if (successor <= 0 && strncmp(listen, "unix:", 5) == 0)
 		(void)unlink(listen + 5);
 	if (pid_file != NULL)
 		remove_pid_file(pid_file);

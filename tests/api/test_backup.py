@@ -93,9 +93,11 @@ class BackupRestoreTest(ApiTestCase):
                 self.assertEqual(d.status, 200, d)
                 files = {}
                 for att in d.body["ticket"]["attachments"]:
+                    # As the API answers: other tests leave files damaged
+                    # on purpose, and those must stay so.
                     f = client.get(att["url"])
-                    self.assertEqual(f.status, 200, f)
-                    files[att["url"]] = hashlib.sha256(f.raw).hexdigest()
+                    files[att["url"]] = (f.status,
+                                         hashlib.sha256(f.raw).hexdigest())
                 seen[t["number"]] = (d.body["ticket"], files)
             if not r.body["tickets"] or len(seen) >= r.body["total"]:
                 return seen
@@ -115,7 +117,8 @@ class BackupRestoreTest(ApiTestCase):
         before_agent = self.snapshot(self.a)
         before_cust = self.snapshot(self.c)
         self.assertGreaterEqual(len(before_cust), 3)
-        nfiles = sum(len(f) for _, f in before_agent.values())
+        nfiles = sum(1 for _, f in before_agent.values()
+                     for status, _ in f.values() if status == 200)
         self.assertGreaterEqual(nfiles, 9)
 
         to = os.path.join(self.dir, "b")
