@@ -417,7 +417,8 @@ enum tix_err
 tix_config_load(struct tix_config *cfg, const char *program)
 {
 	static char	 base[MAX_SETTING + 1];
-	const char	*s, *why, *who = program != NULL ? program : "tix";
+	const char	*s, *why;
+	const char	*who = program != NULL ? program : "tix-admin";
 	size_t		 i, n;
 
 	memset(cfg, 0, sizeof(*cfg));
