@@ -4,10 +4,14 @@ over and stops the old one, whose processes finish the requests they hold.
 Clients see no failed request meanwhile: not a list, not a ticket created
 with an Idempotency-Key, not a GET /api/me (docs/upgrade.md)."""
 import os
+import shutil
 import signal
+import subprocess
+import tempfile
 import threading
 import time
 
+import fcgiclient
 from tixclient import (ApiTestCase, bearer_client, login, make_user,
                        require_env, ticket_body, unique)
 
@@ -114,6 +118,74 @@ class RollingRestartTest(ApiTestCase):
         self.assertEqual(self.failures, [])
         for kind, n in self.done.items():
             self.assertGreater(n, 10, kind)
+
+
+class FailedUpgradeTest(ApiTestCase):
+    """A new binary that cannot start leaves the old one serving; put
+    right, the next SIGUSR2 takes over."""
+
+    def login_status(self, sock):
+        body = b'{"email":"nobody@example.com","password":"xxxxxxxx"}'
+        return fcgiclient.request(sock, "POST", "/api/auth/login", body=body,
+                                  content_type="application/json")[0]
+
+    def test_a_broken_new_binary_changes_nothing(self):
+        tmp = tempfile.mkdtemp(prefix="tix-upgrade.")
+        self.addCleanup(shutil.rmtree, tmp)
+        binary, sock = os.path.join(tmp, "tix-auth"), os.path.join(tmp, "s")
+        pidfile, logname = os.path.join(tmp, "pid"), os.path.join(tmp, "log")
+        shutil.copy(shutil.which("tix-auth"), binary)
+        with open(logname, "w") as log:
+            proc = subprocess.Popen([binary, "--listen", "unix:" + sock,
+                                     "--workers", "1", "--pid-file",
+                                     pidfile], stdout=log, stderr=log)
+
+        def stop():
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            if os.path.exists(pidfile) and alive(read_pid(pidfile)):
+                os.kill(read_pid(pidfile), signal.SIGKILL)
+        self.addCleanup(stop)
+        wait_for("the pid file", lambda: os.path.exists(pidfile), 20)
+        self.assertEqual(read_pid(pidfile), proc.pid)
+        self.assertEqual(self.login_status(sock), 401)
+
+        def install(text=None):
+            new = binary + ".new"
+            if text is None:
+                shutil.copy(shutil.which("tix-auth"), new)
+            else:
+                with open(new, "w") as f:
+                    f.write(text)
+                os.chmod(new, 0o755)
+            os.rename(new, binary)
+
+        def log():
+            with open(logname) as f:
+                return f.read()
+
+        install("#!/bin/sh\necho 'tix-auth: broken build' >&2\nexit 2\n")
+        os.kill(proc.pid, signal.SIGUSR2)
+        wait_for("the failure to be seen",
+                 lambda: "before it took over; serving on" in log(), 20)
+        self.assertIn("tix-auth: broken build", log())
+        self.assertIn("ended (status 512)", log())
+        self.assertEqual(read_pid(pidfile), proc.pid)
+        self.assertEqual(self.login_status(sock), 401)
+
+        install()
+        os.kill(proc.pid, signal.SIGUSR2)
+        wait_for("a successor", lambda: read_pid(pidfile) != proc.pid, 30)
+        proc.wait(timeout=40)
+        self.assertEqual(self.login_status(sock), 401)
+        self.assertIn("(socket handed down)", log())
+        new = read_pid(pidfile)
+        os.kill(new, signal.SIGTERM)
+        wait_for("the successor to stop", lambda: not alive(new), 40)
+        # It removed its socket and pid file; nothing is left running.
+        self.assertFalse(os.path.exists(pidfile))
+        self.assertFalse(os.path.exists(sock))
 
 
 if __name__ == "__main__":
