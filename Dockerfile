@@ -30,9 +30,10 @@ RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 
 FROM debian:12-slim
 # tzdata: business hours are computed in each account's time zone.
+# postgresql-client: pg_dump and pg_restore for tix-admin backup/restore.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-        libfcgi0ldbl libpq5 libjson-c5 libcurl4 libsodium23 \
+        libfcgi0ldbl libpq5 libjson-c5 libcurl4 libsodium23 postgresql-client \
         libcrack2 cracklib-runtime liboath0 libqrencode4 \
         ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* \

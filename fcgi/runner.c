@@ -4,10 +4,23 @@
  * Why processes and not threads: each child holds one PostgreSQL
  * connection and one arena, shares nothing, and a crash takes one request
  * with it, not the service.  The parent only supervises.
+ *
+ * Stopping and upgrading (docs/upgrade.md).  A child takes SIGTERM only
+ * while it waits in accept() for a connection: a request it has
+ * accepted is read, served and answered whole, and a child told to stop
+ * accepts nothing more.  SIGUSR2 to the parent starts the binary on disk
+ * again with the listening socket handed down (fd 3, LISTEN_FDS and
+ * LISTEN_PID as systemd's socket activation has them): the socket is
+ * never closed, so connections queue in it while the processes change.
+ * A new binary that fails to start ends; the old parent sees that and
+ * serves on.
+ * Once the new parent's children run, it sends SIGTERM to the old parent,
+ * whose children finish what they hold and end.
  */
 #include <fcgiapp.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,7 +54,14 @@
 /* nginx's fastcgi_read_timeout (30 s) and a little more. */
 #define STOP_GRACE_SECONDS 35
 
-static volatile sig_atomic_t	stopping;
+static volatile sig_atomic_t	stopping, upgrading;
+/* SIGTERM and SIGINT: a child lets them in only while it waits for a
+ * connection (see child_main). */
+static sigset_t			stop_signals;
+static int			listen_fd = -1;
+
+/* Where an upgrade hands the listening socket to the new binary. */
+#define INHERITED_FD	3
 
 static void
 on_stop(int sig)
@@ -59,10 +79,17 @@ on_stop_parent(int sig)
 }
 
 static void
+on_upgrade(int sig)
+{
+	(void)sig;
+	upgrading = 1;
+}
+
+static void
 usage(const char *progname)
 {
 	fprintf(stderr, "usage: %s --listen unix:PATH|HOST:PORT "
-	    "[--workers N]\n", progname);
+	    "[--workers N] [--pid-file PATH]\n", progname);
 }
 
 /* Install handler for SIGTERM and SIGINT, without SA_RESTART so that a
@@ -102,6 +129,11 @@ accept(int fd, struct sockaddr *addr, socklen_t *addr_len)
 	long		c;
 
 	c = syscall(SYS_accept4, fd, addr, addr_len, 0);
+	/* A connection in hand: a stop waits until it is answered.  libfcgi
+	 * reads the request's first records before FCGX_Accept_r returns,
+	 * and a signal then would cut such a read short (EINTR). */
+	if (c >= 0 && fd == listen_fd)
+		sigprocmask(SIG_BLOCK, &stop_signals, NULL);
 	if (c >= 0 && read_timeout_seconds > 0) {
 		tv.tv_sec = read_timeout_seconds;
 		tv.tv_usec = 0;
@@ -117,20 +149,15 @@ accept(int fd, struct sockaddr *addr, socklen_t *addr_len)
 }
 
 static int
-open_socket(const char *listen)
+open_socket(const char *listen, int mode)
 {
-	const char	*mode_env;
-	int		 fd;
-	long		 mode = 0660;
+	int fd;
 
 	if (strncmp(listen, "unix:", 5) == 0) {
 		listen += 5;
 		(void)unlink(listen);	/* a stale socket of a past run */
 		fd = FCGX_OpenSocket(listen, LISTEN_BACKLOG);
 		/* nginx must reach it; nobody else needs to. */
-		mode_env = getenv("TIX_SOCKET_MODE");
-		if (mode_env != NULL)
-			mode = strtol(mode_env, NULL, 8);
 		if (fd >= 0 && chmod(listen, (mode_t)mode) != 0) {
 			tix_log_error("chmod %s: %s", listen, strerror(errno));
 			return -1;
@@ -193,7 +220,6 @@ child_main(int sock, const struct tix_config *cfg,
 	FCGX_Request	 fr;
 	struct tix_arena arena;
 	struct tix_db	*db;
-	sigset_t	 stop_set;
 	long		 nfailed = 0;
 	int		 rc, backoff_ms = 0;
 
@@ -207,21 +233,21 @@ child_main(int sock, const struct tix_config *cfg,
 		return 1;
 	}
 	/*
-	 * SIGTERM is let in only while waiting for a request: one that comes
-	 * in the middle of a request waits until the response is out, so a
-	 * stop never cuts a request short (a signal would make a blocked
-	 * read of the body fail with EINTR).  The parent's deadline covers
-	 * the one that slips in just before accept() blocks.
+	 * SIGTERM is let in only while waiting for a connection: one that
+	 * comes in the middle of a request waits until the response is out,
+	 * so a stop never cuts a request short (a signal would make a
+	 * blocked read of the body fail with EINTR).  accept() above blocks
+	 * it again the moment a connection is taken, before libfcgi reads
+	 * the request's first records.  The parent's deadline covers the one
+	 * that slips in just before accept() blocks.
 	 */
-	sigemptyset(&stop_set);
-	sigaddset(&stop_set, SIGTERM);
-	sigaddset(&stop_set, SIGINT);
-	sigprocmask(SIG_BLOCK, &stop_set, NULL);
+	sigprocmask(SIG_BLOCK, &stop_signals, NULL);
+	signal(SIGUSR2, SIG_IGN);
 	while (!stopping) {
-		sigprocmask(SIG_UNBLOCK, &stop_set, NULL);
+		sigprocmask(SIG_UNBLOCK, &stop_signals, NULL);
 		rc = stopping ? -EINTR : FCGX_Accept_r(&fr);
 		accept_backoff(rc, &backoff_ms, &nfailed);
-		sigprocmask(SIG_BLOCK, &stop_set, NULL);
+		sigprocmask(SIG_BLOCK, &stop_signals, NULL);
 		if (rc < 0)
 			continue;	/* a stop, EINTR, a bad peer, EMFILE */
 		/* The watchdog: SIGALRM's default action ends a process stuck
@@ -254,6 +280,128 @@ spawn(int sock, const struct tix_config *cfg, const struct tix_route *routes,
 #define KEY_ATTACHMENTS	1
 #define KEY_TOTP	2
 
+/*
+ * The listening socket a parent before us handed down (an upgrade, or
+ * systemd's socket activation): fd 3 when LISTEN_FDS is 1 and LISTEN_PID
+ * is this process.  -1: none, open our own; -2: a handed-down one that
+ * is not a listening socket (said).
+ */
+static int
+inherited_socket(void)
+{
+	const char	*fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+	int64_t		 n, p;
+	int		 on = 0;
+	socklen_t	 len = sizeof(on);
+
+	if (fds == NULL || pid == NULL)
+		return -1;
+	if (!tix_parse_int64(fds, strlen(fds), false, &n) || n != 1 ||
+	    !tix_parse_int64(pid, strlen(pid), false, &p) || p != getpid())
+		return -1;
+	(void)unsetenv("LISTEN_FDS");
+	(void)unsetenv("LISTEN_PID");
+	if (getsockopt(INHERITED_FD, SOL_SOCKET, SO_ACCEPTCONN, &on,
+	    &len) != 0 || !on) {
+		tix_log_error("LISTEN_FDS: fd %d is not a listening socket",
+		    INHERITED_FD);
+		return -2;
+	}
+	(void)fcntl(INHERITED_FD, F_SETFD, FD_CLOEXEC);
+	return INHERITED_FD;
+}
+
+/*
+ * SIGUSR2: start the binary on disk (argv as we were started) with the
+ * listening socket handed down.  It sends us SIGTERM once it serves
+ * (TIX_UPGRADE_FROM_PID); if it ends before that, we go on serving.  Its
+ * pid (a child of ours until we end), or -1.
+ */
+static pid_t
+start_upgrade(int sock, char **argv)
+{
+	char	 num[32];
+	pid_t	 pid, self = getpid();
+	sigset_t none;
+
+	pid = fork();
+	if (pid < 0) {
+		tix_log_error("upgrade: fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid > 0) {
+		tix_log_info("upgrade: starting %s with the socket", argv[0]);
+		return pid;
+	}
+	if (sock != INHERITED_FD && dup2(sock, INHERITED_FD) < 0)
+		_exit(127);
+	(void)fcntl(INHERITED_FD, F_SETFD, 0);
+	snprintf(num, sizeof(num), "%ld", (long)getpid());
+	(void)setenv("LISTEN_PID", num, 1);
+	(void)setenv("LISTEN_FDS", "1", 1);
+	snprintf(num, sizeof(num), "%ld", (long)self);
+	(void)setenv("TIX_UPGRADE_FROM_PID", num, 1);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execvp(argv[0], argv);
+	tix_log_error("upgrade: cannot run %s: %s", argv[0], strerror(errno));
+	_exit(127);
+}
+
+/* The pid file: written whole (a rename), so a reader never sees half. */
+static int
+write_pid_file(const char *path)
+{
+	char	 tmp[4096];
+	FILE	*f;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.%ld", path, (long)getpid()) >=
+	    (int)sizeof(tmp))
+		return -1;
+	f = fopen(tmp, "w");
+	if (f == NULL)
+		return -1;
+	fprintf(f, "%ld\n", (long)getpid());
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		(void)unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* Remove the pid file if it still names us (not our successor). */
+static void
+remove_pid_file(const char *path)
+{
+	char	 buf[32];
+	FILE	*f = fopen(path, "r");
+	long	 pid = 0;
+
+	if (f == NULL)
+		return;
+	if (fgets(buf, sizeof(buf), f) != NULL)
+		pid = strtol(buf, NULL, 10);
+	fclose(f);
+	if (pid == (long)getpid())
+		(void)unlink(path);
+}
+
+/* Tell the parent we took over from that it may stop now. */
+static void
+end_predecessor(void)
+{
+	const char	*s = getenv("TIX_UPGRADE_FROM_PID");
+	int64_t		 pid;
+
+	if (s == NULL)
+		return;
+	if (tix_parse_int64(s, strlen(s), false, &pid) && pid > 1 &&
+	    kill((pid_t)pid, SIGTERM) == 0)
+		tix_log_info("upgrade: took over the socket; stopping %lld",
+		    (long long)pid);
+	(void)unsetenv("TIX_UPGRADE_FROM_PID");
+}
+
 static int
 run(int argc, char **argv, const char *progname,
     const struct tix_route *routes, size_t nroutes, int keys)
@@ -261,18 +409,21 @@ run(int argc, char **argv, const char *progname,
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, 'l' },
 		{ "workers", required_argument, NULL, 'w' },
+		{ "pid-file", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct tix_config	 cfg;
-	const char		*listen = NULL;
-	pid_t			 kids[MAX_WORKERS], pid;
+	struct sigaction	 sa;
+	const char		*listen = NULL, *pid_file = NULL;
+	pid_t			 kids[MAX_WORKERS], pid, successor = -1;
 	int64_t			 nworkers = 2;
 	int			 c, i, sock, status, alive;
+	bool			 inherited;
 	time_t			 last_crash = 0, deadline;
 
 	tix_log_init(progname);
-	while ((c = getopt_long(argc, argv, "l:w:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:w:p:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			listen = optarg;
@@ -286,6 +437,9 @@ run(int argc, char **argv, const char *progname,
 				return 2;
 			}
 			break;
+		case 'p':
+			pid_file = optarg;
+			break;
 		case 'h':
 			usage(progname);
 			return 0;
@@ -298,7 +452,7 @@ run(int argc, char **argv, const char *progname,
 		usage(progname);
 		return 2;
 	}
-	if (tix_config_load(&cfg) != TIX_OK)
+	if (tix_config_load(&cfg, progname) != TIX_OK)
 		return 2;
 	tix_outbox_init(cfg.public_base_url);
 	/* Before the fork, so the children share the dummy hash. */
@@ -314,21 +468,51 @@ run(int argc, char **argv, const char *progname,
 		return 2;
 	if (FCGX_Init() != 0)
 		return 1;
-	sock = open_socket(listen);
+	sock = inherited_socket();
+	inherited = sock >= 0;
+	if (sock == -1)
+		sock = open_socket(listen, cfg.socket_mode);
 	if (sock < 0)
 		return 1;
+	listen_fd = sock;
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGINT);
 	read_timeout_seconds = cfg.read_timeout_seconds;
 
 	catch_stop(on_stop_parent);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_upgrade;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR2, &sa, NULL);
 	for (i = 0; i < nworkers; i++)
 		kids[i] = spawn(sock, &cfg, routes, nroutes);
-	tix_log_info("listening on %s with %d workers", listen,
-	    (int)nworkers);
+	if (pid_file != NULL && write_pid_file(pid_file) != 0)
+		tix_log_error("cannot write the pid file %s: %s", pid_file,
+		    strerror(errno));
+	tix_log_info("listening on %s with %d workers%s", listen,
+	    (int)nworkers, inherited ? " (socket handed down)" : "");
+	end_predecessor();
 
 	while (!stopping) {
-		pid = waitpid(-1, &status, 0);
-		if (pid < 0)
-			continue;	/* EINTR: look at stopping again */
+		if (upgrading && successor > 0)
+			tix_log_warn("upgrade: one is under way already");
+		else if (upgrading)
+			successor = start_upgrade(sock, argv);
+		upgrading = 0;
+		/* A signal between the look at the flags and a blocking wait
+		 * would wait for the next child to end: poll instead. */
+		pid = waitpid(-1, &status, WNOHANG);
+		if (pid == 0)
+			(void)nanosleep(&(struct timespec){ 0, 200000000 },
+			    NULL);
+		if (pid <= 0)
+			continue;	/* look at the flags again */
+		if (pid == successor) {
+			tix_log_error("upgrade: the new binary ended (status %d) "
+			    "before it took over; serving on", status);
+			successor = -1;
+		}
 		for (i = 0; i < nworkers; i++) {
 			if (kids[i] != pid)
 				continue;
@@ -351,22 +535,33 @@ run(int argc, char **argv, const char *progname,
 	 * still there after that is stuck, and is killed. */
 	deadline = time(NULL) + STOP_GRACE_SECONDS;
 	for (alive = 1; alive;) {
-		pid = waitpid(-1, &status, WNOHANG);
-		if (pid < 0 && errno == ECHILD)
-			alive = 0;
-		else if (pid <= 0 && time(NULL) >= deadline) {
+		/* Our workers only: a successor is a child too, and stays. */
+		for (alive = 0, i = 0; i < nworkers; i++) {
+			if (kids[i] <= 0)
+				continue;
+			pid = waitpid(kids[i], &status, WNOHANG);
+			if (pid == kids[i] || (pid < 0 && errno == ECHILD))
+				kids[i] = -1;
+			else
+				alive++;
+		}
+		if (alive && time(NULL) >= deadline) {
 			tix_log_warn("workers still busy after %d s; killing "
 			    "them", STOP_GRACE_SECONDS);
 			for (i = 0; i < nworkers; i++)
 				if (kids[i] > 0)
 					kill(kids[i], SIGKILL);
 			deadline = time(NULL) + STOP_GRACE_SECONDS;
-		} else if (pid <= 0)
+		} else if (alive)
 			(void)nanosleep(&(struct timespec){ 0, 50000000 },
 			    NULL);
 	}
-	if (strncmp(listen, "unix:", 5) == 0)
+	/* After an upgrade the socket and its path are the successor's
+	 * (or, when it failed, a stale path the next start replaces). */
+	if (successor <= 0 && strncmp(listen, "unix:", 5) == 0)
 		(void)unlink(listen + 5);
+	if (pid_file != NULL)
+		remove_pid_file(pid_file);
 	tix_log_info("stopped");
 	return 0;
 }

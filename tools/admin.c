@@ -2,6 +2,9 @@
  * tix-admin: the operator's command line.
  *
  *   tix-admin migrate [--check | --dry-run]
+ *   tix-admin config check [--for PROGRAM]
+ *   tix-admin backup --to DIR
+ *   tix-admin restore --from DIR [--force]
  *   tix-admin user add --email E --name N --role customer|agent|admin
  *                      --account A [--timezone Europe/Berlin]
  *   tix-admin user disable --email E
@@ -38,6 +41,7 @@
 #include "mail/mail.h"
 #include "outbox/manage.h"
 #include "tickets/license.h"
+#include "backup.h"
 
 #ifndef TIX_DEFAULT_SQL_DIR
 #define TIX_DEFAULT_SQL_DIR "/usr/share/tix/sql"
@@ -53,6 +57,10 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: tix-admin migrate [--check | --dry-run]\n"
+	    "       tix-admin config check [--for PROGRAM]"
+	    " (the settings, checked)\n"
+	    "       tix-admin backup --to DIR\n"
+	    "       tix-admin restore --from DIR [--force]\n"
 	    "       tix-admin user add --email E --name N "
 	    "--role customer|agent|admin\n"
 	    "                          --account A [--timezone ZONE]"
@@ -127,6 +135,74 @@ seconds_since(const struct timespec *t0)
 	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+static const char bootstrap[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version text PRIMARY KEY,"
+    " applied_at timestamptz NOT NULL DEFAULT now())";
+
+/* The first line of a migration that must run outside a transaction
+ * block (CREATE INDEX CONCURRENTLY and friends: docs/upgrade.md). */
+#define NO_TRANSACTION	"-- tix:no-transaction\n"
+
+/*
+ * A migration marked NO_TRANSACTION: under the migrators' lock held by
+ * the session, run as it is (one statement: PostgreSQL runs a script of
+ * several in one implicit transaction), then recorded.  It cannot be
+ * rolled back, so --dry-run does not run it.  When it fails half-way
+ * (an index build cancelled leaves an invalid index), nothing is
+ * recorded and the next migrate runs it again: write it so that it may
+ * (IF NOT EXISTS; docs/upgrade.md says how to clear an invalid index).
+ */
+static enum tix_err
+migrate_outside(struct tix_db *db, const char *name, const char *sql,
+    enum migrate_mode mode, int *pending)
+{
+	struct tix_rows	 rs;
+	struct timespec	 t0;
+	enum tix_err	 rc, rc2;
+
+	rc = tix_db_run(db, &arena, TIX_STMT_MIGRATE_LOCK_SESSION, NULL, 0,
+	    NULL);
+	if (rc != TIX_OK)
+		return rc;
+	/* Whether it is recorded, in a transaction of its own (rolled back
+	 * by --check and --dry-run, which leave the database as it was). */
+	rc = tix_db_begin(db);
+	if (rc == TIX_OK)
+		rc = tix_db_script(db, bootstrap);
+	if (rc == TIX_OK)
+		rc = tix_db_run(db, &arena, TIX_STMT_MIGRATE_APPLIED, &name, 1,
+		    &rs);
+	if (rc == TIX_OK && mode == MIGRATE_APPLY)
+		rc = tix_db_commit(db);
+	else
+		tix_db_rollback(db);
+	if (rc == TIX_OK && rs.nrows == 0) {
+		*pending = 1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (mode == MIGRATE_CHECK)
+			printf("pending %s (runs outside a transaction)\n",
+			    name);
+		else if (mode == MIGRATE_DRY_RUN)
+			printf("would apply %s (runs outside a transaction, so "
+			    "not tried)\n", name);
+		else {
+			rc = tix_db_script(db, sql);
+			if (rc == TIX_OK)
+				rc = tix_db_run(db, &arena,
+				    TIX_STMT_MIGRATE_RECORD, &name, 1, NULL);
+			if (rc == TIX_OK)
+				printf("ran %s outside a transaction in %.3f "
+				    "s\n", name, seconds_since(&t0));
+		}
+	}
+	rc2 = tix_db_run(db, &arena, TIX_STMT_MIGRATE_UNLOCK_SESSION, NULL, 0,
+	    NULL);
+	if (rc != TIX_OK && mode == MIGRATE_APPLY)
+		*pending = 0;
+	return rc != TIX_OK ? rc : rc2;
+}
+
 /*
  * One migration file, in one transaction: *pending says whether it was
  * not recorded yet.  Only MIGRATE_APPLY commits; the other modes roll
@@ -137,10 +213,6 @@ static enum tix_err
 migrate_one(struct tix_db *db, const char *dir, const char *name,
     enum migrate_mode mode, int *pending)
 {
-	static const char bootstrap[] =
-	    "CREATE TABLE IF NOT EXISTS schema_migrations ("
-	    " version text PRIMARY KEY,"
-	    " applied_at timestamptz NOT NULL DEFAULT now())";
 	struct tix_rows	 rs;
 	struct timespec	 t0;
 	const char	*path, *sql;
@@ -153,6 +225,8 @@ migrate_one(struct tix_db *db, const char *dir, const char *name,
 		fprintf(stderr, "tix-admin: cannot read %s\n", path);
 		return TIX_EINVAL;
 	}
+	if (strncmp(sql, NO_TRANSACTION, strlen(NO_TRANSACTION)) == 0)
+		return migrate_outside(db, name, sql, mode, pending);
 	rc = tix_db_begin(db);
 	if (rc != TIX_OK)
 		return rc;
@@ -196,9 +270,10 @@ migrate_one(struct tix_db *db, const char *dir, const char *name,
  * see that it applies and how long it takes, and changes nothing.
  */
 static int
-cmd_migrate(struct tix_db *db, int argc, char **argv)
+cmd_migrate(struct tix_db *db, const struct tix_config *cfg, int argc,
+    char **argv)
 {
-	const char	*dir = getenv("TIX_SQL_DIR");
+	const char	*dir = cfg->sql_dir;
 	const char	*names[MAX_MIGRATIONS];
 	enum migrate_mode mode = MIGRATE_APPLY;
 	struct dirent	*e;
@@ -215,7 +290,7 @@ cmd_migrate(struct tix_db *db, int argc, char **argv)
 		usage();
 		return 2;
 	}
-	if (dir == NULL || *dir == '\0')
+	if (dir == NULL)
 		dir = TIX_DEFAULT_SQL_DIR;
 	d = opendir(dir);
 	if (d == NULL) {
@@ -798,6 +873,44 @@ cmd_outbox_retry(struct tix_db *db, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * tix-admin config check [--for PROGRAM]: every setting as PROGRAM (one of
+ * the Tix programs; default: all of them at once) would read it, checked
+ * the same way, with where each came from; secrets masked.  0 when all
+ * are valid, 2 (and the one line naming the bad one) when not.
+ */
+static int
+cmd_config_check(int argc, char **argv)
+{
+	static const char *const programs[] = { "tix-auth", "tix-tickets",
+	    "tix-files", "tix-scheduler", "tix-notify", "tix-mailin",
+	    "tix-admin" };
+	struct tix_config	 cfg;
+	const char		*program = NULL;
+	size_t			 i;
+
+	if (argc == 3 && strcmp(argv[1], "--for") == 0) {
+		for (i = 0; i < sizeof(programs) / sizeof(programs[0]); i++)
+			if (strcmp(argv[2], programs[i]) == 0)
+				program = programs[i];
+		if (program == NULL) {
+			fprintf(stderr, "tix-admin: --for takes tix-auth, "
+			    "tix-tickets, tix-files, tix-scheduler, "
+			    "tix-notify, tix-mailin or tix-admin\n");
+			return 2;
+		}
+	} else if (argc != 1) {
+		usage();
+		return 2;
+	}
+	if (tix_config_load(&cfg, program) != TIX_OK)
+		return 2;
+	tix_config_print(stdout, &cfg);
+	printf("configuration valid%s%s\n", program != NULL ? " for " : "",
+	    program != NULL ? program : "");
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -812,7 +925,12 @@ main(int argc, char **argv)
 		usage();
 		return argc < 2 ? 2 : 0;
 	}
+	if (argc >= 3 && strcmp(argv[1], "config") == 0 &&
+	    strcmp(argv[2], "check") == 0)
+		return cmd_config_check(argc - 2, argv + 2);
 	if (strcmp(argv[1], "migrate") != 0 &&
+	    strcmp(argv[1], "backup") != 0 &&
+	    strcmp(argv[1], "restore") != 0 &&
 	    strcmp(argv[1], "security-events") != 0 && (argc < 3 ||
 	    !((strcmp(argv[1], "user") == 0 && (strcmp(argv[2], "add") == 0 ||
 	    strcmp(argv[2], "disable") == 0 ||
@@ -826,7 +944,9 @@ main(int argc, char **argv)
 		usage();
 		return 2;
 	}
-	if (tix_config_load(&cfg) != TIX_OK)
+	/* Backup reads the key files; no other command needs them. */
+	if (tix_config_load(&cfg, strcmp(argv[1], "backup") == 0 ?
+	    "tix-backup" : "tix-admin") != TIX_OK)
 		return 2;
 	if (tix_crypto_init() != TIX_OK) {
 		fprintf(stderr, "tix-admin: libsodium failed to start\n");
@@ -842,7 +962,11 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (strcmp(argv[1], "migrate") == 0)
-		status = cmd_migrate(db, argc - 1, argv + 1);
+		status = cmd_migrate(db, &cfg, argc - 1, argv + 1);
+	else if (strcmp(argv[1], "backup") == 0)
+		status = tix_backup_main(db, &arena, &cfg, argc - 1, argv + 1);
+	else if (strcmp(argv[1], "restore") == 0)
+		status = tix_restore_main(db, &arena, &cfg, argc - 1, argv + 1);
 	else if (strcmp(argv[1], "security-events") == 0)
 		status = cmd_security_events(db, argc - 1, argv + 1);
 	else if (strcmp(argv[1], "license") == 0)

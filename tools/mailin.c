@@ -236,7 +236,7 @@ main(int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	if (tix_config_load(&cfg) != TIX_OK)
+	if (tix_config_load(&cfg, "tix-mailin") != TIX_OK)
 		return EX_CONFIG;
 	if (imap_url == NULL)
 		mailin_limit(&cfg);

@@ -266,7 +266,7 @@ main(int argc, char **argv)
 	if (status >= 0)
 		return status;
 	status = 0;
-	if (tix_config_load(&cfg) != TIX_OK)
+	if (tix_config_load(&cfg, "tix-notify") != TIX_OK)
 		return 2;
 
 	if (tix_crypto_init() != TIX_OK ||

@@ -174,7 +174,7 @@ main(int argc, char **argv)
 	if (status >= 0)
 		return status;
 	status = 0;
-	if (tix_config_load(&cfg) != TIX_OK)
+	if (tix_config_load(&cfg, "tix-scheduler") != TIX_OK)
 		return 2;
 	tix_outbox_init(cfg.public_base_url);
 

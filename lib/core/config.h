@@ -5,13 +5,22 @@
 #ifndef TIX_CORE_CONFIG_H
 #define TIX_CORE_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/addr.h"
 #include "core/err.h"
 
+/* The most settings the table of config.c may hold. */
+#define TIX_CONFIG_MAX	64
+
 struct tix_config {
 	const char	*database_url;		/* TIX_DATABASE_URL */
+	/* The migrations of tix-admin migrate (NULL: its default). */
+	const char	*sql_dir;		/* TIX_SQL_DIR */
+	/* A worker's unix socket's file mode (default 0660). */
+	int		 socket_mode;		/* TIX_SOCKET_MODE */
 	int		 session_idle_minutes;	/* TIX_SESSION_IDLE_MINUTES */
 	/* TIX_REQUEST_TIMEOUT_SECONDS: a worker process still on one request
 	 * after this long is stuck, and ends (the runner starts another). */
@@ -74,14 +83,33 @@ struct tix_config {
 	const char	*sms_user;		/* TIX_SMS_USER */
 	const char	*sms_password_file;	/* TIX_SMS_PASSWORD_FILE */
 	const char	*sms_from;		/* TIX_SMS_FROM */
+	/* Whether setting i (config.c's table) came from the environment
+	 * rather than its default. */
+	bool		 from_env[TIX_CONFIG_MAX];
 };
 
 /*
- * Fill cfg from the environment, with defaults for what is unset.
- * TIX_EINVAL (and a message on stderr) when a value is malformed or the
- * database URL is missing.  Strings borrow from the environment.
+ * Fill cfg from the environment, with defaults for what is unset, as
+ * program ("tix-tickets", ...) reads it: the settings only other programs
+ * read are left at their defaults and not checked (docker-compose hands
+ * every service the same environment, the key files only to those that
+ * read them).  program NULL: every setting, as `tix-admin config check`
+ * does.  Each setting is checked against its type: whole numbers in
+ * their range, URLs well-formed with an allowed scheme, key files
+ * readable with a 32-byte key, directories present.  TIX_EINVAL, with
+ * one line on stderr naming the setting and what is wrong with it, at
+ * the first bad one or when TIX_DATABASE_URL is missing.  Strings borrow
+ * from the environment.
  */
-enum tix_err	tix_config_load(struct tix_config *cfg);
+enum tix_err	tix_config_load(struct tix_config *cfg, const char *program);
+
+/*
+ * Print the effective configuration to out, a line a setting:
+ * NAME=VALUE, a tab and where it came from (environment, default or
+ * unset).  Passwords in URLs and connection strings show as ***; key
+ * files show as their path, never their contents.
+ */
+void		tix_config_print(FILE *out, const struct tix_config *cfg);
 
 /*
  * The secret on the first line of the file at path (the file of

@@ -3,6 +3,8 @@
  */
 #include <sodium.h>
 
+#include <stdio.h>
+
 #include <string.h>
 
 #include "crypto/crypto.h"
@@ -74,6 +76,29 @@ tix_hash_hex(const char *s, size_t n, char out[TIX_HASH_HEX_LEN + 1])
 
 	crypto_hash_sha256(h, (const unsigned char *)s, n);
 	sodium_bin2hex(out, TIX_HASH_HEX_LEN + 1, h, sizeof(h));
+}
+
+enum tix_err
+tix_hash_file_hex(const char *path, char out[TIX_HASH_HEX_LEN + 1])
+{
+	crypto_hash_sha256_state st;
+	unsigned char		 h[crypto_hash_sha256_BYTES], buf[65536];
+	FILE			*f = fopen(path, "rb");
+	size_t			 n;
+	int			 bad;
+
+	if (f == NULL)
+		return TIX_EINVAL;
+	crypto_hash_sha256_init(&st);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		crypto_hash_sha256_update(&st, buf, n);
+	bad = ferror(f);
+	fclose(f);
+	if (bad)
+		return TIX_EINVAL;
+	crypto_hash_sha256_final(&st, h);
+	sodium_bin2hex(out, TIX_HASH_HEX_LEN + 1, h, sizeof(h));
+	return TIX_OK;
 }
 
 enum tix_err

@@ -29,6 +29,12 @@ void		tix_token_new(char out[TIX_TOKEN_LEN + 1]);
 void		tix_hash_hex(const char *s, size_t n,
 		    char out[TIX_HASH_HEX_LEN + 1]);
 
+/* Lower-case hex SHA-256 of the file at path into out[TIX_HASH_HEX_LEN +
+ * 1], read in pieces (any size).  TIX_EINVAL when it cannot be read
+ * (errno says why). */
+enum tix_err	tix_hash_file_hex(const char *path,
+		    char out[TIX_HASH_HEX_LEN + 1]);
+
 /* argon2id hash of the password into out[TIX_PWHASH_LEN].  TIX_ENOMEM
  * when the hash's memory cannot be had. */
 enum tix_err	tix_password_hash(const char *pw, size_t n,

@@ -60,6 +60,33 @@ tix_db_open(const char *conninfo, struct tix_db **out)
 	return TIX_OK;
 }
 
+enum tix_err
+tix_db_export_env(const char *conninfo)
+{
+	PQconninfoOption	*opts, *o;
+	char			*err = NULL;
+	enum tix_err		 rc = TIX_OK;
+
+	opts = PQconninfoParse(conninfo, &err);
+	if (opts == NULL) {
+		fprintf(stderr, "TIX_DATABASE_URL: %s", err != NULL ? err :
+		    "out of memory\n");
+		PQfreemem(err);
+		return TIX_EINVAL;
+	}
+	for (o = opts; o->keyword != NULL && rc == TIX_OK; o++) {
+		if (o->val == NULL)
+			continue;
+		if (o->envvar == NULL || setenv(o->envvar, o->val, 1) != 0) {
+			fprintf(stderr, "TIX_DATABASE_URL: %s cannot be "
+			    "passed to pg_dump\n", o->keyword);
+			rc = TIX_EINVAL;
+		}
+	}
+	PQconninfoFree(opts);
+	return rc;
+}
+
 static void
 disconnect(struct tix_db *db)
 {

@@ -47,6 +47,15 @@ void		tix_db_close(struct tix_db *db);
 enum tix_err	tix_db_ensure(struct tix_db *db);
 
 /*
+ * Put what conninfo says into the PG* environment variables libpq's own
+ * programs read (PGHOST, PGDATABASE, PGPASSWORD...), so that pg_dump and
+ * pg_restore connect where the programs do without a password on their
+ * command line.  TIX_EINVAL (and a line on stderr) when conninfo does
+ * not parse or has a keyword no variable stands for.
+ */
+enum tix_err	tix_db_export_env(const char *conninfo);
+
+/*
  * Run statement id with n text parameters (NULL is SQL NULL) and copy the
  * result into a.  out may be NULL when the rows are not wanted.  Errors:
  * TIX_EUNAVAIL (connection lost, server shutting down, statement or lock

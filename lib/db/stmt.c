@@ -167,8 +167,24 @@ static const struct {
 	const char	*name;
 	const char	*sql;
 } stmts[TIX_STMT__MAX] = {
+	/* The server's major version (tix-admin backup runs its pg_dump),
+	 * and how many tables, sequences, views... the public schema has
+	 * (tix-admin restore goes only into an empty database). */
+	[TIX_STMT_SERVER_VERSION] = { "server_version",
+	    "SELECT current_setting('server_version_num')::int / 10000,"
+	    " current_database()" },
+	[TIX_STMT_SCHEMA_OBJECTS] = { "schema_objects",
+	    "SELECT count(*) FROM pg_class c"
+	    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+	    " WHERE n.nspname = 'public'" },
 	[TIX_STMT_MIGRATE_LOCK] = { "migrate_lock",
 	    "SELECT pg_advisory_xact_lock(7469780001)" },
+	/* The same lock for a migration that runs outside a transaction
+	 * (CREATE INDEX CONCURRENTLY): held by the session until released. */
+	[TIX_STMT_MIGRATE_LOCK_SESSION] = { "migrate_lock_session",
+	    "SELECT pg_advisory_lock(7469780001)" },
+	[TIX_STMT_MIGRATE_UNLOCK_SESSION] = { "migrate_unlock_session",
+	    "SELECT pg_advisory_unlock(7469780001)" },
 	[TIX_STMT_MIGRATE_APPLIED] = { "migrate_applied",
 	    "SELECT 1 FROM schema_migrations WHERE version = $1" },
 	[TIX_STMT_MIGRATE_RECORD] = { "migrate_record",

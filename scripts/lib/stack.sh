@@ -280,7 +280,7 @@ start_worker() {
 		start_bg "$name" "$pidfile" "$log" \
 			${TIX_RUN_AS[@]+"${TIX_RUN_AS[@]}"} \
 			env ${TIX_WORKER_ENV[@]+"${TIX_WORKER_ENV[@]}"} \
-			"$bin" --listen "$listen" --workers "$n"
+			"$bin" --listen "$listen" --workers "$n" --pid-file "$pidfile"
 	)
 	TIX_STACK_PIDFILES+=("$pidfile|$name")
 	local pid i

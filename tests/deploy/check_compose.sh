@@ -16,6 +16,8 @@
 #     NGINX_ENVSUBST_FILTER), leaves no placeholder and passes `nginx -t`.
 #  5. The Dockerfile's COPY sources exist and its apt packages are known
 #     to Debian.
+#  6. .env.example documents exactly the variables docker-compose.yml
+#     reads.
 set -euo pipefail
 
 build=$(cd "${1:?usage: check_compose.sh BUILD_DIR}" && pwd -P)
@@ -216,6 +218,29 @@ for p in $pkgs; do
 		bad "Dockerfile: package $p unknown to apt"
 	fi
 done
+
+# 6. .env.example names every variable docker-compose.yml reads, and
+# nothing it does not; filled in, it makes a valid file.
+for v in $(grep -o '\${[A-Z0-9_]*' docker-compose.yml | cut -c3- | sort -u); do
+	if grep -q -E "^#?$v=" .env.example; then
+		ok ".env.example: $v"
+	else
+		bad ".env.example does not document $v"
+	fi
+done
+for v in $(grep -o -E '^#?[A-Z0-9_]+=' .env.example | tr -d '#=' | sort -u); do
+	grep -q -F "\${$v" docker-compose.yml ||
+		bad ".env.example has $v, which docker-compose.yml does not read"
+done
+sed -e 's/^POSTGRES_PASSWORD=$/POSTGRES_PASSWORD=x/' \
+	-e 's/^TIX_DB_PASSWORD=$/TIX_DB_PASSWORD=y/' .env.example >"$tmp/env"
+if env -u POSTGRES_PASSWORD -u TIX_DB_PASSWORD -u TIX_ATTACHMENT_KEY \
+	-u TIX_TOTP_KEY -u TIX_MAIL_TOKEN_KEY -u TIX_SMTP_URL \
+	docker-compose --env-file "$tmp/env" -f docker-compose.yml config -q; then
+	ok ".env.example (passwords filled in) makes a valid file"
+else
+	bad "docker-compose config with .env.example"
+fi
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
