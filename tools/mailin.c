@@ -24,10 +24,13 @@
  *
  * Settings: TIX_DATABASE_URL, TIX_SUPPORT_ADDRESS (our address: the
  * reply addresses and X-Loop), TIX_MAIL_TOKEN_KEY_FILE (the reply
- * addresses' key, required), TIX_MAIL_AUTHSERV_ID (whose
+ * addresses' key, required), TIX_ATTACHMENT_KEY_FILE (the files' key,
+ * required: files by mail are sealed as uploads are),
+ * TIX_MAIL_AUTHSERV_ID (whose
  * Authentication-Results count), TIX_PUBLIC_BASE_URL (links in the
  * notices the new tickets and replies queue), TIX_MAX_MAIL_BYTES
- * (default 25 MiB), TIX_MAIL_TIMEOUT_SECONDS.
+ * (default 25 MiB), TIX_MAIL_TIMEOUT_SECONDS; files by mail follow
+ * TIX_MAX_FILES and TIX_MAX_FILE_BYTES, as uploads do.
  */
 #include <errno.h>
 #include <signal.h>
@@ -41,6 +44,7 @@
 #include "core/log.h"
 #include "crypto/crypto.h"
 #include "crypto/replymac.h"
+#include "crypto/stream.h"
 #include "db/db.h"
 #include "mail/ingest.h"
 #include "mail/parse.h"
@@ -147,10 +151,14 @@ main(int argc, char **argv)
 		return EX_CONFIG;
 	signal(SIGALRM, on_alarm);
 	alarm((unsigned)cfg.mail_timeout_seconds);
+	/* Files by mail are stored as uploads are: sealed under the
+	 * attachment key. */
 	if (tix_crypto_init() != TIX_OK ||
-	    tix_reply_key_load(cfg.mail_token_key_file) != TIX_OK)
+	    tix_reply_key_load(cfg.mail_token_key_file) != TIX_OK ||
+	    tix_master_key_load(cfg.attachment_key_file) != TIX_OK)
 		return EX_CONFIG;
 	tix_outbox_init(cfg.public_base_url);
+	tix_mail_ingest_file_limits(cfg.max_files, cfg.max_file_bytes);
 
 	tix_buf_init(&msg, (size_t)cfg.max_mail_bytes);
 	if (slurp(&msg, &too_big) != 0) {

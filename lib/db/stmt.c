@@ -637,6 +637,17 @@ static const struct {
 	    " JOIN ticket_entries e ON e.id = a.entry_id"
 	    " WHERE a.ticket_id = $1 AND (NOT e.internal OR $2::bool)"
 	    " ORDER BY a.id" },
+	/* The files of a mail that were not taken (lib/mail/ingest.c),
+	 * and those of ticket $1 as the viewer may see them ($2: staff). */
+	[TIX_STMT_REFUSED_INSERT] = { "refused_insert",
+	    "INSERT INTO entry_refused_files (entry_id, filename, reason)"
+	    " VALUES ($1, $2, $3)" },
+	[TIX_STMT_REFUSED_LIST] = { "refused_list",
+	    "SELECT r.entry_id, r.filename, r.reason"
+	    " FROM entry_refused_files r"
+	    " JOIN ticket_entries e ON e.id = r.entry_id"
+	    " WHERE e.ticket_id = $1 AND (NOT e.internal OR $2::bool)"
+	    " ORDER BY r.entry_id, r.id" },
 	[TIX_STMT_ATTACH_GET] = { "attach_get",
 	    "SELECT a.id, a.filename, a.content_type, a.size,"
 	    " encode(a.sha256, 'hex'), a.key_id, encode(a.header, 'hex'),"

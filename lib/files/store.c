@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "files/store.h"
 
 enum tix_err
@@ -135,6 +136,63 @@ tix_file_end(struct tix_file_w *w)
 	p[3] = w->sha_hex;
 	p[4] = nchunks;
 	return tix_db_run(w->db, NULL, TIX_STMT_ATTACH_FINISH, p, 5, NULL);
+}
+
+enum tix_err
+tix_file_put(struct tix_file_w *w, struct tix_db *db, int64_t uploader,
+    const char *name, enum tix_ftype type, uint64_t max, const void *p,
+    size_t n, int64_t *id)
+{
+	struct tix_sniff	sniff;
+	enum tix_err		rc;
+
+	*id = 0;
+	if (type == TIX_FT_NONE)
+		return TIX_EFILETYPE;
+	if (n > max)
+		return TIX_EFILETOOBIG;
+	tix_sniff_init(&sniff, type);
+	rc = tix_sniff_feed(&sniff, p, n);
+	if (rc == TIX_OK)
+		rc = tix_sniff_finish(&sniff);
+	if (rc == TIX_OK)
+		rc = tix_file_begin(w, db, uploader, name, type, max);
+	if (rc == TIX_OK)
+		rc = tix_file_write(w, p, n);
+	if (rc == TIX_OK)
+		rc = tix_file_end(w);
+	if (rc == TIX_OK)
+		*id = w->id;
+	return rc;
+}
+
+enum tix_err
+tix_file_link(struct tix_db *db, struct tix_arena *a, const int64_t *ids,
+    size_t n, int64_t ticket_id, int64_t entry_id)
+{
+	struct tix_buf	 list;
+	const char	*p[3];
+	size_t		 i;
+	enum tix_err	 rc = TIX_OK;
+
+	if (n == 0)
+		return TIX_OK;
+	tix_buf_init(&list, 24 * n + 3);
+	rc = tix_buf_adds(&list, "{");
+	for (i = 0; rc == TIX_OK && i < n; i++)
+		rc = tix_buf_printf(&list, "%s%" PRId64, i == 0 ? "" : ",",
+		    ids[i]);
+	if (rc == TIX_OK)
+		rc = tix_buf_add(&list, "}", 2);
+	p[0] = list.data;
+	p[1] = tix_db_i64(a, ticket_id);
+	p[2] = tix_db_i64(a, entry_id);
+	if (rc == TIX_OK && (p[1] == NULL || p[2] == NULL))
+		rc = TIX_ENOMEM;
+	if (rc == TIX_OK)
+		rc = tix_db_run(db, a, TIX_STMT_ATTACH_LINK, p, 3, NULL);
+	tix_buf_free(&list);
+	return rc;
 }
 
 enum tix_err

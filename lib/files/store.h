@@ -55,6 +55,22 @@ enum tix_err	tix_file_write(struct tix_file_w *w, const void *p,
 		    size_t n);
 enum tix_err	tix_file_end(struct tix_file_w *w);
 
+/*
+ * A whole file in memory (files by mail): the content is checked first,
+ * TIX_EFILETOOBIG past max and TIX_EFILETYPE when it is not the type,
+ * before anything is written, so that a refusal leaves nothing in the
+ * transaction; then begin, write and end as above.  *id the file's.
+ */
+enum tix_err	tix_file_put(struct tix_file_w *w, struct tix_db *db,
+		    int64_t uploader, const char *name, enum tix_ftype type,
+		    uint64_t max, const void *p, size_t n, int64_t *id);
+
+/* Link files ids[0..n) to the ticket and its timeline entry (the
+ * deferred check refuses a commit that leaves one unlinked). */
+enum tix_err	tix_file_link(struct tix_db *db, struct tix_arena *a,
+		    const int64_t *ids, size_t n, int64_t ticket_id,
+		    int64_t entry_id);
+
 struct tix_file_r {
 	struct tix_db		*db;
 	int64_t			 id;

@@ -11,12 +11,29 @@
 #include "core/str.h"
 #include "crypto/replymac.h"
 #include "db/db.h"
+#include "files/name.h"
+#include "files/sniff.h"
+#include "files/store.h"
 #include "mail/auth.h"
 #include "mail/ingest.h"
 #include "mail/parse.h"
 #include "tickets/license.h"
 #include "tickets/ticket.h"
 #include "tickets/types.h"
+
+/* The file rules (tix_mail_ingest_file_limits). */
+static size_t		max_files = TIX_DEFAULT_MAX_FILES;
+static uint64_t		max_file_bytes = TIX_DEFAULT_MAX_FILE_BYTES;
+
+void
+tix_mail_ingest_file_limits(int files, int bytes)
+{
+	if (files >= 0)
+		max_files = (size_t)files < TIX_CEIL_MAX_FILES ?
+		    (size_t)files : TIX_CEIL_MAX_FILES;
+	if (bytes >= 0)
+		max_file_bytes = (uint64_t)bytes;
+}
 
 /* The sender, when an active user. */
 struct sender {
@@ -265,6 +282,81 @@ review(struct job *j, const char *reason, int64_t ticket_id)
 }
 
 static enum tix_err
+refuse_file(struct job *j, int64_t entry_id, const char *name,
+    const char *why)
+{
+	const char *p[3];
+
+	p[0] = tix_db_i64(j->a, entry_id);
+	p[1] = name;
+	p[2] = why;
+	if (p[0] == NULL || why == NULL)
+		return TIX_ENOMEM;
+	return tix_db_run(j->db, j->a, TIX_STMT_REFUSED_INSERT, p, 3, NULL);
+}
+
+/*
+ * The mail's files onto entry entry_id of ticket ticket_id, in the open
+ * transaction: each one the rules take stored and linked as an upload
+ * is, each other one listed with why.
+ */
+static enum tix_err
+attach_files(struct job *j, int64_t ticket_id, int64_t entry_id)
+{
+	const struct tix_mail_file	*f;
+	struct tix_file_w		*w;
+	int64_t				 ids[TIX_CEIL_MAX_FILES];
+	size_t				 nids = 0, i;
+	const char			*name, *why;
+	enum tix_ftype			 type;
+	enum tix_err			 rc;
+
+	if (j->m->nfiles == 0)
+		return TIX_OK;
+	w = tix_arena_alloc(j->a, sizeof(*w));
+	if (w == NULL)
+		return TIX_ENOMEM;
+	for (i = 0; i < j->m->nfiles; i++) {
+		f = &j->m->files[i];
+		why = NULL;
+		rc = tix_file_name_clean(j->a, f->name, strlen(f->name),
+		    &name);
+		if (rc == TIX_EBADREQ) {
+			name = "(unnamed)";
+			why = "the file name is not valid";
+		} else if (rc != TIX_OK)
+			return rc;
+		type = tix_sniff_by_name(name, strlen(name));
+		if (why == NULL && (f->no_content || type == TIX_FT_NONE))
+			why = "files of this type are not allowed (PNG, JPEG, "
+			    "GIF, PDF or text: .txt, .log, .json, .xml, .yml, "
+			    ".yaml)";
+		else if (why == NULL && nids == max_files)
+			why = tix_arena_printf(j->a, "more than %zu files in "
+			    "one mail", max_files);
+		else if (why == NULL) {
+			rc = tix_file_put(w, j->db, j->s.who.user_id, name,
+			    type, max_file_bytes, f->data, f->len, &ids[nids]);
+			if (rc == TIX_EFILETOOBIG)
+				why = tix_arena_printf(j->a, "larger than %llu "
+				    "bytes", (unsigned long long)max_file_bytes);
+			else if (rc == TIX_EFILETYPE)
+				why = "the content is not what its name says";
+			else if (rc != TIX_OK)
+				return rc;
+			else
+				nids++;
+		}
+		if (why != NULL) {
+			rc = refuse_file(j, entry_id, name, why);
+			if (rc != TIX_OK)
+				return rc;
+		}
+	}
+	return tix_file_link(j->db, j->a, ids, nids, ticket_id, entry_id);
+}
+
+static enum tix_err
 reply(struct job *j, const struct named *t)
 {
 	struct tix_ctx		 c;
@@ -292,6 +384,8 @@ reply(struct job *j, const struct named *t)
 	if (rc == TIX_ECLOSED || rc == TIX_ETRANSITION ||
 	    rc == TIX_ENOTFOUND || rc == TIX_EFORBIDDEN)
 		return review(j, "the ticket takes no reply now", t->id);
+	if (rc == TIX_OK)
+		rc = attach_files(j, tid, eid);
 	if (rc != TIX_OK)
 		return rc;
 	j->out->outcome = TIX_INGEST_REPLY;
@@ -352,6 +446,8 @@ open_ticket(struct job *j)
 	c.arena = j->a;
 	c.who = &j->s.who;
 	rc = tix_ticket_insert(&c, &in, &made);
+	if (rc == TIX_OK)
+		rc = attach_files(j, made.id, made.entry_id);
 	if (rc != TIX_OK)
 		return rc;
 	j->out->outcome = TIX_INGEST_TICKET;
