@@ -5,11 +5,12 @@
  * GMime parses the whole message into its tree (it bounds nesting
  * itself, at 1024 levels); this file walks the tree within our limits
  * and copies what tix-mailin needs into the arena, so that every GMime
- * object is gone when tix_mail_parse returns.  GMime's strict RFC 2047
- * mode is used for the headers it decodes itself (the addresses of a
- * forwarded message): its lenient mode is quadratic on a header of
- * false encoded-word starts (words.c).  Our own Subject is decoded by
- * words.c.  Every string that leaves this file is valid UTF-8, with the
+ * object is gone when tix_mail_parse returns.  The message is read as a
+ * MIME entity (g_mime_parser_construct_part), not a GMimeMessage, so
+ * that GMime does not decode its Subject or parse its addresses: those
+ * are ours (words.c), bounded.  GMime's strict RFC 2047 mode is used for
+ * the headers it does decode itself (those of a forwarded message): its
+ * lenient mode is quadratic on false encoded-word starts (words.c).  Every string that leaves this file is valid UTF-8, with the
  * control characters its use allows and no others.
  */
 #include <stdbool.h>
@@ -151,43 +152,35 @@ joined(struct tix_arena *a, GMimeHeaderList *hl, const char *const *names,
 	return s;
 }
 
-/*
- * The header section within its limits, and no field that must be
- * single twice.  GMime keeps the Content-* fields of the message on its
- * body part: both lists are the header section.
- */
+/* The header section within its limits, and no field that must be
+ * single twice. */
 static enum tix_err
-check_headers(GMimeHeaderList *hl, GMimeHeaderList *body)
+check_headers(GMimeHeaderList *hl)
 {
 	static const char *const single[] = {
 		"From", "Subject", "Message-ID", "In-Reply-To"
 	};
-	GMimeHeaderList	*lists[2] = { hl, body };
 	GMimeHeader	*h;
-	size_t		 bytes = 0, i, l, seen[4] = { 0, 0, 0, 0 };
+	size_t		 bytes = 0, i, seen[4] = { 0, 0, 0, 0 };
 	const char	*name;
-	int		 k, n, total = 0;
+	int		 k, n = g_mime_header_list_get_count(hl);
 
-	for (l = 0; l < 2; l++) {
-		if (lists[l] == NULL)
-			continue;
-		n = g_mime_header_list_get_count(lists[l]);
-		total += n;
-		if (total > TIX_MAX_MAIL_HEADERS)
+	if (n <= 0)
+		return TIX_EINVAL;	/* not a message */
+	if (n > TIX_MAX_MAIL_HEADERS)
+		return TIX_ETOOBIG;
+	for (k = 0; k < n; k++) {
+		h = g_mime_header_list_get_header_at(hl, k);
+		name = g_mime_header_get_name(h);
+		bytes += strlen(name) + 1 + strlen(raw_of(h));
+		if (bytes > TIX_MAX_MAIL_HEADER_BYTES)
 			return TIX_ETOOBIG;
-		for (k = 0; k < n; k++) {
-			h = g_mime_header_list_get_header_at(lists[l], k);
-			name = g_mime_header_get_name(h);
-			bytes += strlen(name) + 1 + strlen(raw_of(h));
-			if (bytes > TIX_MAX_MAIL_HEADER_BYTES)
-				return TIX_ETOOBIG;
-			for (i = 0; l == 0 && i < 4; i++)
-				if (g_ascii_strcasecmp(name, single[i]) == 0 &&
-				    ++seen[i] > 1)
-					return TIX_EBADREQ;
-		}
+		for (i = 0; i < 4; i++)
+			if (g_ascii_strcasecmp(name, single[i]) == 0 &&
+			    ++seen[i] > 1)
+				return TIX_EBADREQ;
 	}
-	return total > 0 ? TIX_OK : TIX_EINVAL;	/* none: not a message */
+	return TIX_OK;
 }
 
 static const char *
@@ -522,7 +515,7 @@ tix_mail_parse(struct tix_arena *a, const char *msg, size_t len,
 {
 	GMimeStream	*stream;
 	GMimeParser	*parser;
-	GMimeMessage	*message;
+	GMimeHeaderList	*hl;
 	GMimeObject	*body;
 	struct walk	 w;
 	enum tix_err	 rc;
@@ -536,21 +529,21 @@ tix_mail_parse(struct tix_arena *a, const char *msg, size_t len,
 	stream = g_mime_stream_mem_new_with_buffer(msg, len);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
-	message = g_mime_parser_construct_message(parser, parser_options());
+	/* The message as a MIME entity: its header list holds every field,
+	 * and GMime does not interpret the address and subject fields that
+	 * are ours to read. */
+	body = g_mime_parser_construct_part(parser, parser_options());
 	g_object_unref(parser);
 	g_object_unref(stream);
-	if (message == NULL)
+	if (body == NULL)
 		return TIX_EINVAL;	/* not a message */
-	body = g_mime_message_get_mime_part(message);
-	rc = check_headers(g_mime_object_get_header_list(
-	    GMIME_OBJECT(message)), body != NULL ?
-	    g_mime_object_get_header_list(body) : NULL);
+	hl = g_mime_object_get_header_list(body);
+	rc = check_headers(hl);
 	if (rc == TIX_OK)
-		rc = read_headers(a, g_mime_object_get_header_list(
-		    GMIME_OBJECT(message)), out);
-	if (rc == TIX_OK && body != NULL)
+		rc = read_headers(a, hl, out);
+	if (rc == TIX_OK)
 		rc = entity(&w, body, 0);
-	g_object_unref(message);
+	g_object_unref(body);
 	if (rc != TIX_OK) {
 		memset(out, 0, sizeof(*out));
 		return rc;
