@@ -41,6 +41,7 @@ struct walk {
 	struct tix_buf	*out;
 	bool		 space;		/* the last byte out is white space */
 	int		 pre;		/* inside <pre> */
+	int		 quote;		/* <blockquote> depth */
 	enum tix_err	 rc;
 };
 
@@ -62,13 +63,37 @@ brk(struct walk *w)
 	w->space = true;
 }
 
+/* Text at the start of a line inside a quote begins with "> ", once
+ * per level, as a plain-text reply quotes (so mail/parse.h's trimming
+ * of replies finds it). */
+static void
+word(struct walk *w, const char *s, size_t n)
+{
+	int	i;
+	size_t	len = w->out->len;
+
+	if (w->quote > 0 && (len == 0 || w->out->data[len - 1] == '\n'))
+		for (i = 0; i < w->quote; i++)
+			put(w, "> ", 2);
+	put(w, s, n);
+}
+
 static void
 text(struct walk *w, const char *s)
 {
 	size_t i, k;
 
 	if (w->pre > 0) {
-		put(w, s, strlen(s));
+		for (i = 0; s[i] != '\0'; i = k) {
+			for (k = i; s[k] != '\0' && s[k] != '\n'; k++)
+				;
+			if (k > i)
+				word(w, s + i, k - i);
+			if (s[k] == '\n') {
+				put(w, "\n", 1);
+				k++;
+			}
+		}
 		w->space = false;
 		return;
 	}
@@ -84,7 +109,7 @@ text(struct walk *w, const char *s)
 		for (k = i; s[k] != '\0' && s[k] != ' ' && s[k] != '\t' &&
 		    s[k] != '\n' && s[k] != '\r' && s[k] != '\f'; k++)
 			;
-		put(w, s + i, k - i);
+		word(w, s + i, k - i);
 		w->space = false;
 		i = k;
 	}
@@ -100,6 +125,8 @@ enter(struct walk *w, xmlNode *n)
 		brk(w);
 	if (xmlStrcasecmp(n->name, (const xmlChar *)"pre") == 0)
 		w->pre++;
+	if (xmlStrcasecmp(n->name, (const xmlChar *)"blockquote") == 0)
+		w->quote++;
 }
 
 static void
@@ -107,6 +134,8 @@ leave(struct walk *w, xmlNode *n)
 {
 	if (xmlStrcasecmp(n->name, (const xmlChar *)"pre") == 0)
 		w->pre--;
+	if (xmlStrcasecmp(n->name, (const xmlChar *)"blockquote") == 0)
+		w->quote--;
 	if (name_in(n->name, blocks))
 		brk(w);
 }

@@ -7,7 +7,8 @@
  * decoded, the contents of script, style, head, title and template
  * gone, a line break for <br> and around block elements (p, div, li,
  * tr, headings, ...), white space collapsed as HTML renders it (kept
- * inside <pre>).  lib/mail/html.c is the only file that includes
+ * inside <pre>), the lines of a <blockquote> quoted with "> " as a
+ * plain-text reply quotes them.  lib/mail/html.c is the only file that includes
  * libxml2.
  */
 #ifndef TIX_MAIL_HTML_H

@@ -339,7 +339,8 @@ attach_files(struct job *j, int64_t ticket_id, int64_t entry_id)
 			    type, max_file_bytes, f->data, f->len, &ids[nids]);
 			if (rc == TIX_EFILETOOBIG)
 				why = tix_arena_printf(j->a, "larger than %llu "
-				    "bytes", (unsigned long long)max_file_bytes);
+				    "bytes",
+				    (unsigned long long)max_file_bytes);
 			else if (rc == TIX_EFILETYPE)
 				why = "the content is not what its name says";
 			else if (rc != TIX_OK)

@@ -11,18 +11,7 @@
 
 #include "core/str.h"
 #include "mail/parse.h"
-
-static bool
-is_ws(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static char
-lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
+#include "mail/words.h"
 
 static bool
 ieq_prefix(const char *s, size_t n, const char *lit)
@@ -32,7 +21,7 @@ ieq_prefix(const char *s, size_t n, const char *lit)
 	if (n < k)
 		return false;
 	for (i = 0; i < k; i++)
-		if (lower(s[i]) != lower(lit[i]))
+		if (tix_mail_lower(s[i]) != tix_mail_lower(lit[i]))
 			return false;
 	return true;
 }
@@ -45,7 +34,8 @@ ieq_prefix_z(const char *s, const char *lit)
 	size_t i;
 
 	for (i = 0; lit[i] != '\0'; i++)
-		if (s[i] == '\0' || lower(s[i]) != lower(lit[i]))
+		if (s[i] == '\0' ||
+		    tix_mail_lower(s[i]) != tix_mail_lower(lit[i]))
 			return false;
 	return true;
 }
@@ -54,7 +44,7 @@ ieq_prefix_z(const char *s, const char *lit)
 static bool
 ends_wrote(const char *s, size_t n)
 {
-	while (n > 0 && (is_ws(s[n - 1]) || s[n - 1] == '\r'))
+	while (n > 0 && (tix_mail_is_ws(s[n - 1]) || s[n - 1] == '\r'))
 		n--;
 	return n >= 6 && memcmp(s + n - 6, "wrote:", 6) == 0;
 }
@@ -93,7 +83,7 @@ tix_mail_trim_quoted(struct tix_arena *a, const char *text)
 		}
 		pos = eol + 1;
 	}
-	while (k > 0 && (out[k - 1] == '\n' || is_ws(out[k - 1])))
+	while (k > 0 && (out[k - 1] == '\n' || tix_mail_is_ws(out[k - 1])))
 		k--;
 	s = 0;
 	while (s < k && out[s] == '\n')
@@ -143,7 +133,7 @@ tag_of(const char *s, size_t n, const char *support, int64_t *number,
 	    !tix_str_ieq(s + at + 1, n - at - 1, support + sat + 1))
 		return false;
 	for (i = 0; i < ln; i++)
-		if (lower(s[i]) != lower(support[i]))
+		if (tix_mail_lower(s[i]) != tix_mail_lower(support[i]))
 			return false;
 	if (s[ln] != '+' || !ieq_prefix(s + ln + 1, at - ln - 1, "TICK-"))
 		return false;

@@ -10,7 +10,8 @@
  * that GMime does not decode its Subject or parse its addresses: those
  * are ours (words.c), bounded.  GMime's strict RFC 2047 mode is used for
  * the headers it does decode itself (those of a forwarded message): its
- * lenient mode is quadratic on false encoded-word starts (words.c).  Every string that leaves this file is valid UTF-8, with the
+ * lenient mode is quadratic on false encoded-word starts (words.c).
+ * Every string that leaves this file is valid UTF-8, with the
  * control characters its use allows and no others.
  */
 #include <stdbool.h>
@@ -48,12 +49,6 @@ parser_options(void)
 	return options;
 }
 
-static bool
-is_ws(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 /* ------------------------------------------------------------ headers */
 
 /* The unfolded value (CR LF and LF removed), trimmed; a bare CR stays,
@@ -64,9 +59,9 @@ unfold(struct tix_arena *a, const char *v)
 	size_t	 s = 0, e = strlen(v), j, k;
 	char	*out;
 
-	while (s < e && (is_ws(v[s]) || v[s] == '\r' || v[s] == '\n'))
+	while (s < e && (tix_mail_is_ws(v[s]) || v[s] == '\r' || v[s] == '\n'))
 		s++;
-	while (e > s && (is_ws(v[e - 1]) || v[e - 1] == '\r' ||
+	while (e > s && (tix_mail_is_ws(v[e - 1]) || v[e - 1] == '\r' ||
 	    v[e - 1] == '\n'))
 		e--;
 	out = tix_arena_alloc(a, e - s + 1);

@@ -108,7 +108,8 @@ struct tix_mail_in {
  * when a field that must be single (From, Subject, Message-ID,
  * In-Reply-To) occurs more than once, which is how a forged second
  * header would be smuggled; TIX_EINVAL when there is no header field at
- * all (empty input, or text that is not a message); TIX_ENOMEM.  On error out is zeroed.
+ * all (empty input, or text that is not a message); TIX_ENOMEM.  On
+ * error out is zeroed.
  */
 enum tix_err	tix_mail_parse(struct tix_arena *a, const char *msg,
 		    size_t len, struct tix_mail_in *out);

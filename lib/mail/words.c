@@ -38,18 +38,6 @@ tix_mail_gmime_init(void)
 	gmime_ready = true;
 }
 
-static bool
-is_ws(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static char
-lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
 bool
 tix_mail_to_utf8(const char *cs, const char *p, size_t n,
     struct tix_buf *out, enum tix_err *rc)
@@ -169,7 +157,7 @@ hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
-	c = lower(c);
+	c = tix_mail_lower(c);
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
 	return -1;
@@ -273,7 +261,7 @@ encoded_word(const char *s, size_t n, struct pending *p,
 		cs_len = (size_t)(star - (s + 2));
 	if (i + 3 > n || s[i + 2] != '?')
 		return 0;
-	enc = lower(s[i + 1]);
+	enc = tix_mail_lower(s[i + 1]);
 	if (enc != 'b' && enc != 'q')
 		return 0;
 	t0 = i + 3;
@@ -320,11 +308,11 @@ tix_mail_decode_header(struct tix_arena *a, const char *s, size_t n)
 			after_word = true;
 			continue;
 		}
-		if (is_ws(s[i]) || s[i] == '\r' || s[i] == '\n') {
+		if (tix_mail_is_ws(s[i]) || s[i] == '\r' || s[i] == '\n') {
 			/* White space between two encoded words is not
 			 * text (RFC 2047 6.2). */
-			for (ws = i; ws < n && (is_ws(s[ws]) || s[ws] == '\r' ||
-			    s[ws] == '\n'); ws++)
+			for (ws = i; ws < n && (tix_mail_is_ws(s[ws]) ||
+			    s[ws] == '\r' || s[ws] == '\n'); ws++)
 				;
 			if (after_word && ws < n && s[ws] == '=' &&
 			    ws + 1 < n && s[ws + 1] == '?') {
@@ -391,7 +379,7 @@ tix_mail_single_address(struct tix_arena *a, const char *v)
 			if (c == '>')
 				in_angle = false;
 			else
-				angle[ak++] = lower(c);
+				angle[ak++] = tix_mail_lower(c);
 			continue;
 		}
 		switch (c) {
@@ -414,8 +402,8 @@ tix_mail_single_address(struct tix_arena *a, const char *v)
 			box = false;
 			break;
 		default:
-			if (!is_ws(c)) {
-				bare[k++] = lower(c);
+			if (!tix_mail_is_ws(c)) {
+				bare[k++] = tix_mail_lower(c);
 				box = true;
 			}
 			break;

@@ -14,6 +14,20 @@
 #include "core/buf.h"
 #include "core/err.h"
 
+/* A space or a tab: white space within a header line. */
+static inline bool
+tix_mail_is_ws(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* ASCII lower case, whatever the locale. */
+static inline char
+tix_mail_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
 /* GMime's one-time set-up (g_mime_init); idempotent. */
 void		tix_mail_gmime_init(void);
 

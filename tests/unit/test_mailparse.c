@@ -438,6 +438,16 @@ test_html_only(void **state)
 	assert_string_equal(m.text, "Fish & chips <3 \xE2\x82\xAC" "5\nline\n"
 	    "two Зд");
 	assert_int_equal(m.nfiles, 0);
+	/* An HTML reply: its quote is quoted as in plain text, so the
+	 * reply's trimming finds it. */
+	m = parse_ok("From: a@example.com\nContent-Type: text/html\n\n"
+	    "<div>Thanks, works.</div><div class=gmail_quote>On Mon, 1 Jan "
+	    "2026, Support wrote:<blockquote><p>old</p><pre>a\nb</pre>"
+	    "</blockquote></div>\n");
+	assert_string_equal(m.text, "Thanks, works.\nOn Mon, 1 Jan 2026, "
+	    "Support wrote:\n> old\n> a\n> b");
+	assert_string_equal(tix_mail_trim_quoted(&arena, m.text),
+	    "Thanks, works.");
 	/* text/plain wins over its HTML alternative; the inline image of
 	 * the HTML is a file all the same. */
 	m = parse_ok("From: a@example.com\n"
@@ -467,8 +477,9 @@ test_tnef_and_forwarded(void **state)
 	    "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nbody\n--b\n"
 	    "Content-Type: application/ms-tnef; name=winmail.dat\n"
 	    "Content-Transfer-Encoding: base64\n\n"
-	    "eJ8+IgEAAQaQCAAEAAAAAAABAAEAAQeQBgAIAAAA5AQAAAAAAADoAAICkAYADgAAAAEA/////wAA\n"
-	    "AAAAAAAA/QMCEIABAAoAAABub3Rlcy50eHQAtwMCD4AGABMAAABoZWxsbyBmcm9tIG91dGxvb2sK\n"
+	    "eJ8+IgEAAQaQCAAEAAAAAAABAAEAAQeQBgAIAAAA5AQAAAAAAADoAAICkAYA\n"
+	    "DgAAAAEA/////wAAAAAAAAAA/QMCEIABAAoAAABub3Rlcy50eHQAtwMCD4AG\n"
+	    "ABMAAABoZWxsbyBmcm9tIG91dGxvb2sK\n"
 	    "Hwc=\n"
 	    "\n--b\n"
 	    "Content-Type: application/ms-tnef; name=winmail.dat\n\n"
