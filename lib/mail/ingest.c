@@ -67,6 +67,9 @@ struct job {
 	struct sender			 s;
 	struct tix_ingest_result	*out;
 	int64_t				 ticket_id;	/* of the result */
+	/* The mail's files are stored (not for a mail recorded as
+	 * unreadable or after a refusal of the domain code). */
+	bool				 keep_files;
 };
 
 /* The first word of v (up to ';', space or the end), compared. */
@@ -262,46 +265,46 @@ thread(struct job *j, int64_t want, int64_t *first, bool *other)
 	return TIX_OK;
 }
 
-static enum tix_err
-review(struct job *j, const char *reason, int64_t ticket_id)
-{
-	const char	*p[6];
+/* Where a mail's files go: entry entry_id of ticket ticket_id, or the
+ * kept mail review_id. */
+struct place {
+	int64_t		ticket_id, entry_id, review_id;
+};
 
-	j->out->outcome = TIX_INGEST_REVIEW;
-	j->out->reason = reason;
-	j->ticket_id = ticket_id;
-	p[0] = j->m->message_id;
-	p[1] = j->m->from;
-	p[2] = j->m->subject != NULL ? j->m->subject : "";
-	p[3] = j->m->text != NULL ? j->m->text : "";
-	p[4] = reason;
-	p[5] = ticket_id != 0 ? tix_db_i64(j->a, ticket_id) : NULL;
-	if (ticket_id != 0 && p[5] == NULL)
+static enum tix_err
+refuse_file(struct job *j, const struct place *to, const char *name,
+    const char *why)
+{
+	const char *p[4];
+
+	p[0] = to->entry_id != 0 ? tix_db_i64(j->a, to->entry_id) : NULL;
+	p[1] = to->review_id != 0 ? tix_db_i64(j->a, to->review_id) : NULL;
+	p[2] = name;
+	p[3] = why;
+	if ((p[0] == NULL && p[1] == NULL) || why == NULL)
 		return TIX_ENOMEM;
-	return tix_db_run(j->db, j->a, TIX_STMT_INBOUND_REVIEW, p, 6, NULL);
+	return tix_db_run(j->db, j->a, TIX_STMT_REFUSED_INSERT, p, 4, NULL);
 }
 
 static enum tix_err
-refuse_file(struct job *j, int64_t entry_id, const char *name,
-    const char *why)
+link_files(struct job *j, const struct place *to, const int64_t *ids,
+    size_t n)
 {
-	const char *p[3];
-
-	p[0] = tix_db_i64(j->a, entry_id);
-	p[1] = name;
-	p[2] = why;
-	if (p[0] == NULL || why == NULL)
-		return TIX_ENOMEM;
-	return tix_db_run(j->db, j->a, TIX_STMT_REFUSED_INSERT, p, 3, NULL);
+	if (to->review_id != 0)
+		return tix_file_link_review(j->db, j->a, ids, n,
+		    to->review_id);
+	return tix_file_link(j->db, j->a, ids, n, to->ticket_id,
+	    to->entry_id);
 }
 
 /*
- * The mail's files onto entry entry_id of ticket ticket_id, in the open
- * transaction: each one the rules take stored and linked as an upload
- * is, each other one listed with why.
+ * The mail's files to their place, in the open transaction: each one
+ * the rules take stored as an upload is, each other one listed with
+ * why.  The uploader is the sender when a user (else none until an
+ * agent gives the kept mail a requester).
  */
 static enum tix_err
-attach_files(struct job *j, int64_t ticket_id, int64_t entry_id)
+attach_files(struct job *j, const struct place *to)
 {
 	const struct tix_mail_file	*f;
 	struct tix_file_w		*w;
@@ -335,7 +338,8 @@ attach_files(struct job *j, int64_t ticket_id, int64_t entry_id)
 			why = tix_arena_printf(j->a, "more than %zu files in "
 			    "one mail", max_files);
 		else if (why == NULL) {
-			rc = tix_file_put(w, j->db, j->s.who.user_id, name,
+			rc = tix_file_put(w, j->db, j->s.known ?
+			    j->s.who.user_id : 0, name,
 			    type, max_file_bytes, f->data, f->len, &ids[nids]);
 			if (rc == TIX_EFILETOOBIG)
 				why = tix_arena_printf(j->a, "larger than %llu "
@@ -349,12 +353,39 @@ attach_files(struct job *j, int64_t ticket_id, int64_t entry_id)
 				nids++;
 		}
 		if (why != NULL) {
-			rc = refuse_file(j, entry_id, name, why);
+			rc = refuse_file(j, to, name, why);
 			if (rc != TIX_OK)
 				return rc;
 		}
 	}
-	return tix_file_link(j->db, j->a, ids, nids, ticket_id, entry_id);
+	return link_files(j, to, ids, nids);
+}
+
+static enum tix_err
+review(struct job *j, const char *reason, int64_t ticket_id)
+{
+	const char	*p[6];
+	struct tix_rows	 rs;
+	struct place	 to;
+	enum tix_err	 rc;
+
+	j->out->outcome = TIX_INGEST_REVIEW;
+	j->out->reason = reason;
+	j->ticket_id = ticket_id;
+	p[0] = j->m->message_id;
+	p[1] = j->m->from;
+	p[2] = j->m->subject != NULL ? j->m->subject : "";
+	p[3] = j->m->text != NULL ? j->m->text : "";
+	p[4] = reason;
+	p[5] = ticket_id != 0 ? tix_db_i64(j->a, ticket_id) : NULL;
+	if (ticket_id != 0 && p[5] == NULL)
+		return TIX_ENOMEM;
+	rc = tix_db_run(j->db, j->a, TIX_STMT_INBOUND_REVIEW, p, 6, &rs);
+	if (rc != TIX_OK || !j->keep_files)
+		return rc;
+	memset(&to, 0, sizeof(to));
+	to.review_id = rs.nrows == 1 ? tix_rows_int(&rs, 0, 0) : 0;
+	return to.review_id != 0 ? attach_files(j, &to) : TIX_EINTERNAL;
 }
 
 static enum tix_err
@@ -385,8 +416,11 @@ reply(struct job *j, const struct named *t)
 	if (rc == TIX_ECLOSED || rc == TIX_ETRANSITION ||
 	    rc == TIX_ENOTFOUND || rc == TIX_EFORBIDDEN)
 		return review(j, "the ticket takes no reply now", t->id);
-	if (rc == TIX_OK)
-		rc = attach_files(j, tid, eid);
+	if (rc == TIX_OK) {
+		struct place to = { tid, eid, 0 };
+
+		rc = attach_files(j, &to);
+	}
 	if (rc != TIX_OK)
 		return rc;
 	j->out->outcome = TIX_INGEST_REPLY;
@@ -447,8 +481,11 @@ open_ticket(struct job *j)
 	c.arena = j->a;
 	c.who = &j->s.who;
 	rc = tix_ticket_insert(&c, &in, &made);
-	if (rc == TIX_OK)
-		rc = attach_files(j, made.id, made.entry_id);
+	if (rc == TIX_OK) {
+		struct place to = { made.id, made.entry_id, 0 };
+
+		rc = attach_files(j, &to);
+	}
 	if (rc != TIX_OK)
 		return rc;
 	j->out->outcome = TIX_INGEST_TICKET;
@@ -626,6 +663,7 @@ run(struct tix_db *db, struct tix_arena *a, const char *support,
 	j.authserv_id = authserv_id;
 	j.m = m;
 	j.out = out;
+	j.keep_files = forced == NULL;
 	if (authserv_id != NULL)
 		j.auth = tix_mail_auth_verdict(m->auth_results != NULL ?
 		    m->auth_results : "", authserv_id, m->from,
@@ -640,6 +678,7 @@ run(struct tix_db *db, struct tix_arena *a, const char *support,
 	 * we did not foresee): keep the message rather than lose it. */
 	memset(out, 0, sizeof(*out));
 	j.ticket_id = 0;
+	j.keep_files = false;
 	forced = tix_arena_printf(a, "could not be recorded (%s)",
 	    tix_err_name(rc));
 	if (forced == NULL)

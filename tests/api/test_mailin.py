@@ -794,3 +794,63 @@ class MimeTest(MailinCase):
         self.assertEqual(t["attachments"], [])
         self.assertIn("larger than",
                       t["timeline"][0]["refused_attachments"][0]["reason"])
+
+    def review_row(self, subject):
+        r = self.a.get("/api/tickets/inbound?per_page=100")
+        self.assertStatus(r, 200)
+        rows = [i for i in r.body["inbound"] if i["subject"] == subject]
+        self.assertEqual(len(rows), 1)
+        return rows[0]
+
+    def test_kept_mail_keeps_its_files(self):
+        """A stranger's mail with files: kept for review with them; made
+        a ticket, the ticket has them (and the refusal); discarded, they
+        are gone."""
+        stranger = "someone-%s@elsewhere.example" % uuid.uuid4().hex[:8]
+        subject = "Files from afar %s" % uuid.uuid4().hex[:6]
+        raw = with_files(stranger, subject, "Here.", [
+            ("shot.png", PNG, "image/png"), ("run.exe", ELF, "x/y")])
+        self.deliver(raw)
+        self.assertEqual(inbound(msgid_of(raw))[0], "review")
+        row = self.review_row(subject)
+        self.assertEqual(row["attachment_count"], 1)
+        r = self.a.post("/api/tickets/inbound/%d/ticket" % row["id"],
+                        {"requester_email": self.cust.email})
+        self.assertStatus(r, 201)
+        t = self.timeline(self.c, r.body["ticket"]["number"])
+        self.assertEqual([a["filename"] for a in t["attachments"]],
+                         ["shot.png"])
+        self.assertEqual(self.download(self.c, t["attachments"][0]).raw,
+                         PNG)
+        created = t["timeline"][0]
+        self.assertEqual([a["filename"] for a in created["attachments"]],
+                         ["shot.png"])
+        self.assertEqual([f["filename"] for f in
+                          created["refused_attachments"]], ["run.exe"])
+        # Discarded: the files go with the mail.
+        subject = "Spam with files %s" % uuid.uuid4().hex[:6]
+        self.deliver(with_files(stranger, subject, "Buy.", [
+            ("ad.png", PNG, "image/png")]))
+        row = self.review_row(subject)
+        before = psql_int("SELECT count(*) FROM attachments")
+        self.assertStatus(self.a.delete("/api/tickets/inbound/%d" %
+                                        row["id"]), 204)
+        self.assertEqual(psql_int("SELECT count(*) FROM attachments"),
+                         before - 1)
+
+    def test_appended_kept_mail_brings_its_files(self):
+        number = create_ticket(self.c, subject="Append files")["number"]
+        subject = "Forwarded logs %s" % uuid.uuid4().hex[:6]
+        stranger = "someone-%s@elsewhere.example" % uuid.uuid4().hex[:8]
+        self.deliver(with_files(stranger, subject, "The logs.", [
+            ("app.log", b"boot ok\n", "text/plain")]))
+        row = self.review_row(subject)
+        self.assertEqual(row["attachment_count"], 1)
+        r = self.a.post("/api/tickets/inbound/%d/append" % row["id"],
+                        {"number": number})
+        self.assertStatus(r, 201)
+        msg = self.messages(number)[-1]
+        self.assertEqual([a["filename"] for a in msg["attachments"]],
+                         ["app.log"])
+        self.assertEqual(self.download(self.c, msg["attachments"][0]).raw,
+                         b"boot ok\n")
