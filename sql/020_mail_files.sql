@@ -32,19 +32,20 @@ CREATE INDEX entry_refused_files_review_idx ON entry_refused_files
 ALTER TABLE attachments
     ALTER COLUMN uploader_id DROP NOT NULL,
     ADD COLUMN review_id bigint REFERENCES inbound_review(id)
-        ON DELETE CASCADE,
-    ADD CONSTRAINT attachments_uploader_check
-        CHECK (uploader_id IS NOT NULL OR review_id IS NOT NULL);
+        ON DELETE CASCADE;
 CREATE INDEX attachments_review_idx ON attachments (review_id)
     WHERE review_id IS NOT NULL;
 
--- Complete, and linked to a ticket and entry or to a kept mail.
+-- Complete, and linked to a ticket and entry or to a kept mail; only a
+-- kept mail's file may have no uploader (checked at commit: the row is
+-- inserted before it is linked).
 CREATE OR REPLACE FUNCTION tix_attachment_check() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM attachments a WHERE a.id = NEW.id
                AND ((a.review_id IS NULL
                      AND (a.ticket_id IS NULL OR a.entry_id IS NULL))
+                    OR (a.uploader_id IS NULL AND a.review_id IS NULL)
                     OR a.sha256 IS NULL OR a.content_type IS NULL
                     OR a.nchunks = 0)) THEN
         RAISE EXCEPTION 'attachment % is incomplete or unlinked', NEW.id
