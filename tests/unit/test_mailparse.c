@@ -527,6 +527,38 @@ test_large_in_time(void **state)
 	assert_true(m.files[0].len > (18u << 20));
 	tix_buf_free(&b);
 
+	/* 10,000 parts, 500 levels of nesting, a long body in UTF-32LE
+	 * (security.md 64, 65): read within the limits, in time. */
+	tix_buf_init(&b, 8u << 20);
+	assert_int_equal(tix_buf_adds(&b, "Content-Type: multipart/mixed; "
+	    "boundary=p\n\n"), TIX_OK);
+	for (i = 0; i < 10000; i++)
+		assert_int_equal(tix_buf_adds(&b, "--p\nContent-Type: image/png;"
+		    " name=a.png\n\nx\n"), TIX_OK);
+	assert_int_equal(tix_buf_adds(&b, "--p--\n"), TIX_OK);
+	t0 = clock();
+	assert_int_equal(tix_mail_parse(&arena, b.data, b.len, &m), TIX_OK);
+	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
+	assert_int_equal(m.nfiles, TIX_MAX_MAIL_PARTS);
+	tix_buf_free(&b);
+	s = nested(500);
+	t0 = clock();
+	assert_int_equal(tix_mail_parse(&arena, s, strlen(s), &m), TIX_OK);
+	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
+	assert_false(m.has_text);
+	tix_buf_init(&b, 16u << 20);
+	assert_int_equal(tix_buf_adds(&b, "Content-Type: text/plain; "
+	    "charset=\"utf-32LE\"\nContent-Transfer-Encoding: base64\n\n"),
+	    TIX_OK);
+	while (b.len < (12u << 20))
+		assert_int_equal(tix_buf_adds(&b, "YQAAAGIAAAAKAAAA\n"), TIX_OK);
+	t0 = clock();
+	assert_int_equal(tix_mail_parse(&arena, b.data, b.len, &m), TIX_OK);
+	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
+	assert_true(m.text_len > 0 && m.text_len <= TIX_MAX_MAIL_TEXT);
+	assert_memory_equal(m.text, "ab\nab\n", 6);
+	tix_buf_free(&b);
+
 	s = malloc((1u << 20) + 1);
 	assert_non_null(s);
 	for (i = 0; i < (1u << 20); i++)
