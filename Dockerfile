@@ -16,6 +16,7 @@ RUN apt-get update \
         libfcgi-dev libpq-dev libjson-c-dev libcurl4-openssl-dev \
         libsodium-dev libcmocka-dev python3 \
         libcrack2-dev liboath-dev libqrencode-dev \
+        libgmime-3.0-dev libxml2-dev libytnef0-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The build needs tests/ too: the top-level CMakeLists.txt includes it.
@@ -35,6 +36,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
         libfcgi0ldbl libpq5 libjson-c5 libcurl4 libsodium23 postgresql-client \
         libcrack2 cracklib-runtime liboath0 libqrencode4 \
+        libgmime-3.0-0 libxml2 libytnef0 \
         ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 tix \

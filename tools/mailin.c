@@ -29,10 +29,13 @@
  *
  * Settings: TIX_DATABASE_URL, TIX_SUPPORT_ADDRESS (our address: the
  * reply addresses and X-Loop), TIX_MAIL_TOKEN_KEY_FILE (the reply
- * addresses' key, required), TIX_MAIL_AUTHSERV_ID (whose
+ * addresses' key, required), TIX_ATTACHMENT_KEY_FILE (the files' key,
+ * required: files by mail are sealed as uploads are),
+ * TIX_MAIL_AUTHSERV_ID (whose
  * Authentication-Results count), TIX_PUBLIC_BASE_URL (links in the
  * notices the new tickets and replies queue), TIX_MAX_MAIL_BYTES
- * (default 25 MiB), TIX_MAIL_TIMEOUT_SECONDS.
+ * (default 25 MiB), TIX_MAIL_TIMEOUT_SECONDS; files by mail follow
+ * TIX_MAX_FILES and TIX_MAX_FILE_BYTES, as uploads do.
  */
 #include <errno.h>
 #include <signal.h>
@@ -47,6 +50,7 @@
 #include "core/log.h"
 #include "crypto/crypto.h"
 #include "crypto/replymac.h"
+#include "crypto/stream.h"
 #include "db/db.h"
 #include "mail/ingest.h"
 #include "mail/parse.h"
@@ -240,10 +244,14 @@ main(int argc, char **argv)
 		return EX_CONFIG;
 	if (imap_url == NULL)
 		mailin_limit(&cfg);
+	/* Files by mail are stored as uploads are: sealed under the
+	 * attachment key. */
 	if (tix_crypto_init() != TIX_OK ||
-	    tix_reply_key_load(cfg.mail_token_key_file) != TIX_OK)
+	    tix_reply_key_load(cfg.mail_token_key_file) != TIX_OK ||
+	    tix_master_key_load(cfg.attachment_key_file) != TIX_OK)
 		return EX_CONFIG;
 	tix_outbox_init(cfg.public_base_url);
+	tix_mail_ingest_file_limits(cfg.max_files, cfg.max_file_bytes);
 	if (imap_url != NULL)
 		return mailin_imap(&cfg, imap_url, interval, once);
 

@@ -103,6 +103,8 @@ static void
 render_entry(struct tix_jw *w, const struct tix_entry *e,
     const struct tix_attachment *att, size_t natt, const char *number)
 {
+	size_t i;
+
 	tix_jw_obj_open(w);
 	tix_jw_kint(w, "id", e->id);
 	tix_jw_kstr(w, "type", e->type);
@@ -123,6 +125,15 @@ render_entry(struct tix_jw *w, const struct tix_entry *e,
 	tix_jw_kstr(w, "to", e->to);
 	tix_jw_key(w, "attachments");
 	tix_attachments_render(w, att, natt, e->id, number);
+	tix_jw_key(w, "refused_attachments");
+	tix_jw_arr_open(w);
+	for (i = 0; i < e->nrefused; i++) {
+		tix_jw_obj_open(w);
+		tix_jw_kstr(w, "filename", e->refused[i].filename);
+		tix_jw_kstr(w, "reason", e->refused[i].reason);
+		tix_jw_obj_close(w);
+	}
+	tix_jw_arr_close(w);
 	tix_jw_obj_close(w);
 }
 

@@ -87,7 +87,7 @@ static const struct setting settings[] = {
 	    .def = "10485760", .min = 1, .max = TIX_CEIL_MAX_FILE_BYTES },
 	{ .name = "TIX_ATTACHMENT_KEY_FILE", .kind = K_KEYFILE,
 	    .off = F(attachment_key_file),
-	    .readers = "tix-tickets tix-files tix-backup" },
+	    .readers = "tix-tickets tix-files tix-mailin tix-backup" },
 	{ .name = "TIX_TOTP_KEY_FILE", .kind = K_KEYFILE,
 	    .off = F(totp_key_file), .readers = "tix-auth tix-backup" },
 	{ .name = "TIX_REQUIRE_2FA_FOR_STAFF", .kind = K_INT,

@@ -653,6 +653,31 @@ static const struct {
 	    " JOIN ticket_entries e ON e.id = a.entry_id"
 	    " WHERE a.ticket_id = $1 AND (NOT e.internal OR $2::bool)"
 	    " ORDER BY a.id" },
+	/* The files of a mail that were not taken (lib/mail/ingest.c),
+	 * and those of ticket $1 as the viewer may see them ($2: staff). */
+	/* $1 the entry or $2 the kept mail. */
+	[TIX_STMT_REFUSED_INSERT] = { "refused_insert",
+	    "INSERT INTO entry_refused_files (entry_id, review_id, filename,"
+	    " reason) VALUES ($1, $2, $3, $4)" },
+	[TIX_STMT_REFUSED_LIST] = { "refused_list",
+	    "SELECT r.entry_id, r.filename, r.reason"
+	    " FROM entry_refused_files r"
+	    " JOIN ticket_entries e ON e.id = r.entry_id"
+	    " WHERE e.ticket_id = $1 AND (NOT e.internal OR $2::bool)"
+	    " ORDER BY r.entry_id, r.id" },
+	/* The files of a kept mail ($1 as "{1,2}") on review row $2, and
+	 * moved from it to ticket $2 and entry $3 (uploader $4 when the
+	 * sender was no user). */
+	[TIX_STMT_ATTACH_LINK_REVIEW] = { "attach_link_review",
+	    "UPDATE attachments SET review_id = $2"
+	    " WHERE id = ANY ($1::bigint[]) AND ticket_id IS NULL" },
+	[TIX_STMT_ATTACH_FROM_REVIEW] = { "attach_from_review",
+	    "UPDATE attachments SET ticket_id = $2, entry_id = $3,"
+	    " uploader_id = coalesce(uploader_id, $4), review_id = NULL"
+	    " WHERE review_id = $1" },
+	[TIX_STMT_REFUSED_FROM_REVIEW] = { "refused_from_review",
+	    "UPDATE entry_refused_files SET entry_id = $2, review_id = NULL"
+	    " WHERE review_id = $1" },
 	[TIX_STMT_ATTACH_GET] = { "attach_get",
 	    "SELECT a.id, a.filename, a.content_type, a.size,"
 	    " encode(a.sha256, 'hex'), a.key_id, encode(a.header, 'hex'),"
@@ -773,11 +798,12 @@ static const struct {
 	    "INSERT INTO inbound_review (message_id, from_address, subject,"
 	    " body_excerpt, reason, ticket_id, body)"
 	    " VALUES ($1, $2, left($3, 200), left($4, 2000), $5, $6,"
-	    " left($4, 100000))" },
+	    " left($4, 100000)) RETURNING id" },
 	/* The review queue, newest first: page $2 of $1 rows. */
 	[TIX_STMT_REVIEW_LIST] = { "review_list",
 	    "SELECT id, from_address, subject, tix_ts(created_at), reason,"
-	    " left(body_excerpt, 300) FROM inbound_review"
+	    " left(body_excerpt, 300), (SELECT count(*) FROM attachments a"
+	    "  WHERE a.review_id = r.id) FROM inbound_review r"
 	    " ORDER BY created_at DESC, id DESC"
 	    " LIMIT $1::bigint OFFSET ($2::bigint - 1) * $1::bigint" },
 	[TIX_STMT_REVIEW_COUNT] = { "review_count",

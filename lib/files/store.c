@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "files/store.h"
 
 enum tix_err
@@ -39,7 +40,7 @@ tix_file_begin(struct tix_file_w *w, struct tix_db *db, int64_t uploader,
 	tix_hex(header, sizeof(header), hex);
 	snprintf(up, sizeof(up), "%" PRId64, uploader);
 	snprintf(key, sizeof(key), "%" PRId64, key_id);
-	p[0] = up;
+	p[0] = uploader > 0 ? up : NULL;	/* none: a stranger's mail */
 	p[1] = name;
 	p[2] = key;
 	p[3] = hex;
@@ -135,6 +136,93 @@ tix_file_end(struct tix_file_w *w)
 	p[3] = w->sha_hex;
 	p[4] = nchunks;
 	return tix_db_run(w->db, NULL, TIX_STMT_ATTACH_FINISH, p, 5, NULL);
+}
+
+enum tix_err
+tix_file_put(struct tix_file_w *w, struct tix_db *db, int64_t uploader,
+    const char *name, enum tix_ftype type, uint64_t max, const void *p,
+    size_t n, int64_t *id)
+{
+	struct tix_sniff	sniff;
+	enum tix_err		rc;
+
+	*id = 0;
+	if (type == TIX_FT_NONE)
+		return TIX_EFILETYPE;
+	if (n > max)
+		return TIX_EFILETOOBIG;
+	tix_sniff_init(&sniff, type);
+	rc = tix_sniff_feed(&sniff, p, n);
+	if (rc == TIX_OK)
+		rc = tix_sniff_finish(&sniff);
+	if (rc == TIX_OK)
+		rc = tix_file_begin(w, db, uploader, name, type, max);
+	if (rc == TIX_OK)
+		rc = tix_file_write(w, p, n);
+	if (rc == TIX_OK)
+		rc = tix_file_end(w);
+	if (rc == TIX_OK)
+		*id = w->id;
+	return rc;
+}
+
+/* ids as a PostgreSQL array, "{1,2}", in list. */
+static enum tix_err
+id_list(struct tix_buf *list, const int64_t *ids, size_t n)
+{
+	size_t		i;
+	enum tix_err	rc;
+
+	tix_buf_init(list, 24 * n + 3);
+	rc = tix_buf_adds(list, "{");
+	for (i = 0; rc == TIX_OK && i < n; i++)
+		rc = tix_buf_printf(list, "%s%" PRId64, i == 0 ? "" : ",",
+		    ids[i]);
+	if (rc == TIX_OK)
+		rc = tix_buf_add(list, "}", 2);
+	return rc;
+}
+
+/* Run stmt with the list of ids first, then n more parameters. */
+static enum tix_err
+link_run(struct tix_db *db, struct tix_arena *a, enum tix_stmt stmt,
+    const int64_t *ids, size_t n, const int64_t *more, size_t nmore)
+{
+	struct tix_buf	 list;
+	const char	*p[3];
+	size_t		 i;
+	enum tix_err	 rc;
+
+	if (n == 0)
+		return TIX_OK;
+	rc = id_list(&list, ids, n);
+	p[0] = list.data;
+	for (i = 0; i < nmore; i++) {
+		p[1 + i] = tix_db_i64(a, more[i]);
+		if (p[1 + i] == NULL)
+			rc = TIX_ENOMEM;
+	}
+	if (rc == TIX_OK)
+		rc = tix_db_run(db, a, stmt, p, 1 + nmore, NULL);
+	tix_buf_free(&list);
+	return rc;
+}
+
+enum tix_err
+tix_file_link(struct tix_db *db, struct tix_arena *a, const int64_t *ids,
+    size_t n, int64_t ticket_id, int64_t entry_id)
+{
+	const int64_t more[2] = { ticket_id, entry_id };
+
+	return link_run(db, a, TIX_STMT_ATTACH_LINK, ids, n, more, 2);
+}
+
+enum tix_err
+tix_file_link_review(struct tix_db *db, struct tix_arena *a,
+    const int64_t *ids, size_t n, int64_t review_id)
+{
+	return link_run(db, a, TIX_STMT_ATTACH_LINK_REVIEW, ids, n,
+	    &review_id, 1);
 }
 
 enum tix_err

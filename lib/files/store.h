@@ -43,8 +43,9 @@ struct tix_file_w {
 
 /*
  * Start a file named name (cleaned, see files/name.h) of type (from the
- * name; TIX_FT_NONE is TIX_EFILETYPE) uploaded by user uploader, at most
- * max bytes.  The row is unlinked until the caller links it.
+ * name; TIX_FT_NONE is TIX_EFILETYPE) uploaded by user uploader (0:
+ * none yet, for the files of a mail kept for review), at most max
+ * bytes.  The row is unlinked until the caller links it.
  */
 enum tix_err	tix_file_begin(struct tix_file_w *w, struct tix_db *db,
 		    int64_t uploader, const char *name, enum tix_ftype type,
@@ -54,6 +55,25 @@ enum tix_err	tix_file_begin(struct tix_file_w *w, struct tix_db *db,
 enum tix_err	tix_file_write(struct tix_file_w *w, const void *p,
 		    size_t n);
 enum tix_err	tix_file_end(struct tix_file_w *w);
+
+/*
+ * A whole file in memory (files by mail): the content is checked first,
+ * TIX_EFILETOOBIG past max and TIX_EFILETYPE when it is not the type,
+ * before anything is written, so that a refusal leaves nothing in the
+ * transaction; then begin, write and end as above.  *id the file's.
+ */
+enum tix_err	tix_file_put(struct tix_file_w *w, struct tix_db *db,
+		    int64_t uploader, const char *name, enum tix_ftype type,
+		    uint64_t max, const void *p, size_t n, int64_t *id);
+
+/* Link files ids[0..n) to the ticket and its timeline entry, or to the
+ * kept mail review_id (the deferred check refuses a commit that leaves
+ * one unlinked). */
+enum tix_err	tix_file_link(struct tix_db *db, struct tix_arena *a,
+		    const int64_t *ids, size_t n, int64_t ticket_id,
+		    int64_t entry_id);
+enum tix_err	tix_file_link_review(struct tix_db *db, struct tix_arena *a,
+		    const int64_t *ids, size_t n, int64_t review_id);
 
 struct tix_file_r {
 	struct tix_db		*db;

@@ -11,12 +11,29 @@
 #include "core/str.h"
 #include "crypto/replymac.h"
 #include "db/db.h"
+#include "files/name.h"
+#include "files/sniff.h"
+#include "files/store.h"
 #include "mail/auth.h"
 #include "mail/ingest.h"
 #include "mail/parse.h"
 #include "tickets/license.h"
 #include "tickets/ticket.h"
 #include "tickets/types.h"
+
+/* The file rules (tix_mail_ingest_file_limits). */
+static size_t		max_files = TIX_DEFAULT_MAX_FILES;
+static uint64_t		max_file_bytes = TIX_DEFAULT_MAX_FILE_BYTES;
+
+void
+tix_mail_ingest_file_limits(int files, int bytes)
+{
+	if (files >= 0)
+		max_files = (size_t)files < TIX_CEIL_MAX_FILES ?
+		    (size_t)files : TIX_CEIL_MAX_FILES;
+	if (bytes >= 0)
+		max_file_bytes = (uint64_t)bytes;
+}
 
 /* The sender, when an active user. */
 struct sender {
@@ -50,6 +67,9 @@ struct job {
 	struct sender			 s;
 	struct tix_ingest_result	*out;
 	int64_t				 ticket_id;	/* of the result */
+	/* The mail's files are stored (not for a mail recorded as
+	 * unreadable or after a refusal of the domain code). */
+	bool				 keep_files;
 };
 
 /* The first word of v (up to ';', space or the end), compared. */
@@ -245,10 +265,109 @@ thread(struct job *j, int64_t want, int64_t *first, bool *other)
 	return TIX_OK;
 }
 
+/* Where a mail's files go: entry entry_id of ticket ticket_id, or the
+ * kept mail review_id. */
+struct place {
+	int64_t		ticket_id, entry_id, review_id;
+};
+
+static enum tix_err
+refuse_file(struct job *j, const struct place *to, const char *name,
+    const char *why)
+{
+	const char *p[4];
+
+	p[0] = to->entry_id != 0 ? tix_db_i64(j->a, to->entry_id) : NULL;
+	p[1] = to->review_id != 0 ? tix_db_i64(j->a, to->review_id) : NULL;
+	p[2] = name;
+	p[3] = why;
+	if ((p[0] == NULL && p[1] == NULL) || why == NULL)
+		return TIX_ENOMEM;
+	return tix_db_run(j->db, j->a, TIX_STMT_REFUSED_INSERT, p, 4, NULL);
+}
+
+static enum tix_err
+link_files(struct job *j, const struct place *to, const int64_t *ids,
+    size_t n)
+{
+	if (to->review_id != 0)
+		return tix_file_link_review(j->db, j->a, ids, n,
+		    to->review_id);
+	return tix_file_link(j->db, j->a, ids, n, to->ticket_id,
+	    to->entry_id);
+}
+
+/*
+ * The mail's files to their place, in the open transaction: each one
+ * the rules take stored as an upload is, each other one listed with
+ * why.  The uploader is the sender when a user (else none until an
+ * agent gives the kept mail a requester).
+ */
+static enum tix_err
+attach_files(struct job *j, const struct place *to)
+{
+	const struct tix_mail_file	*f;
+	struct tix_file_w		*w;
+	int64_t				 ids[TIX_CEIL_MAX_FILES];
+	size_t				 nids = 0, i;
+	const char			*name, *why;
+	enum tix_ftype			 type;
+	enum tix_err			 rc;
+
+	if (j->m->nfiles == 0)
+		return TIX_OK;
+	w = tix_arena_alloc(j->a, sizeof(*w));
+	if (w == NULL)
+		return TIX_ENOMEM;
+	for (i = 0; i < j->m->nfiles; i++) {
+		f = &j->m->files[i];
+		why = NULL;
+		rc = tix_file_name_clean(j->a, f->name, strlen(f->name),
+		    &name);
+		if (rc == TIX_EBADREQ) {
+			name = "(unnamed)";
+			why = "the file name is not valid";
+		} else if (rc != TIX_OK)
+			return rc;
+		type = tix_sniff_by_name(name, strlen(name));
+		if (why == NULL && (f->no_content || type == TIX_FT_NONE))
+			why = "files of this type are not allowed (PNG, JPEG, "
+			    "GIF, PDF or text: .txt, .log, .json, .xml, .yml, "
+			    ".yaml)";
+		else if (why == NULL && nids == max_files)
+			why = tix_arena_printf(j->a, "more than %zu files in "
+			    "one mail", max_files);
+		else if (why == NULL) {
+			rc = tix_file_put(w, j->db, j->s.known ?
+			    j->s.who.user_id : 0, name,
+			    type, max_file_bytes, f->data, f->len, &ids[nids]);
+			if (rc == TIX_EFILETOOBIG)
+				why = tix_arena_printf(j->a, "larger than %llu "
+				    "bytes",
+				    (unsigned long long)max_file_bytes);
+			else if (rc == TIX_EFILETYPE)
+				why = "the content is not what its name says";
+			else if (rc != TIX_OK)
+				return rc;
+			else
+				nids++;
+		}
+		if (why != NULL) {
+			rc = refuse_file(j, to, name, why);
+			if (rc != TIX_OK)
+				return rc;
+		}
+	}
+	return link_files(j, to, ids, nids);
+}
+
 static enum tix_err
 review(struct job *j, const char *reason, int64_t ticket_id)
 {
 	const char	*p[6];
+	struct tix_rows	 rs;
+	struct place	 to;
+	enum tix_err	 rc;
 
 	j->out->outcome = TIX_INGEST_REVIEW;
 	j->out->reason = reason;
@@ -261,7 +380,12 @@ review(struct job *j, const char *reason, int64_t ticket_id)
 	p[5] = ticket_id != 0 ? tix_db_i64(j->a, ticket_id) : NULL;
 	if (ticket_id != 0 && p[5] == NULL)
 		return TIX_ENOMEM;
-	return tix_db_run(j->db, j->a, TIX_STMT_INBOUND_REVIEW, p, 6, NULL);
+	rc = tix_db_run(j->db, j->a, TIX_STMT_INBOUND_REVIEW, p, 6, &rs);
+	if (rc != TIX_OK || !j->keep_files)
+		return rc;
+	memset(&to, 0, sizeof(to));
+	to.review_id = rs.nrows == 1 ? tix_rows_int(&rs, 0, 0) : 0;
+	return to.review_id != 0 ? attach_files(j, &to) : TIX_EINTERNAL;
 }
 
 static enum tix_err
@@ -292,6 +416,11 @@ reply(struct job *j, const struct named *t)
 	if (rc == TIX_ECLOSED || rc == TIX_ETRANSITION ||
 	    rc == TIX_ENOTFOUND || rc == TIX_EFORBIDDEN)
 		return review(j, "the ticket takes no reply now", t->id);
+	if (rc == TIX_OK) {
+		struct place to = { tid, eid, 0 };
+
+		rc = attach_files(j, &to);
+	}
 	if (rc != TIX_OK)
 		return rc;
 	j->out->outcome = TIX_INGEST_REPLY;
@@ -352,6 +481,11 @@ open_ticket(struct job *j)
 	c.arena = j->a;
 	c.who = &j->s.who;
 	rc = tix_ticket_insert(&c, &in, &made);
+	if (rc == TIX_OK) {
+		struct place to = { made.id, made.entry_id, 0 };
+
+		rc = attach_files(j, &to);
+	}
 	if (rc != TIX_OK)
 		return rc;
 	j->out->outcome = TIX_INGEST_TICKET;
@@ -529,6 +663,7 @@ run(struct tix_db *db, struct tix_arena *a, const char *support,
 	j.authserv_id = authserv_id;
 	j.m = m;
 	j.out = out;
+	j.keep_files = forced == NULL;
 	if (authserv_id != NULL)
 		j.auth = tix_mail_auth_verdict(m->auth_results != NULL ?
 		    m->auth_results : "", authserv_id, m->from,
@@ -543,6 +678,7 @@ run(struct tix_db *db, struct tix_arena *a, const char *support,
 	 * we did not foresee): keep the message rather than lose it. */
 	memset(out, 0, sizeof(*out));
 	j.ticket_id = 0;
+	j.keep_files = false;
 	forced = tix_arena_printf(a, "could not be recorded (%s)",
 	    tix_err_name(rc));
 	if (forced == NULL)

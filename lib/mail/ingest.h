@@ -26,6 +26,13 @@
  *      anyone else's is kept for review.
  *   A closed ticket is not reopened: review.  Quoted text and
  *   signatures are trimmed.
+ * The files of a mail that becomes a ticket or a reply follow the file
+ * rules of uploads (files/sniff.h: the type by the name, checked against
+ * the content; at most the limits of tix_mail_ingest_file_limits) and
+ * are stored like uploads, on the entry, in the same transaction.  A
+ * file refused leaves the rest of the mail in: it is listed on the
+ * entry with the reason (entry_refused_files).  The files of a mail
+ * kept for review are not kept.
  * Everything happens in one transaction, through the domain functions
  * (lib/tickets), so the lifecycle and the outbox work as for the API;
  * the timeline's "via" is "email" and the actor the sender.
@@ -58,6 +65,13 @@ struct tix_ingest_result {
 	int64_t			 number;	/* the ticket's, or 0 */
 	const char		*reason;	/* for review: why */
 };
+
+/*
+ * The file rules for files by mail: at most max_files files
+ * (TIX_MAX_FILES) of at most max_file_bytes each (TIX_MAX_FILE_BYTES).
+ * Until this is called, the defaults of core/limits.h.
+ */
+void		tix_mail_ingest_file_limits(int max_files, int max_file_bytes);
 
 /*
  * Decide on m and record the decision, in a transaction of its own.

@@ -2,25 +2,35 @@
  * parse.h: reading one incoming RFC 5322 message.  Pure: no I/O, no
  * database; everything it returns is allocated from the caller's arena.
  *
- * A small, bounded parser of what tix-mailin needs and nothing more:
- *   - the header section (RFC 5322 2.2): folded lines unfolded, names
- *     matched without regard to case, at most TIX_MAX_MAIL_HEADERS
+ * The MIME structure is GMime 3's (lib/mail/parse.c; GMime is included
+ * by lib/mail/ only): headers, multipart/..., transfer encodings,
+ * RFC 2231 parameters, charsets through iconv.  What is read:
+ *   - the header section (RFC 5322 2.2): at most TIX_MAX_MAIL_HEADERS
  *     fields in at most TIX_MAX_MAIL_HEADER_BYTES;
- *   - the Subject with RFC 2047 encoded words decoded (B and Q, UTF-8,
- *     US-ASCII and ISO-8859-1; other charsets kept when they decode to
+ *   - the Subject with RFC 2047 encoded words decoded in any charset
+ *     iconv knows (ISO-2022-JP, Shift_JIS, KOI8-R, GB18030,
+ *     windows-1251, ISO-8859-*, ...; an unknown one is kept when it is
  *     valid UTF-8), made one line of UTF-8 without control characters;
  *   - the From address, Message-ID, In-Reply-To, References,
  *     Auto-Submitted, Precedence, Return-Path, every X-Loop, every
  *     Authentication-Results and every To, Cc and Delivered-To;
- *   - the text: a text/plain body, or the first text/plain part (not
- *     marked as an attachment) of multipart/... entities nested at most
- *     TIX_MAX_MAIL_DEPTH deep and TIX_MAX_MAIL_PARTS parts in all;
- *     quoted-printable, base64, 7bit and 8bit; charsets as for the
- *     subject; made valid UTF-8 with LF line ends, no other control
- *     characters than tab and LF, at most TIX_MAX_MAIL_TEXT bytes.
- * What it does not do: attachments, text/html, message/rfc822, RFC 2231
- * parameter continuations.  Parts past the limits are skipped, never an
- * error: the message is still read, without them.
+ *   - the text: the first text/plain part that is not a file (no
+ *     "attachment" disposition, no file name) of multipart/... entities
+ *     nested at most TIX_MAX_MAIL_DEPTH deep and TIX_MAX_MAIL_PARTS
+ *     parts in all; without one, the first such text/html part as text
+ *     (mail/html.h).  In its declared charset, made valid UTF-8 with LF
+ *     line ends, no other control characters than tab and LF, at most
+ *     TIX_MAX_MAIL_TEXT bytes;
+ *   - the files: every other part with a file name, an "attachment"
+ *     disposition or a Content-ID (an inline image of an HTML mail),
+ *     decoded; a winmail.dat (application/ms-tnef) as the files inside
+ *     it (mail/tnef.h); a forwarded message (message/rfc822) as a file
+ *     without content (no file type takes it).  Signatures
+ *     (application/pgp-signature, pkcs7-signature) are no files.  At
+ *     most TIX_MAX_MAIL_PARTS files.  Which are taken is ingest's
+ *     decision (the file rules), not the parser's.
+ * Parts past the limits are skipped, never an error: the message is
+ * still read, without them.
  */
 #ifndef TIX_MAIL_PARSE_H
 #define TIX_MAIL_PARSE_H
@@ -47,6 +57,19 @@
 /* A Message-ID we record (RFC 5322 allows a line of 998). */
 #define TIX_MAX_MAIL_ID			250
 
+/* A file of a message: a part, or a file inside a winmail.dat. */
+struct tix_mail_file {
+	/* The name the mail gives it, decoded (RFC 2231, RFC 2047), valid
+	 * UTF-8 but not yet cleaned (files/name.h); when it gives none,
+	 * one made of the part's number and type ("image-2.png"). */
+	const char		*name;
+	const unsigned char	*data;		/* decoded; in the arena */
+	size_t			 len;
+	/* The content was not kept (a forwarded message): no file type
+	 * takes it. */
+	bool			 no_content;
+};
+
 struct tix_mail_in {
 	/* The one address of From:, lower-cased; NULL when there is none,
 	 * it is empty ("<>") or From names more than one. */
@@ -72,7 +95,11 @@ struct tix_mail_in {
 	/* The text (see above); "" when the message has none. */
 	const char	*text;
 	size_t		 text_len;
-	bool		 has_text;	/* a text/plain part was found */
+	bool		 has_text;	/* a text part was found */
+	bool		 text_from_html;	/* ... and it was text/html */
+	/* The files, in the order of the message. */
+	const struct tix_mail_file *files;
+	size_t		 nfiles;
 };
 
 /*
@@ -81,7 +108,8 @@ struct tix_mail_in {
  * when a field that must be single (From, Subject, Message-ID,
  * In-Reply-To) occurs more than once, which is how a forged second
  * header would be smuggled; TIX_EINVAL when there is no header field at
- * all (empty input, or text that is not a message); TIX_ENOMEM.  On error out is zeroed.
+ * all (empty input, or text that is not a message); TIX_ENOMEM.  On
+ * error out is zeroed.
  */
 enum tix_err	tix_mail_parse(struct tix_arena *a, const char *msg,
 		    size_t len, struct tix_mail_in *out);

@@ -62,8 +62,7 @@ tix_review_list(const struct tix_ctx *c, int64_t page, int64_t per_page,
 		row->received_at = tix_rows_get(&rs, i, 3);
 		row->reason = tix_rows_get(&rs, i, 4);
 		row->preview = tix_rows_get(&rs, i, 5);
-		/* Files by mail are not kept yet. */
-		row->attachment_count = 0;
+		row->attachment_count = tix_rows_int(&rs, i, 6);
 	}
 	out->n = rs.nrows;
 	return TIX_OK;
@@ -111,6 +110,32 @@ finish(const struct tix_ctx *c, int64_t id, enum tix_err rc)
 		rc = tix_db_commit(c->db);
 	if (rc != TIX_OK)
 		tix_db_rollback(c->db);
+	return rc;
+}
+
+/* The files of kept mail id (and the refusals among them) onto entry
+ * entry_id of ticket ticket_id, uploaded by uploader when the sender
+ * was no user. */
+static enum tix_err
+move_files(const struct tix_ctx *c, int64_t id, int64_t ticket_id,
+    int64_t entry_id, int64_t uploader)
+{
+	const char	*p[4], *q[2];
+	enum tix_err	 rc;
+
+	p[0] = tix_db_i64(c->arena, id);
+	p[1] = tix_db_i64(c->arena, ticket_id);
+	p[2] = tix_db_i64(c->arena, entry_id);
+	p[3] = tix_db_i64(c->arena, uploader);
+	if (p[0] == NULL || p[1] == NULL || p[2] == NULL || p[3] == NULL)
+		return TIX_ENOMEM;
+	rc = tix_db_run(c->db, c->arena, TIX_STMT_ATTACH_FROM_REVIEW, p, 4,
+	    NULL);
+	q[0] = p[0];
+	q[1] = p[2];
+	if (rc == TIX_OK)
+		rc = tix_db_run(c->db, c->arena, TIX_STMT_REFUSED_FROM_REVIEW,
+		    q, 2, NULL);
 	return rc;
 }
 
@@ -171,6 +196,8 @@ tix_review_to_ticket(const struct tix_ctx *c, int64_t id,
 	as.who = &who;
 	if (rc == TIX_OK)
 		rc = tix_ticket_insert(&as, &in, out);
+	if (rc == TIX_OK)
+		rc = move_files(c, id, out->id, out->entry_id, who.user_id);
 	return finish(c, id, rc);
 }
 
@@ -213,6 +240,8 @@ tix_review_append(const struct tix_ctx *c, int64_t id,
 		    entry_id);
 	if (rc == TIX_ENOTFOUND)	/* gone in between */
 		rc = TIX_EINVAL;
+	if (rc == TIX_OK)
+		rc = move_files(c, id, *ticket_id, *entry_id, who.user_id);
 	return finish(c, id, rc);
 }
 

@@ -121,6 +121,39 @@ array_of(struct tix_arena *a, size_t n, size_t sz)
 	return p;
 }
 
+/* The refused files of ticket id's entries (ordered by entry, as e). */
+static enum tix_err
+refused_files(const struct tix_ctx *c, int64_t id, struct tix_entry *e,
+    size_t n)
+{
+	struct tix_rows	 rs;
+	size_t		 i, j, k = 0, r0;
+	enum tix_err	 rc;
+
+	rc = ticket_rows(c, TIX_STMT_REFUSED_LIST, id, &rs);
+	if (rc != TIX_OK || rs.nrows == 0)
+		return rc;
+	for (i = 0; i < n && k < rs.nrows; i++) {
+		while (k < rs.nrows && tix_rows_int(&rs, k, 0) < e[i].id)
+			k++;
+		for (r0 = k; k < rs.nrows && tix_rows_int(&rs, k, 0) ==
+		    e[i].id; k++)
+			;
+		if (k == r0)
+			continue;
+		e[i].refused = array_of(c->arena, k - r0,
+		    sizeof(*e[i].refused));
+		if (e[i].refused == NULL)
+			return TIX_ENOMEM;
+		for (j = r0; j < k; j++) {
+			e[i].refused[j - r0].filename = tix_rows_get(&rs, j, 1);
+			e[i].refused[j - r0].reason = tix_rows_get(&rs, j, 2);
+		}
+		e[i].nrefused = k - r0;
+	}
+	return TIX_OK;
+}
+
 enum tix_err
 tix_ticket_entries(const struct tix_ctx *c, int64_t id,
     struct tix_entry **out, size_t *n)
@@ -154,6 +187,9 @@ tix_ticket_entries(const struct tix_ctx *c, int64_t id,
 		e[i].from = tix_rows_get(&rs, i, E_FROM);
 		e[i].to = tix_rows_get(&rs, i, E_TO);
 	}
+	rc = refused_files(c, id, e, rs.nrows);
+	if (rc != TIX_OK)
+		return rc;
 	*out = e;
 	*n = rs.nrows;
 	return TIX_OK;

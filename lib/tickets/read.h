@@ -47,6 +47,12 @@ struct tix_attachment {
 	const char	*created_at;
 };
 
+/* A file of a mail that was not taken, and why (files by mail). */
+struct tix_refused_file {
+	const char	*filename;
+	const char	*reason;
+};
+
 struct tix_entry {
 	int64_t		 id;
 	const char	*type;		/* "message", "note", ... */
@@ -55,6 +61,9 @@ struct tix_entry {
 	const char	*actor_name, *actor_role;
 	const char	*via;
 	const char	*body, *from, *to;
+	/* The files of the mail it came from that were refused. */
+	struct tix_refused_file	*refused;
+	size_t			 nrefused;
 };
 
 struct tix_activation {

@@ -605,3 +605,252 @@ class MessageIdScopeTest(MailinCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+PNG = (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + os.urandom(2000)
+       + b"\0" * 64 + b"IEND")
+ELF = b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4
+
+
+def b64_lines(data):
+    return base64.encodebytes(data).decode()
+
+
+def with_files(sender, subject, body, files, headers=(), html=False):
+    """A multipart/mixed message of a text (or HTML) body and files,
+    each (filename, bytes, content-type) sent as base64."""
+    lines = ["From: <%s>" % sender, "To: %s" % SUPPORT,
+             "Subject: %s" % subject, "Message-ID: <%s>" % new_id(),
+             "MIME-Version: 1.0"] + list(headers) + [
+             "Content-Type: multipart/mixed; boundary=\"=_b\"", "",
+             "--=_b",
+             "Content-Type: text/%s; charset=utf-8" % (
+                 "html" if html else "plain"), "", body]
+    for name, data, ctype in files:
+        lines += ["--=_b", "Content-Type: %s; name=\"%s\"" % (ctype, name),
+                  "Content-Disposition: attachment; filename=\"%s\"" % name,
+                  "Content-Transfer-Encoding: base64", "", b64_lines(data)]
+    lines += ["--=_b--", ""]
+    return "\n".join(lines).encode()
+
+
+def tnef(files):
+    """A winmail.dat (MS-OXTNEF 2.1): the signature, a key, then
+    attributes (level, id, length, data, 16-bit sum of the data); each
+    file an attAttachRenddata, attAttachTitle and attAttachData."""
+    def attr(level, aid, data):
+        return (struct.pack("<BII", level, aid, len(data)) + data
+                + struct.pack("<H", sum(data) & 0xFFFF))
+    out = struct.pack("<IH", 0x223E9F78, 1)
+    out += attr(1, 0x00089006, struct.pack("<I", 0x00010000))
+    out += attr(1, 0x00069007, struct.pack("<II", 1252, 0))
+    for name, data in files:
+        out += attr(2, 0x00069002, struct.pack("<HIHHI", 1, 0xFFFFFFFF, 0,
+                                               0, 0))
+        out += attr(2, 0x00018010, name.encode("cp1252") + b"\0")
+        out += attr(2, 0x0006800F, data)
+    return out
+
+
+class MimeTest(MailinCase):
+    """Charsets, HTML-only mail and files by mail, as users see them."""
+
+    def opened(self, raw):
+        self.deliver(raw)
+        outcome, n = inbound(msgid_of(raw))
+        self.assertEqual(outcome, "ticket")
+        return "TICK-%s" % n
+
+    def download(self, client, att):
+        r = client.get(att["url"])
+        self.assertStatus(r, 200)
+        return r
+
+    def test_charsets_arrive_exactly(self):
+        texts = {"ISO-2022-JP": "日本語のテスト、よろしく",
+                 "Shift_JIS": "こんにちは世界、プリンター",
+                 "KOI8-R": "Привет, мир: принтер",
+                 "GB18030": "你好世界，打印机",
+                 "windows-1251": "Здравствуйте, принтер",
+                 "ISO-8859-2": "Zażółć gęślą jaźń"}
+        for cs, text in texts.items():
+            word = "=?%s?B?%s?=" % (cs, base64.b64encode(
+                text.encode(cs)).decode())
+            raw = (message(self.cust.email, word, "").replace(
+                b"charset=utf-8", ("charset=%s" % cs).encode())
+                .replace(b"\n\n\n", b"\n\n" + (text + "\n").encode(cs)))
+            t = self.timeline(self.c, self.opened(raw))
+            self.assertEqual(t["subject"], text, cs)
+            self.assertEqual(t["description"], text, cs)
+
+    def test_html_only_mail_is_its_text(self):
+        raw = (message(self.cust.email, "HTML", "").replace(
+            b"text/plain", b"text/html").replace(
+            b"\n\n\n", b"\n\n<html><head><style>p{color:red}</style>"
+            b"<script>steal()</script></head><body><p>Caf&eacute; &amp; "
+            b"tea</p><p>second<br>line</p></body></html>\n"))
+        t = self.timeline(self.c, self.opened(raw))
+        self.assertEqual(t["description"], "Caf\u00e9 & tea\nsecond\nline")
+
+    def test_png_byte_for_byte_and_refused_beside_it(self):
+        raw = with_files(self.cust.email, "Screenshot", "See attached.", [
+            ("screen.png", PNG, "image/png"),
+            ("tool", ELF, "application/octet-stream"),
+            ("fake.png", ELF, "image/png"),
+            ("big.txt", b"a" * (10 * 1024 * 1024 + 1), "text/plain")])
+        number = self.opened(raw)
+        t = self.timeline(self.c, number)
+        self.assertEqual(t["description"], "See attached.")
+        self.assertEqual(t["attachment_count"], 1)
+        att = t["attachments"][0]
+        self.assertEqual((att["filename"], att["content_type"],
+                          att["size"]), ("screen.png", "image/png",
+                                         len(PNG)))
+        created = t["timeline"][0]
+        self.assertEqual([a["id"] for a in created["attachments"]],
+                         [att["id"]])
+        refused = created["refused_attachments"]
+        self.assertEqual([r["filename"] for r in refused],
+                         ["tool", "fake.png", "big.txt"])
+        self.assertIn("not allowed", refused[0]["reason"])
+        self.assertIn("not what its name says", refused[1]["reason"])
+        self.assertIn("larger than", refused[2]["reason"])
+        r = self.download(self.c, att)
+        self.assertEqual(r.raw, PNG)
+        self.assertEqual(r.headers["Content-Type"], "image/png")
+        self.assertStatus(self.o.get(att["url"]), 404)
+
+    def test_more_files_than_allowed(self):
+        files = [("f%d.txt" % i, b"file %d\n" % i, "text/plain")
+                 for i in range(7)]
+        t = self.timeline(self.c, self.opened(with_files(
+            self.cust.email, "Many", "files", files)))
+        self.assertEqual([a["filename"] for a in t["attachments"]],
+                         ["f%d.txt" % i for i in range(5)])
+        self.assertEqual(
+            [(r["filename"], r["reason"]) for r in
+             t["timeline"][0]["refused_attachments"]],
+            [("f5.txt", "more than 5 files in one mail"),
+             ("f6.txt", "more than 5 files in one mail")])
+
+    def test_winmail_dat_is_unpacked(self):
+        dat = tnef([("report.txt", b"numbers\n"), ("chart.png", PNG)])
+        raw = with_files(self.cust.email, "Outlook", "From Outlook.",
+                         [("winmail.dat", dat, "application/ms-tnef")])
+        t = self.timeline(self.c, self.opened(raw))
+        got = {a["filename"]: a for a in t["attachments"]}
+        self.assertEqual(sorted(got), ["chart.png", "report.txt"])
+        self.assertEqual(self.download(self.c, got["chart.png"]).raw, PNG)
+        self.assertEqual(self.download(self.c, got["report.txt"]).raw,
+                         b"numbers\n")
+
+    def test_inline_cid_image_of_html_mail_is_kept(self):
+        raw = ("From: <%s>\nTo: %s\nSubject: inline\nMessage-ID: <%s>\n"
+               "Content-Type: multipart/related; boundary=r\n\n--r\n"
+               "Content-Type: text/html; charset=utf-8\n\n"
+               "<p>Look: <img src=\"cid:shot@x\"></p>\n--r\n"
+               "Content-Type: image/png\nContent-ID: <shot@x>\n"
+               "Content-Disposition: inline\n"
+               "Content-Transfer-Encoding: base64\n\n%s--r--\n" % (
+                   self.cust.email, SUPPORT, new_id(), b64_lines(PNG))
+               ).encode()
+        t = self.timeline(self.c, self.opened(raw))
+        self.assertEqual(t["description"], "Look:")
+        self.assertEqual(len(t["attachments"]), 1)
+        self.assertEqual(self.download(self.c, t["attachments"][0]).raw,
+                         PNG)
+
+    def test_reply_by_mail_with_a_file(self):
+        number = create_ticket(self.c, subject="Reply with file")["number"]
+        raw = with_files(self.cust.email, "Re: x", "Here it is.", [
+            ("log.txt", b"line 1\nline 2\n", "text/plain"),
+            ("setup.exe", b"MZ\x90\x00" + bytes(200), "application/x-exe")],
+            headers=["X-Dummy: 1"]).replace(
+            b"To: %s" % SUPPORT.encode(),
+            b"To: %s" % tagged(number, self.cust).encode())
+        self.deliver(raw)
+        self.assertEqual(inbound(msgid_of(raw))[0], "reply")
+        msg = self.messages(number)[-1]
+        self.assertEqual(msg["body"], "Here it is.")
+        self.assertEqual([a["filename"] for a in msg["attachments"]],
+                         ["log.txt"])
+        self.assertEqual([r["filename"] for r in msg["refused_attachments"]],
+                         ["setup.exe"])
+        self.assertEqual(self.download(self.c, msg["attachments"][0]).raw,
+                         b"line 1\nline 2\n")
+
+    def test_25_mib_message_in_seconds(self):
+        """Just under TIX_MAX_MAIL_BYTES: read, its file refused as too
+        large, the ticket opened, in a few seconds."""
+        big = b"%PDF-1.4\n" + os.urandom(18 * 1024 * 1024)
+        raw = with_files(self.cust.email, "Big file", "A big one.",
+                         [("big.pdf", big, "application/pdf")])
+        self.assertLess(len(raw), 25 * 1024 * 1024)
+        self.assertGreater(len(raw), 24 * 1024 * 1024)
+        start = time.monotonic()
+        number = self.opened(raw)
+        self.assertLess(time.monotonic() - start, 10)
+        t = self.timeline(self.c, number)
+        self.assertEqual(t["attachments"], [])
+        self.assertIn("larger than",
+                      t["timeline"][0]["refused_attachments"][0]["reason"])
+
+    def review_row(self, subject):
+        r = self.a.get("/api/tickets/inbound?per_page=100")
+        self.assertStatus(r, 200)
+        rows = [i for i in r.body["inbound"] if i["subject"] == subject]
+        self.assertEqual(len(rows), 1)
+        return rows[0]
+
+    def test_kept_mail_keeps_its_files(self):
+        """A stranger's mail with files: kept for review with them; made
+        a ticket, the ticket has them (and the refusal); discarded, they
+        are gone."""
+        stranger = "someone-%s@elsewhere.example" % uuid.uuid4().hex[:8]
+        subject = "Files from afar %s" % uuid.uuid4().hex[:6]
+        raw = with_files(stranger, subject, "Here.", [
+            ("shot.png", PNG, "image/png"), ("run.exe", ELF, "x/y")])
+        self.deliver(raw)
+        self.assertEqual(inbound(msgid_of(raw))[0], "review")
+        row = self.review_row(subject)
+        self.assertEqual(row["attachment_count"], 1)
+        r = self.a.post("/api/tickets/inbound/%d/ticket" % row["id"],
+                        {"requester_email": self.cust.email})
+        self.assertStatus(r, 201)
+        t = self.timeline(self.c, r.body["ticket"]["number"])
+        self.assertEqual([a["filename"] for a in t["attachments"]],
+                         ["shot.png"])
+        self.assertEqual(self.download(self.c, t["attachments"][0]).raw,
+                         PNG)
+        created = t["timeline"][0]
+        self.assertEqual([a["filename"] for a in created["attachments"]],
+                         ["shot.png"])
+        self.assertEqual([f["filename"] for f in
+                          created["refused_attachments"]], ["run.exe"])
+        # Discarded: the files go with the mail.
+        subject = "Spam with files %s" % uuid.uuid4().hex[:6]
+        self.deliver(with_files(stranger, subject, "Buy.", [
+            ("ad.png", PNG, "image/png")]))
+        row = self.review_row(subject)
+        before = psql_int("SELECT count(*) FROM attachments")
+        self.assertStatus(self.a.delete("/api/tickets/inbound/%d" %
+                                        row["id"]), 204)
+        self.assertEqual(psql_int("SELECT count(*) FROM attachments"),
+                         before - 1)
+
+    def test_appended_kept_mail_brings_its_files(self):
+        number = create_ticket(self.c, subject="Append files")["number"]
+        subject = "Forwarded logs %s" % uuid.uuid4().hex[:6]
+        stranger = "someone-%s@elsewhere.example" % uuid.uuid4().hex[:8]
+        self.deliver(with_files(stranger, subject, "The logs.", [
+            ("app.log", b"boot ok\n", "text/plain")]))
+        row = self.review_row(subject)
+        self.assertEqual(row["attachment_count"], 1)
+        r = self.a.post("/api/tickets/inbound/%d/append" % row["id"],
+                        {"number": number})
+        self.assertStatus(r, 201)
+        msg = self.messages(number)[-1]
+        self.assertEqual([a["filename"] for a in msg["attachments"]],
+                         ["app.log"])
+        self.assertEqual(self.download(self.c, msg["attachments"][0]).raw,
+                         b"boot ok\n")

@@ -6,8 +6,9 @@
  * every string it returns is valid UTF-8; the subject is one line
  * without control characters; the text has no control characters but
  * tab and LF and stays within TIX_MAX_MAIL_TEXT; the message id has no
- * white space; and the helpers (quote trimming, tags, ids) stay inside
- * what they are given.
+ * white space; every file has a one-line UTF-8 name and there are at
+ * most TIX_MAX_MAIL_PARTS of them; and the helpers (quote trimming,
+ * tags, ids) stay inside what they are given.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -40,7 +41,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tix_mail_in	 m;
 	char			 tok[65], id[TIX_MAX_MAIL_ID + 1];
 	const char		*t;
-	size_t			 pos = 0;
+	size_t			 pos = 0, i;
 	int64_t			 n, ob, uid;
 	int			 dm;
 
@@ -56,6 +57,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (m.from != NULL && strchr(m.from, '@') == NULL)
 			abort();
+		if (m.nfiles > TIX_MAX_MAIL_PARTS ||
+		    (m.text_from_html && !m.has_text))
+			abort();
+		for (i = 0; i < m.nfiles; i++) {
+			check_text(m.files[i].name, true);
+			if (m.files[i].data == NULL ||
+			    (m.files[i].no_content && m.files[i].len != 0))
+				abort();
+		}
 		t = tix_mail_trim_quoted(&a, m.text);
 		if (t == NULL || strlen(t) > m.text_len)
 			abort();

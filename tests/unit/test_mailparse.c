@@ -3,7 +3,9 @@
  * headers, RFC 2047 subjects, the From address, quoted-printable and
  * base64 bodies, charsets, multipart and its limits, inputs shaped like
  * header injection, quote trimming, and the helpers that find tickets
- * in addresses, message ids and subjects.
+ * in addresses, message ids and subjects; charsets through GMime and
+ * iconv, HTML-only mail, files (RFC 2231 names, inline images,
+ * winmail.dat), and the time a large or hostile message takes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -170,11 +172,16 @@ test_encoded_words(void **state)
 	 * between a word and text it stays. */
 	s = dec("=?utf-8?q?a?= \t =?utf-8?q?b?= c");
 	assert_string_equal(s, "ab c");
-	/* Unknown charset: kept when valid UTF-8, else a marker. */
+	/* Unknown charset: kept when valid UTF-8; bytes that are not
+	 * text are dropped, never passed on. */
 	s = dec("=?x-unknown?q?ok=C3=A9?=");
 	assert_string_equal(s, "ok\xC3\xA9");
 	s = dec("=?x-unknown?q?bad=FF?= x");
-	assert_string_equal(s, "\xEF\xBF\xBD x");
+	assert_true(strcmp(s, "bad x") == 0 ||
+	    strcmp(s, "\xEF\xBF\xBD x") == 0);
+	/* A character split across two words of one charset. */
+	s = dec("=?utf-8?q?caf=C3?= =?utf-8?q?=A9?=");
+	assert_string_equal(s, "caf\xC3\xA9");
 	/* Not encoded words: left as they are. */
 	s = dec("=?utf-8?x?abc?= =?bad");
 	assert_string_equal(s, "=?utf-8?x?abc?= =?bad");
@@ -362,6 +369,207 @@ test_parts_limit(void **state)
 	}
 }
 
+/* Each charset in the subject and in the body arrives as its UTF-8. */
+static void
+test_charsets(void **state)
+{
+	static const struct {
+		const char *cs, *word, *raw, *utf8;
+	} t[] = {
+		{ "iso-2022-jp", "=?iso-2022-jp?B?GyRCRnxLXDhsJE4lRiU5JUgbKEI=?=",
+		    "\x1B$BF|K\x5C" "8l$N%F%9%H\x1B(B",
+		    "日本語のテスト" },
+		{ "Shift_JIS", "=?Shift_JIS?B?grGC8YLJgr+CzZCiikU=?=",
+		    "\x82\xB1\x82\xF1\x82\xC9\x82\xBF\x82\xCD\x90\xA2\x8A" "E",
+		    "こんにちは世界" },
+		{ "KOI8-R", "=?KOI8-R?B?8NLJ18XUIM3J0g==?=",
+		    "\xF0\xD2\xC9\xD7\xC5\xD4 \xCD\xC9\xD2",
+		    "Привет мир" },
+		{ "GB18030", "=?GB18030?B?xOO6w8rAvec=?=",
+		    "\xC4\xE3\xBA\xC3\xCA\xC0\xBD\xE7",
+		    "你好世界" },
+		{ "windows-1251", "=?windows-1251?B?x+Tw4OLx8uLz6fLl?=",
+		    "\xC7\xE4\xF0\xE0\xE2\xF1\xF2\xE2\xF3\xE9\xF2\xE5",
+		    "Здравствуйте" },
+	};
+	struct tix_mail_in	 m;
+	char			*msg;
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		msg = tix_arena_printf(&arena, "From: a@example.com\n"
+		    "Subject: %s\nContent-Type: text/plain; charset=\"%s\"\n"
+		    "Content-Transfer-Encoding: 8bit\n\n%s\n", t[i].word,
+		    t[i].cs, t[i].raw);
+		m = parse_ok(msg);
+		assert_string_equal(m.subject, t[i].utf8);
+		assert_true(m.has_text);
+		assert_string_equal(m.text, tix_arena_printf(&arena, "%s\n",
+		    t[i].utf8));
+	}
+	/* RFC 2231: a file name in a charset, in continuations. */
+	m = parse_ok("From: a@example.com\n"
+	    "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nbody\n--b\n"
+	    "Content-Type: text/plain\n"
+	    "Content-Disposition: attachment;\n"
+	    " filename*0*=windows-1251''%D1%EF%E8%F1%EE%EA;\n"
+	    " filename*1=\".txt\"\n\nlist\n--b--\n");
+	assert_int_equal(m.nfiles, 1);
+	assert_string_equal(m.files[0].name, "Список.txt");
+	assert_int_equal(m.files[0].len, 4);
+	assert_memory_equal(m.files[0].data, "list", 4);
+}
+
+static void
+test_html_only(void **state)
+{
+	struct tix_mail_in m;
+
+	(void)state;
+	m = parse_ok("From: a@example.com\n"
+	    "Content-Type: text/html; charset=windows-1251\n\n"
+	    "<html><head><title>t</title><style>p{color:red}</style>"
+	    "<script>alert('x')</script></head>"
+	    "<body><p>Fish &amp; chips &lt;3 &#8364;5</p>"
+	    "<div>line<br>two \xC7\xE4</div><!-- hidden --></body></html>\n");
+	assert_true(m.has_text);
+	assert_true(m.text_from_html);
+	assert_string_equal(m.text, "Fish & chips <3 \xE2\x82\xAC" "5\nline\n"
+	    "two Зд");
+	assert_int_equal(m.nfiles, 0);
+	/* An HTML reply: its quote is quoted as in plain text, so the
+	 * reply's trimming finds it. */
+	m = parse_ok("From: a@example.com\nContent-Type: text/html\n\n"
+	    "<div>Thanks, works.</div><div class=gmail_quote>On Mon, 1 Jan "
+	    "2026, Support wrote:<blockquote><p>old</p><pre>a\nb</pre>"
+	    "</blockquote></div>\n");
+	assert_string_equal(m.text, "Thanks, works.\nOn Mon, 1 Jan 2026, "
+	    "Support wrote:\n> old\n> a\n> b");
+	assert_string_equal(tix_mail_trim_quoted(&arena, m.text),
+	    "Thanks, works.");
+	/* text/plain wins over its HTML alternative; the inline image of
+	 * the HTML is a file all the same. */
+	m = parse_ok("From: a@example.com\n"
+	    "Content-Type: multipart/related; boundary=r\n\n--r\n"
+	    "Content-Type: multipart/alternative; boundary=a\n\n--a\n"
+	    "Content-Type: text/html\n\n<p>html <img src=\"cid:i1@x\"></p>\n"
+	    "--a\nContent-Type: text/plain\n\nplain\n--a--\n--r\n"
+	    "Content-Type: image/png\nContent-ID: <i1@x>\n"
+	    "Content-Transfer-Encoding: base64\n\niVBORw0KGgo=\n--r--\n");
+	assert_false(m.text_from_html);
+	assert_string_equal(m.text, "plain");
+	assert_int_equal(m.nfiles, 1);
+	assert_string_equal(m.files[0].name, "image-1.png");
+	assert_int_equal(m.files[0].len, 8);
+	assert_memory_equal(m.files[0].data, "\x89PNG\r\n\x1A\n", 8);
+}
+
+/* A winmail.dat is the files inside it; one libytnef cannot read stays
+ * itself; a forwarded message is listed without its content. */
+static void
+test_tnef_and_forwarded(void **state)
+{
+	struct tix_mail_in m;
+
+	(void)state;
+	m = parse_ok("From: a@example.com\n"
+	    "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nbody\n--b\n"
+	    "Content-Type: application/ms-tnef; name=winmail.dat\n"
+	    "Content-Transfer-Encoding: base64\n\n"
+	    "eJ8+IgEAAQaQCAAEAAAAAAABAAEAAQeQBgAIAAAA5AQAAAAAAADoAAICkAYA\n"
+	    "DgAAAAEA/////wAAAAAAAAAA/QMCEIABAAoAAABub3Rlcy50eHQAtwMCD4AG\n"
+	    "ABMAAABoZWxsbyBmcm9tIG91dGxvb2sK\n"
+	    "Hwc=\n"
+	    "\n--b\n"
+	    "Content-Type: application/ms-tnef; name=winmail.dat\n\n"
+	    "not tnef\n--b\n"
+	    "Content-Type: message/rfc822\n\nFrom: x@y\nSubject: old\n\nold\n"
+	    "--b\nContent-Type: application/pgp-signature; name=sig.asc\n\n"
+	    "sig\n--b--\n");
+	assert_string_equal(m.text, "body");
+	assert_int_equal(m.nfiles, 3);
+	assert_string_equal(m.files[0].name, "notes.txt");
+	assert_int_equal(m.files[0].len, 19);
+	assert_memory_equal(m.files[0].data, "hello from outlook\n", 19);
+	assert_string_equal(m.files[1].name, "winmail.dat");
+	assert_true(m.files[2].no_content);
+	assert_string_equal(m.files[2].name, "attachment-3.eml");
+}
+
+/* A 25 MiB message (a large file, base64) in well under two seconds;
+ * a 1 MiB Subject of encoded words, false starts and all, likewise. */
+static void
+test_large_in_time(void **state)
+{
+	struct tix_buf		 b;
+	struct tix_mail_in	 m;
+	size_t			 i;
+	clock_t			 t0;
+	char			*s;
+
+	(void)state;
+	tix_buf_init(&b, 27u << 20);
+	assert_int_equal(tix_buf_adds(&b, "From: a@example.com\n"
+	    "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nbig\n--b\n"
+	    "Content-Type: application/pdf; name=big.pdf\n"
+	    "Content-Transfer-Encoding: base64\n\n"), TIX_OK);
+	while (b.len < (25u << 20))
+		assert_int_equal(tix_buf_adds(&b, "JVBERi0xLjQKJcfsj6IKNSAwIG9"
+		    "iago8PC9MZW5ndGggNiAwIFIvRmlsdGVyIC9GbGF0ZURlY29kZT4+CnN0"
+		    "\n"), TIX_OK);
+	assert_int_equal(tix_buf_adds(&b, "--b--\n"), TIX_OK);
+	t0 = clock();
+	assert_int_equal(tix_mail_parse(&arena, b.data, b.len, &m), TIX_OK);
+	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
+	assert_string_equal(m.text, "big");
+	assert_int_equal(m.nfiles, 1);
+	assert_true(m.files[0].len > (18u << 20));
+	tix_buf_free(&b);
+
+	/* 10,000 parts, 500 levels of nesting, a long body in UTF-32LE
+	 * (security.md 64, 65): read within the limits, in time. */
+	tix_buf_init(&b, 8u << 20);
+	assert_int_equal(tix_buf_adds(&b, "Content-Type: multipart/mixed; "
+	    "boundary=p\n\n"), TIX_OK);
+	for (i = 0; i < 10000; i++)
+		assert_int_equal(tix_buf_adds(&b, "--p\nContent-Type: image/png;"
+		    " name=a.png\n\nx\n"), TIX_OK);
+	assert_int_equal(tix_buf_adds(&b, "--p--\n"), TIX_OK);
+	t0 = clock();
+	assert_int_equal(tix_mail_parse(&arena, b.data, b.len, &m), TIX_OK);
+	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
+	assert_int_equal(m.nfiles, TIX_MAX_MAIL_PARTS);
+	tix_buf_free(&b);
+	s = nested(500);
+	t0 = clock();
+	assert_int_equal(tix_mail_parse(&arena, s, strlen(s), &m), TIX_OK);
+	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
+	assert_false(m.has_text);
+	tix_buf_init(&b, 16u << 20);
+	assert_int_equal(tix_buf_adds(&b, "Content-Type: text/plain; "
+	    "charset=\"utf-32LE\"\nContent-Transfer-Encoding: base64\n\n"),
+	    TIX_OK);
+	while (b.len < (12u << 20))
+		assert_int_equal(tix_buf_adds(&b, "YQAAAGIAAAAKAAAA\n"), TIX_OK);
+	t0 = clock();
+	assert_int_equal(tix_mail_parse(&arena, b.data, b.len, &m), TIX_OK);
+	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
+	assert_true(m.text_len > 0 && m.text_len <= TIX_MAX_MAIL_TEXT);
+	assert_memory_equal(m.text, "ab\nab\n", 6);
+	tix_buf_free(&b);
+
+	s = malloc((1u << 20) + 1);
+	assert_non_null(s);
+	for (i = 0; i < (1u << 20); i++)
+		s[i] = "=?utf-8?q?a?= =?a?q?b"[i % 21];
+	s[1u << 20] = '\0';
+	t0 = clock();
+	assert_non_null(tix_mail_decode_header(&arena, s, 1u << 20));
+	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 1.0);
+	free(s);
+}
+
 static void
 test_trim_quoted(void **state)
 {
@@ -467,6 +675,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_nesting_limit, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_parts_limit, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_charsets, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_html_only, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_tnef_and_forwarded, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_large_in_time, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_trim_quoted, setup,
 		    teardown),
