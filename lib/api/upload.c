@@ -379,8 +379,8 @@ tix_upload_create_ticket(struct tix_req *r)
 	struct upload		 u;
 	struct tix_ctx		 c = ctx_of(r);
 	struct tix_ticket_new	 in;
-	struct tix_ticket_made	 made;
-	struct tix_json		*j;
+	struct tix_ticket_made	 made = { 0 };
+	struct tix_json		*j = NULL;
 	struct tix_buf		 text;
 	enum tix_err		 rc;
 
@@ -423,10 +423,10 @@ tix_upload_reply(struct tix_req *r)
 	struct tix_ctx		 c = ctx_of(r);
 	struct tix_ticket_ref	 t;
 	struct tix_reply_in	 in;
-	struct tix_json		*j;
+	struct tix_json		*j = NULL;
 	struct tix_buf		 text;
 	enum tix_status		 st;
-	int64_t			 ticket_id, entry_id;
+	int64_t			 ticket_id = 0, entry_id = 0;
 	enum tix_err		 rc;
 
 	upload_init(&u, r, reply_fields);
