@@ -308,12 +308,23 @@ link_files(struct upload *u, int64_t ticket_id, int64_t entry_id)
 	struct tix_req	*r = u->r;
 	const char	*p[3], *list = "";
 	size_t		 i;
+	enum tix_err	 rc;
 
 	if (u->nfiles == 0)
 		return TIX_OK;
 	for (i = 0; i < u->nfiles; i++)
 		list = tix_arena_printf(r->arena, "%s%s%" PRId64, list,
 		    i == 0 ? "" : ",", u->ids[i]);
+	rc = tix_file_quota(r->db, r->arena, ticket_id, r->who.user_id,
+	    u->nfiles);
+	if (rc == TIX_ETOOMANYFILES)
+		return tix_req_fail(r, rc, tix_arena_printf(r->arena, "A ticket "
+		    "holds at most %d files.", TIX_MAX_FILES_PER_TICKET));
+	if (rc == TIX_EFILETOOBIG)
+		return tix_req_fail(r, rc, "You have uploaded as much as one "
+		    "user may in a day (2 GiB); try again later.");
+	if (rc != TIX_OK)
+		return rc;
 	p[0] = tix_arena_printf(r->arena, "{%s}", list);
 	p[1] = tix_db_i64(r->arena, ticket_id);
 	p[2] = tix_db_i64(r->arena, entry_id);

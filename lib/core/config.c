@@ -48,6 +48,26 @@ text_setting(const char *name, const char *def, const char **out)
 	return TIX_OK;
 }
 
+/* "smtp://" or "smtps://" (any case), then a host (after user:password@
+ * when there is one): not empty, not a path. */
+static bool
+is_smtp_url(const char *u)
+{
+	size_t n;
+
+	if (tix_str_ieq(u, strnlen(u, 7), "smtp://"))
+		n = 7;
+	else if (tix_str_ieq(u, strnlen(u, 8), "smtps://"))
+		n = 8;
+	else
+		return false;
+	u += n;
+	if (strchr(u, '@') != NULL)
+		u = strrchr(u, '@') + 1;
+	return *u != '\0' && *u != '/' && *u != ':' && *u != '?' &&
+	    *u != '#';
+}
+
 static enum tix_err
 mail_settings(struct tix_config *cfg)
 {
@@ -75,6 +95,15 @@ mail_settings(struct tix_config *cfg)
 	    strncmp(cfg->public_base_url, "https://", 8) != 0) {
 		fprintf(stderr, "TIX_PUBLIC_BASE_URL must start with http:// "
 		    "or https://\n");
+		return TIX_EINVAL;
+	}
+	/* Outbound URLs are the operator's, but a slip (or an injected
+	 * environment) must not point the mailer at a file, another
+	 * protocol or a web service: SMTP with a host, nothing else
+	 * (security.md 73; libcurl is held to smtp and smtps as well). */
+	if (cfg->smtp_url != NULL && !is_smtp_url(cfg->smtp_url)) {
+		fprintf(stderr, "TIX_SMTP_URL must be smtp://HOST[:PORT] or "
+		    "smtps://HOST[:PORT]\n");
 		return TIX_EINVAL;
 	}
 	/* Links append "/customer/...": keep no trailing slash. */
