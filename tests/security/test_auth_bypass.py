@@ -16,7 +16,7 @@ import uuid
 from tixclient import (ApiTestCase, Client, count_tickets, disable_user,
                        login, make_user, ticket_body, unique)
 
-TRIES = 12
+TRIES = 6
 # The medians of two kinds of attempt may differ by this factor at most.
 # The leak it catches is a path that skips password hashing (argon2id:
 # tens of milliseconds against one): a factor of ten or more.
