@@ -10,6 +10,7 @@ test_messages, test_patch, test_notes and test_metrics
 
 import time
 import unittest
+import uuid
 
 from tixclient import (ApiTestCase, create_ticket, login, make_user,
                        psql_int, ticket_int)
@@ -79,6 +80,41 @@ class IdWalkTest(ApiTestCase):
             "/api/tickets/" + self.theirs), 200)
         # The list is not limited for the walker either.
         self.assertStatus(walker.get("/api/tickets"), 200)
+
+
+class InternalNotesTest(ApiTestCase):
+    """39: a customer asking for internal notes by a query parameter or
+    a body field gets none of them (the rest of 39 is
+    tests/api/test_notes.py's)."""
+
+    def test_include_internal_is_ignored_or_refused(self):
+        customer = make_user("customer")
+        c = login(customer)
+        a = login(make_user("agent"))
+        n = create_ticket(c)["number"]
+        secret = "note-" + uuid.uuid4().hex
+        self.assertStatus(a.post("/api/tickets/%s/messages" % n,
+                                 {"body": secret, "internal": True}), 201)
+        for path in ("/api/tickets/%s?include=internal" % n,
+                     "/api/tickets/%s?internal=true" % n,
+                     "/api/tickets/%s?include=internal,notes&view=agent" % n,
+                     "/api/tickets?include=internal&q=" + secret,
+                     "/api/tickets?internal=1"):
+            with self.subTest(path=path):
+                r = c.get(path)
+                self.assertIn(r.status, (200, 400), r)
+                if r.status == 400:
+                    self.assertError(r, 400, "bad_request")
+                self.assertNotIn(secret.encode(), r.raw)
+                self.assertNotIn(b'"internal":true', r.raw)
+        entries = psql_int("SELECT count(*) FROM ticket_entries")
+        r = c.post("/api/tickets/%s/messages" % n,
+                   {"body": "mine", "internal": False,
+                    "include": "internal"})
+        self.assertStatus(r, 201)
+        self.assertNotIn(secret.encode(), r.raw)
+        self.assertEqual(psql_int("SELECT count(*) FROM ticket_entries"),
+                         entries + 1)
 
 
 if __name__ == "__main__":

@@ -128,6 +128,22 @@ class QuotaTest(ApiTestCase):
             drop_rows(ids)
             drop_rows(old)
 
+    def test_zero_byte_file(self):
+        """53's other edge: an empty text file is a file like another
+        (stored, listed with size 0, downloaded as nothing); an empty
+        file of a binary type has no valid content (415)."""
+        n = create_ticket(self.c)["number"]
+        r = self.post_files(n, [("empty.txt", b"")])
+        att = self.assertJson(r, 201)["attachments"][0]
+        self.assertEqual(att["size"], 0)
+        d = self.c.get(att["url"])
+        self.assertStatus(d, 200)
+        self.assertEqual(d.raw, b"")
+        before = counts()
+        self.assertError(self.post_files(n, [("empty.png", b"")]), 415,
+                         "file_type_not_allowed")
+        self.assertEqual(counts(), before)
+
 
 if __name__ == "__main__":
     unittest.main()
