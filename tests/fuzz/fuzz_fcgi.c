@@ -214,15 +214,7 @@ serve_front(FCGX_Request *fr)
 	size_t			 i;
 
 	tix_arena_init(&a);
-	memset(&r, 0, sizeof(r));
-	r.fcgi = fr;
-	r.arena = &a;
-	r.method = tix_method_parse(tix_req_param(&r, "REQUEST_METHOD"));
-	r.path = tix_req_param(&r, "DOCUMENT_URI");
-	r.request_uri = tix_req_param(&r, "REQUEST_URI");
-	r.query_string = tix_req_param(&r, "QUERY_STRING");
-	if (r.query_string == NULL)
-		r.query_string = "";
+	tix_req_start(&r, fr, &a);
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		r.nargs = 0;
 		(void)tix_route_find(&r, tables[i].r, *tables[i].n, &route);
