@@ -20,7 +20,7 @@ TRIES = 6
 # The medians of two kinds of attempt may differ by this factor at most.
 # The leak it catches is a path that skips password hashing (argon2id:
 # tens of milliseconds against one): a factor of ten or more.
-RATIO = 1.6
+RATIO = 2.0
 
 
 def fresh_address():
