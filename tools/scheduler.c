@@ -94,7 +94,7 @@ prune(const struct tix_ctx *c, const struct tix_config *cfg)
 		{ TIX_STMT_PRUNE_REVIEW, "inbound mail(s) kept for review",
 		    cfg->retention_review_days },
 	};
-	struct tix_rows	 rs;
+	struct tix_rows	 rs = { 0 };
 	const char	*p[3];
 	uint64_t	 total;
 	size_t		 i;

@@ -171,7 +171,7 @@ h_reset_request(struct tix_req *r)
 {
 	struct tix_json	*j;
 	const char	*email;
-	int64_t		 retry;
+	int64_t		 retry = 0;
 	enum tix_err	 rc;
 
 	rc = tix_req_json(r, &j);
@@ -253,7 +253,7 @@ h_2fa_enable(struct tix_req *r)
 	struct tix_json	*j;
 	struct tix_out	 o;
 	const char	*code, *codes[TIX_RECOVERY_CODES];
-	int64_t		 retry;
+	int64_t		 retry = 0;
 	enum tix_err	 rc;
 	size_t		 i;
 
@@ -443,7 +443,7 @@ h_password_change(struct tix_req *r)
 {
 	struct tix_json	*j;
 	const char	*current, *new_pw;
-	int64_t		 retry;
+	int64_t		 retry = 0;
 	enum tix_err	 rc;
 
 	rc = tix_req_json(r, &j);

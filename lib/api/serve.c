@@ -87,17 +87,9 @@ tix_serve(struct FCGX_Request *fr, struct tix_arena *arena,
 		metrics_started = true;
 		metrics_start(cfg, routes, nroutes);
 	}
-	memset(&r, 0, sizeof(r));
-	r.fcgi = fr;
-	r.arena = arena;
+	tix_req_start(&r, fr, arena);
 	r.db = db;
 	r.cfg = cfg;
-	r.method = tix_method_parse(tix_req_param(&r, "REQUEST_METHOD"));
-	r.path = tix_req_param(&r, "DOCUMENT_URI");
-	r.request_uri = tix_req_param(&r, "REQUEST_URI");
-	r.query_string = tix_req_param(&r, "QUERY_STRING");
-	if (r.query_string == NULL)
-		r.query_string = "";
 	tix_log_request(tix_req_param(&r, "REQUEST_ID"));
 	c = tix_api_ctx(&r);
 

@@ -308,7 +308,17 @@ fields_json(struct upload *u, struct tix_json **out, struct tix_buf *b)
 static enum tix_err
 link_files(struct upload *u, int64_t ticket_id, int64_t entry_id)
 {
-	return tix_attach_link(&u->c, u->ids, u->nfiles, ticket_id, entry_id);
+	struct tix_req	*r = u->r;
+	enum tix_err	 rc;
+
+	rc = tix_attach_link(&u->c, u->ids, u->nfiles, ticket_id, entry_id);
+	if (rc == TIX_ETOOMANYFILES)
+		return tix_req_fail(r, rc, tix_arena_printf(r->arena, "A ticket "
+		    "holds at most %d files.", TIX_MAX_FILES_PER_TICKET));
+	if (rc == TIX_EFILETOOBIG)
+		return tix_req_fail(r, rc, "You have uploaded as much as one "
+		    "user may in a day (2 GiB); try again later.");
+	return rc;
 }
 
 static void
@@ -360,8 +370,8 @@ tix_upload_create_ticket(struct tix_req *r)
 {
 	struct upload		 u;
 	struct tix_ticket_new	 in;
-	struct tix_ticket_made	 made;
-	struct tix_json		*j;
+	struct tix_ticket_made	 made = { 0 };
+	struct tix_json		*j = NULL;
 	struct tix_buf		 text;
 	enum tix_err		 rc;
 
@@ -403,10 +413,10 @@ tix_upload_reply(struct tix_req *r)
 	struct upload		 u;
 	struct tix_ticket_ref	 t;
 	struct tix_reply_in	 in;
-	struct tix_json		*j;
+	struct tix_json		*j = NULL;
 	struct tix_buf		 text;
 	enum tix_status		 st;
-	int64_t			 ticket_id, entry_id;
+	int64_t			 ticket_id = 0, entry_id = 0;
 	enum tix_err		 rc;
 
 	upload_init(&u, r, reply_fields);

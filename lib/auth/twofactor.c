@@ -92,7 +92,7 @@ normalise_recovery(const char *code, char out[RECOVERY_LEN + 1])
 	size_t	i, n = 0;
 	char	c;
 
-	for (i = 0; code[i] != '\0' && i < MAX_CODE; i++) {
+	for (i = 0; i < MAX_CODE && code[i] != '\0'; i++) {
 		c = code[i];
 		if (c == '-' || c == ' ')
 			continue;
@@ -117,7 +117,7 @@ normalise_totp(const char *code, char out[TIX_TOTP_DIGITS + 1])
 {
 	size_t i, n = 0;
 
-	for (i = 0; code[i] != '\0' && i < MAX_CODE; i++) {
+	for (i = 0; i < MAX_CODE && code[i] != '\0'; i++) {
 		if (code[i] == ' ')
 			continue;
 		if (code[i] < '0' || code[i] > '9' || n == TIX_TOTP_DIGITS)

@@ -77,6 +77,15 @@
 #define TIX_MAX_FORM_FIELDS		16
 /* One form field's value, in bytes: 20,000 characters of up to 4 bytes. */
 #define TIX_MAX_FORM_FIELD		(80 * 1024)
+/*
+ * Quotas on stored files (security.md 54): files on one ticket, over
+ * all its submissions (20 full ones), and bytes one user may upload in
+ * 24 hours (40 full submissions).  Checked when a request's files are
+ * linked, in its transaction (two requests at once may each pass: the
+ * excess is one submission at most).
+ */
+#define TIX_MAX_FILES_PER_TICKET	100
+#define TIX_MAX_UPLOAD_BYTES_PER_DAY	(2048ull * 1024 * 1024)
 /* A stored file name, in bytes (longer names are shortened, keeping the
  * extension). */
 #define TIX_MAX_FILENAME		255

@@ -44,7 +44,7 @@ tix_log_init(const char *name)
 	if (name == NULL)
 		return;
 	/* Keep only printable ASCII: the name starts every line. */
-	for (i = 0; name[i] != '\0' && i < sizeof(progname) - 1; i++) {
+	for (i = 0; i < sizeof(progname) - 1 && name[i] != '\0'; i++) {
 		if (name[i] > 0x20 && name[i] < 0x7f)
 			progname[i] = name[i];
 		else
@@ -165,6 +165,7 @@ tix_log(enum tix_log_level lvl, const char *fmt, ...)
 		i += k;
 	}
 	if (is_cut) {
+		/* NOLINTNEXTLINE: a counted line, not a C string */
 		memcpy(line + len, "...", 3);
 		len += 3;
 	}

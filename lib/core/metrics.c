@@ -63,7 +63,7 @@ copy_name(char *dst, size_t size, const char *src)
 
 	/* Names are ours (route tables), but the file is read by a scrape:
 	 * keep to characters that need no escaping in a label value. */
-	for (i = 0; src[i] != '\0' && i < size - 1; i++)
+	for (i = 0; i < size - 1 && src[i] != '\0'; i++)
 		dst[i] = (src[i] == '"' || src[i] == '\\' || src[i] < 0x20) ?
 		    '_' : src[i];
 	memset(dst + i, 0, size - i);

@@ -646,6 +646,12 @@ static const struct {
 	[TIX_STMT_ATTACH_LINK] = { "attach_link",
 	    "UPDATE attachments SET ticket_id = $2, entry_id = $3"
 	    " WHERE id = ANY ($1::bigint[]) AND ticket_id IS NULL" },
+	/* Files on ticket $1, and bytes user $2 stored in the last day
+	 * (this request's files included: they are in its transaction). */
+	[TIX_STMT_ATTACH_QUOTA] = { "attach_quota",
+	    "SELECT (SELECT count(*) FROM attachments WHERE ticket_id = $1),"
+	    " (SELECT coalesce(sum(size), 0) FROM attachments"
+	    "  WHERE uploader_id = $2 AND created_at > now() - interval '1 day')" },
 	/* $2: the viewer is staff (sees files on internal notes). */
 	[TIX_STMT_ATTACH_LIST] = { "attach_list",
 	    "SELECT a.id, a.filename, a.content_type, a.size,"

@@ -7,6 +7,7 @@
 #include "core/buf.h"
 #include "db/db.h"
 #include "files/attach.h"
+#include "files/store.h"
 
 enum tix_err
 tix_attach_begin(struct tix_file_w *w, const struct tix_ctx *c,
@@ -26,6 +27,10 @@ tix_attach_link(const struct tix_ctx *c, const int64_t *ids, size_t n,
 
 	if (n == 0)
 		return TIX_OK;
+	/* Files per ticket and bytes per user a day (files/store.h). */
+	rc = tix_file_quota(c->db, c->arena, ticket_id, c->who->user_id, n);
+	if (rc != TIX_OK)
+		return rc;
 	tix_buf_init(&b, n * 24 + 3);
 	rc = tix_buf_adds(&b, "{");
 	for (i = 0; rc == TIX_OK && i < n; i++)

@@ -28,7 +28,8 @@ enum tix_err	tix_attach_begin(struct tix_file_w *w,
 		    enum tix_ftype type, uint64_t max);
 
 /* Link the n unlinked files ids (n may be 0) to ticket_id and its entry
- * entry_id. */
+ * entry_id, within the quotas of tix_file_quota (TIX_ETOOMANYFILES,
+ * TIX_EFILETOOBIG past them). */
 enum tix_err	tix_attach_link(const struct tix_ctx *c, const int64_t *ids,
 		    size_t n, int64_t ticket_id, int64_t entry_id);
 

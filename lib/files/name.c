@@ -86,7 +86,6 @@ tix_file_name_clean(struct tix_arena *a, const char *raw, size_t n,
 		while (keep > 0 && ((unsigned char)buf[keep] & 0xc0) == 0x80)
 			keep--;
 		memmove(buf + keep, buf + o - ext, ext + 1);
-		o = keep + ext;
 	}
 	*out = buf;
 	return TIX_OK;

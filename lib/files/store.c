@@ -282,3 +282,28 @@ tix_file_next(struct tix_file_r *rd, const unsigned char **p, size_t *n,
 	*done = false;
 	return TIX_OK;
 }
+
+enum tix_err
+tix_file_quota(struct tix_db *db, struct tix_arena *a, int64_t ticket_id,
+    int64_t user_id, size_t nfiles)
+{
+	const char	*p[2];
+	struct tix_rows	 rs;
+	enum tix_err	 rc;
+
+	p[0] = tix_db_i64(a, ticket_id);
+	p[1] = tix_db_i64(a, user_id);
+	if (p[0] == NULL || p[1] == NULL)
+		return TIX_ENOMEM;
+	rc = tix_db_run(db, a, TIX_STMT_ATTACH_QUOTA, p, 2, &rs);
+	if (rc != TIX_OK)
+		return rc;
+	if (rs.nrows != 1)
+		return TIX_EINTERNAL;
+	if ((uint64_t)tix_rows_int(&rs, 0, 0) + nfiles >
+	    TIX_MAX_FILES_PER_TICKET)
+		return TIX_ETOOMANYFILES;
+	if ((uint64_t)tix_rows_int(&rs, 0, 1) > TIX_MAX_UPLOAD_BYTES_PER_DAY)
+		return TIX_EFILETOOBIG;
+	return TIX_OK;
+}

@@ -85,6 +85,15 @@ struct tix_file_r {
 	unsigned char		 plain[TIX_FILE_CHUNK];
 };
 
+/*
+ * Whether nfiles more files may go onto ticket_id from user_id
+ * (TIX_MAX_FILES_PER_TICKET, TIX_MAX_UPLOAD_BYTES_PER_DAY; the user's
+ * files of this transaction count already).  TIX_ETOOMANYFILES or
+ * TIX_EFILETOOBIG when not; the database's error otherwise.
+ */
+enum tix_err	tix_file_quota(struct tix_db *db, struct tix_arena *a,
+		    int64_t ticket_id, int64_t user_id, size_t nfiles);
+
 /* Prepare to read file id (key_id, header_hex, nchunks and size from its
  * row). */
 enum tix_err	tix_file_open(struct tix_file_r *rd, struct tix_db *db,

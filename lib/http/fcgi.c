@@ -15,7 +15,23 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "http/req.h"
+#include "http/route.h"
 #include "json/json.h"
+
+void
+tix_req_start(struct tix_req *r, struct FCGX_Request *fr,
+    struct tix_arena *arena)
+{
+	memset(r, 0, sizeof(*r));
+	r->fcgi = fr;
+	r->arena = arena;
+	r->method = tix_method_parse(tix_req_param(r, "REQUEST_METHOD"));
+	r->path = tix_req_param(r, "DOCUMENT_URI");
+	r->request_uri = tix_req_param(r, "REQUEST_URI");
+	r->query_string = tix_req_param(r, "QUERY_STRING");
+	if (r->query_string == NULL)
+		r->query_string = "";
+}
 
 const char *
 tix_req_param(const struct tix_req *r, const char *name)

@@ -82,6 +82,14 @@ struct tix_req {
 	int			 status;	/* what was sent, for the log */
 };
 
+/*
+ * Start r for the request fr that FCGX_Accept_r read: zeroes r, then
+ * sets fcgi, arena, method, path, request_uri and query_string ("" when
+ * absent) from the request's parameters.
+ */
+void		 tix_req_start(struct tix_req *r, struct FCGX_Request *fr,
+		    struct tix_arena *arena);
+
 /* A FastCGI parameter such as "HTTP_COOKIE", or NULL. */
 const char	*tix_req_param(const struct tix_req *r, const char *name);
 

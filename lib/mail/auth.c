@@ -202,6 +202,7 @@ field(const char *line, size_t n, const char *id, const char *from,
 	squeeze(buf);
 	len = strlen(buf);
 	for (i = 0; i <= len; i++) {
+		/* NOLINTNEXTLINE: plain() wrote len bytes and a NUL */
 		if (i < len && buf[i] == '"')
 			quoted = !quoted;
 		if (i < len && (quoted || buf[i] != ';'))

@@ -78,6 +78,8 @@ first_word_is(const char *v, const char *lit)
 {
 	size_t n = 0;
 
+	if (v == NULL)
+		return false;	/* a header the mail did not have */
 	while (*v == ' ' || *v == '\t')
 		v++;
 	while (v[n] != '\0' && v[n] != ';' && v[n] != ' ' && v[n] != '\t')
@@ -142,7 +144,7 @@ trim(struct tix_arena *a, const char *text)
 static const char *
 refused(const struct tix_mail_in *m, const char *support)
 {
-	if (m->auto_submitted[0] != '\0' &&
+	if (m->auto_submitted != NULL && m->auto_submitted[0] != '\0' &&
 	    !first_word_is(m->auto_submitted, "no"))
 		return "auto-submitted";
 	if (first_word_is(m->precedence, "bulk") ||

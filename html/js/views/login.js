@@ -6,9 +6,12 @@
 import * as api from '../api.js';
 import { h, notice, say } from '../dom.js';
 
-// Only a path of this site: "/x", never "//host" or "/\host".
+// Only a path of this site: "/x", never "//host" or "/\host".  Browsers
+// drop tabs and newlines from a URL ("/\t/host" is "//host"): no control
+// character, space or backslash anywhere.
 export function safeNext(next) {
-  if (!next || next[0] !== '/' || next[1] === '/' || next[1] === '\\') return null;
+  if (!next || /[\u0000-\u0020\u007f\\]/.test(next)) return null;
+  if (next[0] !== '/' || next[1] === '/') return null;
   if (next.startsWith('/login') || next.startsWith('/api/') ||
       next.startsWith('/reset-password') || next.startsWith('/setup-2fa')) return null;
   return next;
