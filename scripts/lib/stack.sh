@@ -26,7 +26,7 @@ TIX_PACKAGES=(build-essential cmake pkg-config libfcgi-dev libpq-dev
 # The placeholders of nginx/tix.conf.template.  envsubst replaces these and
 # nothing else, so nginx's own $uri, $request_id... survive.
 # shellcheck disable=SC2016 # literal placeholders, for envsubst
-TIX_NGINX_VARS='${TIX_HTTP_ADDR} ${TIX_HTTP_PORT} ${TIX_HTML_DIR} ${TIX_STATE_DIR} ${TIX_LOG_DIR} ${TIX_AUTH_UPSTREAM} ${TIX_TICKETS_UPSTREAM} ${TIX_FILES_UPSTREAM} ${TIX_LOGIN_MAX_CONCURRENT}'
+TIX_NGINX_VARS='${TIX_HTTP_ADDR} ${TIX_HTTP_PORT} ${TIX_HTML_DIR} ${TIX_STATE_DIR} ${TIX_LOG_DIR} ${TIX_AUTH_UPSTREAM} ${TIX_TICKETS_UPSTREAM} ${TIX_FILES_UPSTREAM} ${TIX_LOGIN_MAX_CONCURRENT} ${TIX_TICKET_RATE}'
 
 TIX_STACK_PIDFILES=()
 
@@ -693,6 +693,7 @@ stack_up() {
 	export TIX_TICKETS_UPSTREAM=unix:$state/run/tickets.sock
 	export TIX_FILES_UPSTREAM=unix:$state/run/files.sock
 	export TIX_LOGIN_MAX_CONCURRENT=${TIX_LOGIN_MAX_CONCURRENT:-8}
+	export TIX_TICKET_RATE=${TIX_TICKET_RATE:-10}
 	render_nginx "$root/nginx/tix.conf.template" "$state/nginx/nginx.conf" ||
 		return 1
 	TIX_NGINX_USER=$(nginx_user_directive "$TIX_HTML_DIR" \

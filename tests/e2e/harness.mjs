@@ -548,6 +548,7 @@ async function startFront({ sock, authLog, front, nginxLogs, started, out, stop 
     TIX_TICKETS_UPSTREAM: `unix:${requireEnv('TIX_TEST_TICKETS_SOCKET')}`,
     TIX_FILES_UPSTREAM: `unix:${requireEnv('TIX_TEST_FILES_SOCKET')}`,
     TIX_LOGIN_MAX_CONCURRENT: process.env.TIX_LOGIN_MAX_CONCURRENT || '8',
+    TIX_TICKET_RATE: process.env.TIX_TICKET_RATE || '10',
   };
   const template = readFileSync(new URL('../../nginx/tix.conf.template', import.meta.url), 'utf8');
   const conf = join(front, 'nginx.conf');

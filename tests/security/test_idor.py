@@ -59,9 +59,12 @@ class IdWalkTest(ApiTestCase):
                 self.assertEqual(r.status, 404, r)
                 self.assertEqual(r.body, missing.body)
                 self.assertNotIn(number.encode(), r.raw)
-        # While limited, the walker's own ticket is limited too, and the
-        # walk wrote nothing.
-        self.assertStatus(c.get("/api/tickets/" + self.mine), 429)
+        # While limited, the walker's own ticket is limited too (at most
+        # TIX_TICKET_RATE a second get through: on a slow machine one of
+        # these may), and the walk wrote nothing.
+        again = [c.get("/api/tickets/" + self.mine).status
+                 for _ in range(20)]
+        self.assertGreaterEqual(again.count(429), 10, again)
         self.assertEqual(psql_int("SELECT count(*) FROM ticket_entries"),
                          entries)
 
