@@ -26,6 +26,7 @@ BEGIN;
 -- documents (sql/016) are made in one pass at the end rather than
 -- appended to once per message, their GIN indexes built after them.
 SET LOCAL session_replication_role = replica;
+SET LOCAL maintenance_work_mem = '512MB';
 DROP INDEX ticket_search_doc_idx, ticket_search_staff_doc_idx;
 
 SELECT setseed(0.4242);
