@@ -825,11 +825,13 @@ static const struct {
  * The list statements, made once from constant parts: a sort order is
  * picked from this table by index, never spelled by the client.  Even
  * indexes are the agents' statements, odd ones the customers' (whose
- * "updated" is customer_updated_at).
+ * "updated" is customer_updated_at).  Two families of fourteen: the
+ * lists (also the walked search, WALK_HIT) and the ranked search
+ * (MATCHES); the same fourteen parameters and columns in both.
  *
  * Keyset pagination (lib/tickets/search.c): every order ends in t.id and
  * runs one way, so "after the row with keys k" is one row comparison,
- * which the btree indexes of sql/001, 004 and 008 answer directly.  The
+ * which the btree indexes of sql/001, 004 and 015 answer directly.  The
  * three columns after the match cell are the row's keys (KEYS), and $14
  * the keys of the previous page's last row as a text array {id, k1, k2,
  * k3} (AFTER), NULL for no cursor.  Times travel as whole microseconds

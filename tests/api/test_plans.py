@@ -185,8 +185,13 @@ class PlanTest(unittest.TestCase):
                           p1=self.customer if name.endswith("1") else None,
                           **w)
             self.assertNoSeqScan(p, name)
-            self.assertIn("tickets_updated_idx" if name.endswith("0") else
-                          "tickets_requester_idx", self.indexes(p))
+            # The agent's walk reads the list's order; a customer's
+            # reads one of the requester's indexes (with 50 tickets
+            # PostgreSQL may as well sort them).
+            want = "tickets_updated_idx" if name.endswith("0") else \
+                "tickets_requester"
+            self.assertTrue(any(i.startswith(want)
+                                for i in self.indexes(p)), self.indexes(p))
         for name in ("search_count", "search_count_c"):
             p = self.plan(name, 12, p12=10001,
                           p1=self.customer if name.endswith("c") else None,
