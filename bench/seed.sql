@@ -130,7 +130,7 @@ SELECT g,
        random() AS r_status, random() AS r_prio, random() AS r_cat,
        random() AS r_time, random() AS r_asg,
        CASE WHEN g % (:tickets / :mine) = 0 THEN -1
-            ELSE (g * 7919) % :customers END AS who
+            ELSE (g::bigint * 7919) % :customers END AS who
   FROM generate_series(1, :tickets) AS g;
 
 CREATE TEMP TABLE bench_tickets AS
