@@ -5,6 +5,7 @@
  * tix_ts(); hashes travel as hex and are stored as bytea; every id
  * parameter is bigint.
  */
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "db/stmt.h"
@@ -36,36 +37,32 @@
 	"(SELECT count(*) FROM attachments x" \
 	" JOIN ticket_entries xe ON xe.id = x.entry_id" \
 	" WHERE x.ticket_id = t.id AND NOT (xe.internal AND " customer "))"
-#define SUMMARY_FROM \
-	" FROM tickets t JOIN users r ON r.id = t.requester_id" \
+#define SUMMARY_JOINS \
+	" JOIN users r ON r.id = t.requester_id" \
 	" JOIN accounts ra ON ra.id = r.account_id" \
 	" LEFT JOIN users asg ON asg.id = t.assignee_id"
+#define SUMMARY_FROM " FROM tickets t" SUMMARY_JOINS
 
 /*
- * The list filters, shared by the count and the page.  $1 the customer
- * whose tickets these are (NULL for staff), $2 statuses as "a,b", $3
- * category, $4 priority, $5/$6 first and last day, $7 the viewer's time
- * zone, $8 a ticket number, $9 search terms (the array of
- * lib/tickets/search_parse.c, read by tix_search_terms(), sql/007), $10
- * assignee ("none" or an id), $11 breached.  Every value was checked
- * against an allowlist or parsed in C first, so the casts to the enums
- * cannot fail; comparing the enums themselves (not their text) lets the
- * indexes of sql/008 answer the status and category filters.
- *
- * With $8 and $9 both set (q alone is a number), the numbered ticket and
- * the tickets that match the words both pass.  A ticket matches the
- * terms when each term matches its subject, its description or one of
- * its public messages; notes count only in the agents' statements,
- * whose notes argument is NOTE_HITS: a customer's statements do not name
- * the notes' vector at all.  No term with a lexeme: nothing matches.
+ * The list filters but the requester and the search, shared by the
+ * counts and the pages: $2 statuses as "a,b", $3 category, $4 priority,
+ * $5/$6 first and last day, $7 the viewer's time zone, $10 assignee
+ * ("none" or an id), $11 breached.  $1 is the customer whose tickets
+ * these are (NULL for staff), $8 a ticket number, $9 search terms (the
+ * array of lib/tickets/search_parse.c, read by tix_search_all() and
+ * tix_search_any(), sql/007 and 016).  Every value was checked against
+ * an allowlist or parsed in C first, so the casts to the enums cannot
+ * fail; comparing the enums themselves (not their text) lets the
+ * indexes of sql/015 answer the status and category filters.  The
+ * workers run these with the values bound (custom plans), so a filter
+ * that is NULL folds away before planning.
  */
 #define BREACHED \
 	"(CASE WHEN t.first_response_at IS NULL" \
 	" THEN now() > t.first_response_due_at" \
 	" ELSE t.first_response_at > t.first_response_due_at END)"
-#define LIST_WHERE(notes) \
-	" WHERE ($1::bigint IS NULL OR t.requester_id = $1)" \
-	" AND ($2::text IS NULL" \
+#define LIST_FILTERS \
+	" ($2::text IS NULL" \
 	"  OR t.status = ANY (string_to_array($2::text, ',')::ticket_status[]))" \
 	" AND ($3::text IS NULL OR t.category = $3::text::ticket_category)" \
 	" AND ($4::text IS NULL OR t.priority = $4::text::ticket_priority)" \
@@ -73,54 +70,89 @@
 	"  t.created_at >= ($5::date::timestamp AT TIME ZONE $7::text))" \
 	" AND ($6::date IS NULL OR" \
 	"  t.created_at < (($6::date + 1)::timestamp AT TIME ZONE $7::text))" \
-	" AND (($8::int IS NULL AND $9::text[] IS NULL) OR t.number = $8" \
-	"  OR t.id IN (WITH q AS (SELECT * FROM tix_search_terms($9::text[])" \
-	"   ) SELECT h.id FROM (" \
-	"    SELECT q.i, x.id FROM q JOIN tickets x" \
-	"     ON x.subject_search @@ q.query" \
-	"     OR x.description_search @@ q.query" \
-	"    UNION SELECT q.i, e.ticket_id FROM q JOIN ticket_entries e" \
-	"     ON e.search @@ q.query" notes \
-	"   ) h(i, id) GROUP BY h.id" \
-	"   HAVING count(*) = (SELECT count(*) FROM q)))" \
 	" AND ($10::text IS NULL" \
 	"  OR ($10::text = 'none' AND t.assignee_id IS NULL)" \
 	"  OR t.assignee_id::text = $10::text)" \
 	" AND ($11::bool IS NULL OR " BREACHED " = $11::bool)"
-#define NOTE_HITS \
-	" UNION SELECT q.i, e.ticket_id FROM q JOIN ticket_entries e" \
-	" ON e.note_search @@ q.query"
+#define MINE(tab) "($1::bigint IS NULL OR " tab ".requester_id = $1)"
+
+/*
+ * The search (lib/tickets/search.c picks the statements).  A ticket
+ * matches when its one search document (ticket_search, sql/016) matches
+ * every term: d.doc for a customer, d.staff_doc (notes too) for agents,
+ * given as vec.  The customers' statements never name staff_doc nor the
+ * notes' vectors.  Two ways to a page:
+ *   ranked  the matches come from the document's GIN index, all of them
+ *           (the caller only goes this way when the capped count says
+ *           there are few, or q is a number), then join the tickets and
+ *           sort: by rank for relevance;
+ *   walked  the list statement of the sort (its btree index, in order)
+ *           with the document of each row checked, stopping at the
+ *           page: for words that many tickets hold.  Relevance is then
+ *           newest update first.
+ * MATCHES(vec) is the ranked way's candidates: the word matches with
+ * their rank, and the numbered ticket ($8) when the words miss it.
+ */
+#define SEARCH_WITH \
+	"WITH s AS MATERIALIZED (SELECT tix_search_all($9::text[]) AS qa," \
+	" tix_search_any($9::text[]) AS rq) "
+#define WORDS(vec) "d." vec " @@ (SELECT s.qa FROM s)"
+#define WORD_HIT(vec) \
+	"EXISTS (SELECT 1 FROM ticket_search d WHERE d.ticket_id = t.id" \
+	" AND " WORDS(vec) ")"
+#define MATCHES(vec, rank) \
+	" FROM (SELECT d.ticket_id, " rank " FROM ticket_search d" \
+	"  WHERE " WORDS(vec) " AND " MINE("d") \
+	"  UNION ALL SELECT t.id, 0::real FROM tickets t" \
+	"  WHERE t.number = $8::int AND " MINE("t") \
+	"  AND NOT " WORD_HIT(vec) ") m(id, rank)" \
+	" JOIN tickets t ON t.id = m.id" SUMMARY_JOINS
+/* The walked way's check of one row: its document, by primary key. */
+#define WALK_HIT(vec) \
+	"($9::text[] IS NULL OR (SELECT d." vec " FROM ticket_search d" \
+	" WHERE d.ticket_id = t.id) @@ (SELECT s.qa FROM s))"
+/*
+ * The capped count of a search: the word matches, from ticket_search
+ * alone when no filter names a ticket column (the LEFT JOIN of a unique
+ * key with nothing read from it is removed), and the numbered ticket
+ * when the words miss it.
+ */
+#define SEARCH_COUNT(vec) \
+	SEARCH_WITH "SELECT (SELECT count(*) FROM (SELECT 1 FROM ticket_search d" \
+	" LEFT JOIN tickets t ON t.id = d.ticket_id" \
+	" WHERE " WORDS(vec) " AND " MINE("d") " AND" LIST_FILTERS \
+	" LIMIT $12) c) + (SELECT count(*) FROM tickets t" \
+	" WHERE t.number = $8::int AND " MINE("t") " AND" LIST_FILTERS \
+	" AND NOT " WORD_HIT(vec) ")"
 
 /*
  * The page's own search columns.  s.rq is any of the terms as one
- * tsquery (tix_search_any(), NULL without q).  RANK: the subject's
- * weight A counts most, then the description's B, then the best
- * message's C (ts_rank's default weights 1, 0.4, 0.2), so a hit in the
- * subject ranks above one in the description above one in a message.
+ * tsquery (tix_search_any(), NULL without q).  The rank (ranked way
+ * only) is ts_rank of the whole document: the subject's weight A counts
+ * most, then the description's B, then the messages' C (ts_rank's
+ * default weights 1, 0.4, 0.2), so a hit in the subject ranks above one
+ * in the description above one in a message.
  * MATCH: "<in>:<excerpt>" of the best field in that order, the hits
  * between \x01 and \x02 (TIX_SEARCH_HIT_START/STOP), for
  * lib/tickets/search_parse.c to cut.  ts_headline drops what its parser
  * takes for HTML tags and entities, so '<' and '&' travel as \x03 and
  * \x04 (TIX_SEARCH_LT/AMP) and come back in C; the text loses any of
  * the four control characters first (validation keeps them out anyway).
- * One fragment of up to 20 words around the best hit.  ts_headline
+ * One fragment of up to 20 words around the best hit in the field's
+ * first 4,000 characters (ts_headline parses all it is given: about a
+ * tenth of a millisecond for 400 characters).  ts_headline
  * and the subqueries sit in the select list, so that they run for the
  * rows of the page only (PostgreSQL computes costly output columns after
- * the sort and limit).  OFFSET 0 keeps s a subquery of its own, computed
- * once, instead of tix_search_any() in every row.
+ * the sort and limit).  s, the statement's one CTE (SEARCH_WITH), makes
+ * both tsqueries once per execution, whatever plan PostgreSQL picks: in
+ * a generic plan a call in a row's expression runs once per row.
  */
-#define SEARCH_FROM \
-	" CROSS JOIN (SELECT tix_search_any($9::text[]) AS rq OFFSET 0) s"
-#define RANK(vec) \
-	"(coalesce(ts_rank(t.subject_search, s.rq), 0)" \
-	" + coalesce(ts_rank(t.description_search, s.rq), 0)" \
-	" + coalesce((SELECT max(ts_rank(" vec ", s.rq))" \
-	"  FROM ticket_entries e WHERE e.ticket_id = t.id" \
-	"  AND " vec " @@ s.rq), 0))"
-#define NOTE_VEC "coalesce(e.search, e.note_search)"
+#define SEARCH_FROM " CROSS JOIN s"
+#define RANK(vec) "ts_rank(d." vec ", (SELECT s.rq FROM s))"
 #define HEADLINE \
 	"ts_headline('tix_search'::regconfig," \
-	" translate(m.body, E'\\x01\\x02\\x03\\x04<&', E'    \\x03\\x04')," \
+	" translate(left(m.body, 4000), E'\\x01\\x02\\x03\\x04<&'," \
+	" E'    \\x03\\x04')," \
 	" s.rq, E'StartSel=\\x01, StopSel=\\x02, MaxFragments=1," \
 	" MaxWords=20, MinWords=5, ShortWord=3')"
 #define BEST_ENTRY(o, in, vec) \
@@ -128,12 +160,13 @@
 	" WHERE e.ticket_id = t.id AND " vec " @@ s.rq" \
 	" ORDER BY ts_rank(" vec ", s.rq) DESC, e.id DESC LIMIT 1)"
 #define MATCH(notes) \
-	"(SELECT m.f || ':' || " HEADLINE " FROM (" \
+	"CASE WHEN $9::text[] IS NULL THEN NULL ELSE" \
+	" (SELECT m.f || ':' || " HEADLINE " FROM (" \
 	"  SELECT 1, 'subject', t.subject WHERE t.subject_search @@ s.rq" \
 	"  UNION ALL SELECT 2, 'description', t.description" \
 	"   WHERE t.description_search @@ s.rq" \
 	BEST_ENTRY("3", "message", "e.search") notes \
-	" ) m(o, f, body) ORDER BY m.o LIMIT 1)"
+	" ) m(o, f, body) ORDER BY m.o LIMIT 1) END"
 #define NOTE_MATCH BEST_ENTRY("4", "note", "e.note_search")
 
 /*
@@ -501,13 +534,20 @@ static const struct {
 	    "  THEN customer_updated_at ELSE now() END"
 	    " WHERE id = $1" },
 	/* The count stops at $12 rows (TIX_LIST_TOTAL_CAP + 1), so that
-	 * a list of a million tickets does not count them all. */
+	 * a list of a million tickets does not count them all.  Without a
+	 * search ($8 and $9 NULL); with one, the SEARCH_COUNT ones. */
 	[TIX_STMT_TICKET_COUNT] = { "ticket_count",
-	    "SELECT count(*) FROM (SELECT 1 FROM tickets t"
-	    LIST_WHERE(NOTE_HITS) " LIMIT $12) c" },
+	    "SELECT count(*) FROM (SELECT 1 FROM tickets t WHERE " MINE("t")
+	    " AND" LIST_FILTERS " AND $8::int IS NULL AND $9::text[] IS NULL"
+	    " LIMIT $12) c" },
 	[TIX_STMT_TICKET_COUNT_CUSTOMER] = { "ticket_count_c",
-	    "SELECT count(*) FROM (SELECT 1 FROM tickets t"
-	    LIST_WHERE("") " LIMIT $12) c" },
+	    "SELECT count(*) FROM (SELECT 1 FROM tickets t WHERE " MINE("t")
+	    " AND" LIST_FILTERS " AND $8::int IS NULL AND $9::text[] IS NULL"
+	    " LIMIT $12) c" },
+	[TIX_STMT_SEARCH_COUNT] = { "search_count",
+	    SEARCH_COUNT("staff_doc") },
+	[TIX_STMT_SEARCH_COUNT_CUSTOMER] = { "search_count_c",
+	    SEARCH_COUNT("doc") },
 	/* $2: the viewer's account when a customer, else NULL. */
 	[TIX_STMT_LICENSE_FOR_TICKET] = { "license_for_ticket",
 	    "SELECT l.key, l.product, CASE WHEN l.status = 'active'"
@@ -843,11 +883,13 @@ static const struct {
  * The list statements, made once from constant parts: a sort order is
  * picked from this table by index, never spelled by the client.  Even
  * indexes are the agents' statements, odd ones the customers' (whose
- * "updated" is customer_updated_at).
+ * "updated" is customer_updated_at).  Two families of fourteen: the
+ * lists (also the walked search, WALK_HIT) and the ranked search
+ * (MATCHES); the same fourteen parameters and columns in both.
  *
  * Keyset pagination (lib/tickets/search.c): every order ends in t.id and
  * runs one way, so "after the row with keys k" is one row comparison,
- * which the btree indexes of sql/001, 004 and 008 answer directly.  The
+ * which the btree indexes of sql/001, 004 and 015 answer directly.  The
  * three columns after the match cell are the row's keys (KEYS), and $14
  * the keys of the previous page's last row as a text array {id, k1, k2,
  * k3} (AFTER), NULL for no cursor.  Times travel as whole microseconds
@@ -876,15 +918,17 @@ struct list_shape {
 	"t.priority, NULL::real, NULL::bigint", \
 	"(t.priority, t.id) " op " (" CUR(2) "::ticket_priority, " \
 	CUR(1) "::bigint)" }
-/* relevance: the numbered ticket first, then by rank, then as
- * -updated_at.  The order's expressions are the key columns' own, so the
- * rank is computed once per row for both. */
-#define BY_RANK(col, vec) { \
-	NUMBERED " DESC, " RANK(vec) " DESC, " col " DESC, t.id DESC", \
-	NUMBERED ", " RANK(vec) ", " US(col), \
-	"(" NUMBERED ", " RANK(vec) ", " col ", t.id) < (" CUR(2) "::bool, " \
+/* relevance (the ranked way only): the numbered ticket first, then by
+ * rank, then as -updated_at.  m.rank is computed once per candidate. */
+#define BY_RANK(col) { \
+	NUMBERED " DESC, m.rank DESC, " col " DESC, t.id DESC", \
+	NUMBERED ", m.rank, " US(col), \
+	"(" NUMBERED ", m.rank, " col ", t.id) < (" CUR(2) "::bool, " \
 	CUR(3) "::real, " AT_US(4) ", " CUR(1) "::bigint)" }
 
+/* Indexed by enum tix_sort * 2 + is_customer.  The walked way has no
+ * order of its own for relevance (lib/tickets/search.c asks for
+ * -updated_at instead): its last two are -updated_at's. */
 static const struct list_shape list_shapes[14] = {
 	BY_TIME("t.updated_at", "DESC", "<"),
 	BY_TIME("t.customer_updated_at", "DESC", "<"),
@@ -898,39 +942,64 @@ static const struct list_shape list_shapes[14] = {
 	BY_PRIORITY("DESC", "<"),
 	BY_PRIORITY("ASC", ">"),
 	BY_PRIORITY("ASC", ">"),
-	BY_RANK("t.updated_at", NOTE_VEC),
-	BY_RANK("t.customer_updated_at", "e.search"),
+	BY_RANK("t.updated_at"),
+	BY_RANK("t.customer_updated_at"),
 };
-static char list_sql[14][12288];
+static char list_sql[2][14][12288];
 
+/* Statement i of the list family (ranked false: the lists and the
+ * walked search) or of the ranked search. */
 static const char *
-list_statement(int i)
+list_statement(bool ranked, int i)
 {
 	const char	*updated = i % 2 ? "t.customer_updated_at" :
 			    "t.updated_at";
-	int		 n;
+	const char	*vec = i % 2 ? "doc" : "staff_doc";
+	const struct list_shape *sh = &list_shapes[i];
+	char		*out = list_sql[ranked][i];
+	char		 rank[128], hit[256], from[1024];
+	int		 n, m;
 
-	if (list_sql[i][0] != '\0')
-		return list_sql[i];
-	n = snprintf(list_sql[i], sizeof(list_sql[i]), "SELECT "
-	    SUMMARY_COLS("%s", "%s") ", " MATCH("%s") ", %s" SUMMARY_FROM
-	    SEARCH_FROM LIST_WHERE("%s") " AND ($14::text[] IS NULL OR %s)"
+	if (out[0] != '\0')
+		return out;
+	if (!ranked && i >= 12)
+		sh = &list_shapes[i - 12];
+	if (ranked) {
+		n = snprintf(rank, sizeof(rank), i >= 12 ? RANK("%s") :
+		    "0::real", vec);
+		if (n < 0 || (size_t)n >= sizeof(rank))
+			return NULL;	/* cannot happen: constant parts */
+		n = snprintf(from, sizeof(from), MATCHES("%s", "%s"), rank,
+		    vec, vec);
+		m = snprintf(hit, sizeof(hit), "%s", "");
+	} else {
+		n = snprintf(from, sizeof(from), "%s", SUMMARY_FROM);
+		m = snprintf(hit, sizeof(hit), " AND " MINE("t")
+		    " AND $8::int IS NULL AND " WALK_HIT("%s"), vec);
+	}
+	if (n < 0 || m < 0 || (size_t)n >= sizeof(from) ||
+	    (size_t)m >= sizeof(hit))
+		return NULL;
+	n = snprintf(out, sizeof(list_sql[0][0]), SEARCH_WITH "SELECT "
+	    SUMMARY_COLS("%s", "%s") ", " MATCH("%s") ", %s%s" SEARCH_FROM
+	    " WHERE" LIST_FILTERS "%s AND ($14::text[] IS NULL OR %s)"
 	    " ORDER BY %s LIMIT $12 OFFSET $13", updated,
-	    i % 2 ? "true" : "false", i % 2 ? "" : NOTE_MATCH,
-	    list_shapes[i].keys, i % 2 ? "" : NOTE_HITS, list_shapes[i].after,
-	    list_shapes[i].order);
-	if (n < 0 || (size_t)n >= sizeof(list_sql[i])) {
-		list_sql[i][0] = '\0';
+	    i % 2 ? "true" : "false", i % 2 ? "" : NOTE_MATCH, sh->keys, from,
+	    hit, sh->after, sh->order);
+	if (n < 0 || (size_t)n >= sizeof(list_sql[0][0])) {
+		out[0] = '\0';
 		return NULL;	/* cannot happen: the parts are constants */
 	}
-	return list_sql[i];
+	return out;
 }
 
 const char *
 tix_stmt_sql(int id)
 {
 	if (id >= TIX_STMT_TICKET_LIST && id <= TIX_STMT_TICKET_LIST_LAST)
-		return list_statement(id - TIX_STMT_TICKET_LIST);
+		return list_statement(false, id - TIX_STMT_TICKET_LIST);
+	if (id >= TIX_STMT_SEARCH_RANKED && id <= TIX_STMT_SEARCH_RANKED_LAST)
+		return list_statement(true, id - TIX_STMT_SEARCH_RANKED);
 	if (id < 0 || id >= TIX_STMT__MAX)
 		return NULL;
 	return stmts[id].sql;
@@ -941,6 +1010,8 @@ tix_stmt_name(int id)
 {
 	if (id >= TIX_STMT_TICKET_LIST && id <= TIX_STMT_TICKET_LIST_LAST)
 		return "ticket_list";
+	if (id >= TIX_STMT_SEARCH_RANKED && id <= TIX_STMT_SEARCH_RANKED_LAST)
+		return "search_ranked";
 	if (id < 0 || id >= TIX_STMT__MAX || stmts[id].name == NULL)
 		return "script";
 	return stmts[id].name;

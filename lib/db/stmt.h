@@ -81,9 +81,16 @@ enum tix_stmt {
 	TIX_STMT_TICKET_COUNT,		/* agents' */
 	TIX_STMT_TICKET_COUNT_CUSTOMER,
 	/* Fourteen statements: TIX_STMT_TICKET_LIST + sort * 2 +
-	 * is_customer, with sort an enum tix_sort (lib/tickets/search.h). */
+	 * is_customer, with sort an enum tix_sort (lib/tickets/search.h):
+	 * the lists, and the search that walks a list's order. */
 	TIX_STMT_TICKET_LIST,
 	TIX_STMT_TICKET_LIST_LAST = TIX_STMT_TICKET_LIST + 13,
+	/* The search's capped counts, and its ranked pages (fourteen, as
+	 * the list's): lib/tickets/search.c. */
+	TIX_STMT_SEARCH_COUNT,
+	TIX_STMT_SEARCH_COUNT_CUSTOMER,
+	TIX_STMT_SEARCH_RANKED,
+	TIX_STMT_SEARCH_RANKED_LAST = TIX_STMT_SEARCH_RANKED + 13,
 	TIX_STMT_LICENSE_FOR_TICKET,
 
 	/* lifecycle, SLA, idempotency, stats, licenses */

@@ -243,6 +243,17 @@ cursor_of_row(const struct tix_rows *rs, size_t r, enum tix_sort sort,
 	return cell_int(rs, r, COL_K3, &k->k3);
 }
 
+/*
+ * The way to a search's page (lib/db/stmt.c): ranked, from all the
+ * matches, when at most this many tickets match (or q is a number, whose
+ * ticket comes first); else walked along the sort's index, checking
+ * each row's document, and relevance is newest update first.  Ranking
+ * reads every match's document, so this bounds the work of a page; the
+ * walk stops at the page, so a word in most tickets is as quick as one
+ * in a few hundred.
+ */
+#define RANK_MAX	1000
+
 enum tix_err
 tix_ticket_list(const struct tix_ctx *c, const struct tix_ticket_filter *f,
     struct tix_ticket_page *out)
@@ -250,9 +261,12 @@ tix_ticket_list(const struct tix_ctx *c, const struct tix_ticket_filter *f,
 	const char		*p[14];
 	const struct tix_search	*s = f->search;
 	bool			 staff = tix_is_staff(c->who);
+	bool			 searching, ranked = false;
+	enum tix_sort		 sort = f->sort;
 	struct tix_rows		 count, rows;
 	struct cursor		 k;
 	enum tix_err		 rc;
+	int64_t			 n;
 	size_t			 i;
 
 	memset(out, 0, sizeof(*out));
@@ -282,8 +296,17 @@ tix_ticket_list(const struct tix_ctx *c, const struct tix_ticket_filter *f,
 	if ((!staff && p[0] == NULL) || p[11] == NULL ||
 	    (s != NULL && s->is_number && p[7] == NULL))
 		return TIX_ENOMEM;
+	searching = p[7] != NULL || p[8] != NULL;
+	/* Without q, relevance is newest update first. */
+	if (!searching && sort == TIX_SORT_RELEVANCE)
+		sort = TIX_SORT_UPDATED_DESC;
 	if (f->cursor != NULL) {
-		rc = cursor_decode(c, f->cursor, f->sort, p, &k);
+		/* A walked relevance search's cursor is -updated_at's. */
+		rc = cursor_decode(c, f->cursor, sort, p, &k);
+		if (rc == TIX_EBADREQ && searching &&
+		    sort == TIX_SORT_RELEVANCE)
+			rc = cursor_decode(c, f->cursor,
+			    TIX_SORT_UPDATED_DESC, p, &k);
 		if (rc != TIX_OK)
 			return rc;
 		p[13] = cursor_param(c->arena, &k);
@@ -291,14 +314,26 @@ tix_ticket_list(const struct tix_ctx *c, const struct tix_ticket_filter *f,
 			return TIX_EBADREQ;
 	}
 
-	rc = tix_db_run(c->db, c->arena, staff ? TIX_STMT_TICKET_COUNT :
-	    TIX_STMT_TICKET_COUNT_CUSTOMER, p, 12, &count);
+	rc = tix_db_run(c->db, c->arena, searching ?
+	    (staff ? TIX_STMT_SEARCH_COUNT : TIX_STMT_SEARCH_COUNT_CUSTOMER) :
+	    (staff ? TIX_STMT_TICKET_COUNT : TIX_STMT_TICKET_COUNT_CUSTOMER),
+	    p, 12, &count);
 	if (rc != TIX_OK)
 		return rc;
-	out->total = tix_rows_int(&count, 0, 0);
+	n = tix_rows_int(&count, 0, 0);
+	out->total = n;
 	if (out->total > TIX_LIST_TOTAL_CAP) {
 		out->total = TIX_LIST_TOTAL_CAP;
 		out->total_capped = true;
+	}
+	if (searching) {
+		/* A cursor keeps the way of the page it came from. */
+		if (f->cursor != NULL && sort == TIX_SORT_RELEVANCE)
+			ranked = k.sort == TIX_SORT_RELEVANCE;
+		else
+			ranked = p[7] != NULL || n <= RANK_MAX;
+		if (!ranked && sort == TIX_SORT_RELEVANCE)
+			sort = TIX_SORT_UPDATED_DESC;
 	}
 	/* One row more than the page tells whether another page follows. */
 	p[11] = tix_db_i64(c->arena, f->per_page + 1);
@@ -306,15 +341,16 @@ tix_ticket_list(const struct tix_ctx *c, const struct tix_ticket_filter *f,
 	    (f->page - 1) * f->per_page);
 	if (p[11] == NULL || p[12] == NULL)
 		return TIX_ENOMEM;
-	rc = tix_db_run(c->db, c->arena, (enum tix_stmt)(TIX_STMT_TICKET_LIST +
-	    (int)f->sort * 2 + (staff ? 0 : 1)), p, 14, &rows);
+	rc = tix_db_run(c->db, c->arena, (enum tix_stmt)((ranked ?
+	    TIX_STMT_SEARCH_RANKED : TIX_STMT_TICKET_LIST) + (int)sort * 2 +
+	    (staff ? 0 : 1)), p, 14, &rows);
 	if (rc != TIX_OK)
 		return rc;
 	if (rows.nrows > 0 && rows.ncols <= COL_K3)
 		return TIX_EINTERNAL;
 	if (rows.nrows > (size_t)f->per_page) {
 		rows.nrows = (size_t)f->per_page;
-		if (!cursor_of_row(&rows, rows.nrows - 1, f->sort, &k))
+		if (!cursor_of_row(&rows, rows.nrows - 1, sort, &k))
 			return TIX_EINTERNAL;
 		rc = cursor_encode(c, &k, p, &out->next_cursor);
 		if (rc != TIX_OK)
@@ -327,7 +363,7 @@ tix_ticket_list(const struct tix_ctx *c, const struct tix_ticket_filter *f,
 	for (i = 0; i < rows.nrows; i++)
 		tix_summary_read(&rows, i, &out->tickets[i]);
 	out->ntickets = rows.nrows;
-	if (p[7] == NULL && p[8] == NULL)
+	if (!searching)
 		return TIX_OK;
 	out->matches = tix_arena_alloc(c->arena,
 	    (rows.nrows + 1) * sizeof(*out->matches));

@@ -7,8 +7,8 @@ import random
 import unittest
 import urllib.parse
 
-from tixclient import (ApiTestCase, cast, create_ticket, ticket_int,
-                       unique_word)
+from tixclient import (ApiTestCase, cast, create_ticket, psql, psql_rows,
+                       ticket_int, unique_word)
 
 
 class SearchCase(ApiTestCase):
@@ -336,6 +336,95 @@ class WriteThenSearchTest(SearchCase):
         self.reply(self.a, n, "Internal %s" % w4, internal=True)
         self.assertEqual(self.found(self.a, w4), {n})
         self.assertEqual(self.found(self.c, w4), set())
+
+
+class CommonWordTest(SearchCase):
+    """A word in more tickets than are ranked (1,000, lib/tickets/search.c):
+    the page walks the list's order, newest update first, with the same
+    rules: every word, notes for agents only, totals, cursors."""
+
+    N = 1030
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cast(cls)
+        cls.w = w = unique_word()
+        cls.secret = unique_word()
+        cls.w2 = unique_word()
+        # Straight into the tables: the API would take a minute.
+        psql("INSERT INTO tickets (account_id, requester_id, subject,"
+             " description, category, updated_at, customer_updated_at,"
+             " first_response_due_at)"
+             " SELECT u.account_id, u.id, 'Bulk ' || :'p1' || ' ' || g,"
+             " 'Bulk ticket ' || g, 'general',"
+             " now() - g * interval '1 minute',"
+             " now() - g * interval '1 minute', now()"
+             " FROM users u, generate_series(1, :'p2'::int) g"
+             " WHERE u.id = :'p3'", w, cls.N, cls.cust.id)
+        # One more: the word only in a message, and one with the word
+        # only in a note (agents find it, the customer does not).
+        cls.in_message = create_ticket(cls.c)["number"]
+        r = cls.c.post("/api/tickets/%s/messages" % cls.in_message,
+                       {"body": "Again %s today %s" % (w, cls.w2),
+                        "internal": False})
+        assert r.status == 201, r
+        cls.in_note = create_ticket(cls.c)["number"]
+        r = cls.a.post("/api/tickets/%s/messages" % cls.in_note,
+                       {"body": "Note %s %s" % (w, cls.secret),
+                        "internal": True})
+        assert r.status == 201, r
+
+    @classmethod
+    def tearDownClass(cls):
+        psql("DELETE FROM tickets WHERE requester_id = :'p1'", cls.cust.id)
+        super().tearDownClass()
+
+    def test_newest_update_first_and_total(self):
+        body = self.search(self.c, self.w)
+        # The ticket whose only hit is a note is not the customer's match.
+        self.assertEqual(body["total"], self.N + 1)
+        self.assertFalse(body["total_capped"])
+        got = self.numbers(body)
+        self.assertEqual(got[0], self.in_message)
+        want = [r[0] for r in psql_rows(
+            "SELECT 'TICK-' || number FROM tickets WHERE requester_id ="
+            " :'p1' AND number <> :'p2'::int ORDER BY customer_updated_at"
+            " DESC, id DESC LIMIT 25", self.cust.id,
+            ticket_int(self.in_note))]
+        self.assertEqual(got, want)
+        m = {t["number"]: t["match"] for t in body["tickets"]}
+        self.assertEqual(m[self.in_message]["in"], "message")
+        self.assertEqual(m[got[1]]["in"], "subject")
+        self.assertIn({"text": self.w, "hit": True}, m[got[1]]["snippet"])
+
+    def test_notes_for_agents_only(self):
+        # The customer's count leaves out the ticket whose only hit is a
+        # note; the agent's has it.
+        self.assertEqual(self.search(self.a, self.w)["total"], self.N + 2)
+        body = self.search(self.a, self.w)
+        self.assertEqual(body["tickets"][0]["number"], self.in_note)
+        self.assertEqual(body["tickets"][0]["match"]["in"], "note")
+
+    def test_every_word_and_cursor(self):
+        self.assertEqual(self.found(self.c, "%s %s" % (self.w, self.w2)),
+                         {self.in_message})
+        body = self.search(self.c, "%s Bulk" % self.w, per_page=100)
+        self.assertEqual(body["total"], self.N)
+        seen, cursor = [], None
+        for _ in range(3):
+            params = {"per_page": 40}
+            if cursor:
+                params["cursor"] = cursor
+            page = self.search(self.c, "%s Bulk" % self.w, **params)
+            seen += self.numbers(page)
+            cursor = page["next_cursor"]
+        by_page = []
+        for n in (1, 2, 3):
+            by_page += self.numbers(self.search(
+                self.c, "%s Bulk" % self.w, per_page=40, page=n))
+        self.assertEqual(seen, by_page)
+        self.assertEqual(len(set(seen)), 120)
 
 
 class HostileQueryTest(SearchCase):
