@@ -340,6 +340,7 @@ class CommitCutter:
         self.commits = 0
         self.cut_after = 0
         self.cut_before = 0
+        self.armed = None
         self.lock = threading.Lock()
         self.listener = socket.socket(socket.AF_UNIX)
         self.listener.bind(self.path)
@@ -347,6 +348,11 @@ class CommitCutter:
         self.listener.listen(64)
         self.closing = False
         threading.Thread(target=self._accept, daemon=True).start()
+
+    def arm(self, mode):
+        """Cut at the next COMMIT ("after" or "before")."""
+        with self.lock:
+            self.armed = mode
 
     def conninfo(self):
         ci = conninfo()
@@ -370,7 +376,14 @@ class CommitCutter:
         """None, "after" or "before" for the COMMIT just seen."""
         with self.lock:
             self.commits += 1
-            if self.commits % self.cut_every:
+            if self.armed:
+                cut, self.armed = self.armed, None
+                if cut == "after":
+                    self.cut_after += 1
+                else:
+                    self.cut_before += 1
+                return cut
+            if not self.cut_every or self.commits % self.cut_every:
                 return None
             if (self.commits // self.cut_every) % 2:
                 self.cut_after += 1
