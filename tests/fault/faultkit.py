@@ -27,7 +27,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
 
 import fcgiclient  # noqa: E402
 from tixclient import (ApiTestCase, Client, make_user, login,  # noqa: E402
-                       psql, psql_rows, require_env, ticket_body)
+                       psql, psql_int, psql_rows, require_env,
+                       ticket_body)
 
 RECOVERY_SECONDS = 30
 
