@@ -456,19 +456,32 @@ class ConnectionFiller:
             s.settimeout(10)
             s.connect(pg_socket_path())
             s.sendall(startup_message(ci["user"], ci["dbname"]))
-            data = b""
-            while b"Z\x00\x00\x00\x05" not in data and not \
-                    data.startswith(b"E"):
-                chunk = s.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
-            if data.startswith(b"E"):
-                self.refusal = data
+            kind = self._answer(s)
+            if kind == b"E":
+                self.refusal = self.last
                 s.close()
                 return
             self.socks.append(s)
         raise AssertionError("the server took %d connections" % limit)
+
+    def _answer(self, s):
+        """Read the server's messages up to ReadyForQuery ("Z") or an
+        ErrorResponse ("E"); return that type."""
+        data = b""
+        while True:
+            while len(data) >= 5:
+                kind = data[:1]
+                size = int.from_bytes(data[1:5], "big")
+                if len(data) < 1 + size:
+                    break
+                self.last, data = data[:1 + size], data[1 + size:]
+                if kind in (b"E", b"Z"):
+                    return kind
+            chunk = s.recv(4096)
+            if not chunk:
+                raise AssertionError("the server closed a connection "
+                                     "unanswered")
+            data += chunk
 
     def close(self):
         for s in self.socks:
