@@ -20,7 +20,8 @@ TIX_PACKAGES=(build-essential cmake pkg-config libfcgi-dev libpq-dev
 	libjson-c-dev libcurl4-openssl-dev libsodium-dev libcmocka-dev
 	postgresql postgresql-client nginx-light python3 curl gettext-base
 	wrk docker-compose python3-aiosmtpd chromium
-	libcrack2-dev cracklib-runtime liboath-dev libqrencode-dev)
+	libcrack2-dev cracklib-runtime liboath-dev libqrencode-dev
+	slowhttptest faketime)
 
 # The placeholders of nginx/tix.conf.template.  envsubst replaces these and
 # nothing else, so nginx's own $uri, $request_id... survive.

@@ -165,6 +165,7 @@ class Load:
         self.started = set()    # subjects sent at least once
         self.unknown = set()    # sent, never acknowledged
         self.failures = {}      # (status, code) -> count
+        self.slowest = 0.0      # seconds of the slowest try
         self.stopping = threading.Event()
         self.threads = [threading.Thread(target=self._run, args=(i,),
                                          daemon=True)
@@ -212,10 +213,14 @@ class Load:
             deadline = None
             while True:
                 tries += 1
+                start = time.monotonic()
                 try:
                     status, code, number = sender.create(body, key)
                 except OSError as e:
                     status, code, number = type(e).__name__, None, None
+                with self.lock:
+                    self.slowest = max(self.slowest,
+                                       time.monotonic() - start)
                 if status == 201:
                     with self.lock:
                         self.acked[subject] = number
@@ -259,9 +264,10 @@ class Load:
         case.assertEqual(self.unknown, set(),
                          "creates never acknowledged after the fault")
         sys.stderr.write("\n  %s: %d acknowledged, %d rows, %d after a "
-                         "retry; failed tries %r\n" %
+                         "retry; failed tries %r; slowest try %.2f s\n" %
                          (case.id().rsplit(".", 1)[-1], len(self.acked),
-                          len(rows), self.replays, self.failures))
+                          len(rows), self.replays, self.failures,
+                          self.slowest))
         return len(self.acked)
 
 
