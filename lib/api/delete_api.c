@@ -12,7 +12,8 @@
 enum tix_err
 tix_api_delete_ticket(struct tix_req *r)
 {
-	struct tix_ctx		 c = { r->db, r->arena, &r->who };
+	struct tix_ctx		 c = { .db = r->db, .arena = r->arena,
+	    .who = &r->who };
 	struct tix_ticket_ref	 t;
 	struct tix_rows		 rs;
 	const char		*p[1];

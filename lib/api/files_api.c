@@ -85,7 +85,8 @@ download_headers(struct tix_req *r, const struct tix_rows *rs,
 static enum tix_err
 h_download(struct tix_req *r)
 {
-	struct tix_ctx		 c = { r->db, r->arena, &r->who };
+	struct tix_ctx		 c = { .db = r->db, .arena = r->arena,
+	    .who = &r->who };
 	struct tix_ticket_ref	 t;
 	struct tix_rows		 rs;
 	struct tix_file_r	*rd;

@@ -16,7 +16,8 @@
 static struct tix_ctx
 ctx_of(struct tix_req *r)
 {
-	struct tix_ctx c = { r->db, r->arena, &r->who };
+	struct tix_ctx c = { .db = r->db, .arena = r->arena,
+	    .who = &r->who };
 
 	return c;
 }

@@ -40,7 +40,8 @@ gauge(struct tix_buf *b, const char *name, const char *type,
 enum tix_err
 tix_api_metrics(struct tix_req *r)
 {
-	struct tix_ctx		 c = { r->db, r->arena, &r->who };
+	struct tix_ctx		 c = { .db = r->db, .arena = r->arena,
+	    .who = &r->who };
 	struct tix_ops_gauges	 g;
 	struct tix_buf		 b;
 	enum tix_err		 rc;
