@@ -27,7 +27,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
 
 import fcgiclient  # noqa: E402
 from tixclient import (ApiTestCase, Client, make_user, login,  # noqa: E402
-                       psql, psql_int, psql_rows, require_env,
+                       psql_int, psql_rows, require_env,
                        ticket_body)
 
 RECOVERY_SECONDS = 30
@@ -79,6 +79,17 @@ def postmaster_pid():
     with open(os.path.join(require_env("TIX_TEST_PG_DATA"),
                            "postmaster.pid")) as f:
         return int(f.readline())
+
+
+def fill_up(path):
+    """Write zeros to a new file at path until its file system is full."""
+    with open(path, "wb") as f:
+        try:
+            while True:
+                f.write(b"\0" * 65536)
+                f.flush()
+        except OSError:
+            pass
 
 
 def wait_healthy(seconds=RECOVERY_SECONDS):

@@ -14,19 +14,9 @@ import time
 import unittest
 
 from faultkit import (ApiTestCase, Client, HttpSender, Load, admin_sql,
-                      bearer_token, psql_int)
+                      bearer_token, fill_up, psql_int)
 
 SPACE = "tix_fault_full"
-
-
-def fill(path):
-    with open(path, "wb") as f:
-        try:
-            while True:
-                f.write(b"\0" * 65536)
-                f.flush()
-        except OSError:
-            pass
 
 
 class DiskFullTest(ApiTestCase):
@@ -59,7 +49,7 @@ class DiskFullTest(ApiTestCase):
         reader = Client(token=token)
         with Load([HttpSender(token) for _ in range(3)]) as load:
             load.wait_acked(5)
-            fill(self.filler)
+            fill_up(self.filler)
             # The last pages' free room goes first; then every create
             # needs a new page and gets 503.
             deadline = time.monotonic() + 30

@@ -16,7 +16,7 @@ import time
 import unittest
 
 from faultkit import (ApiTestCase, Client, HttpSender, Load, bearer_token,
-                      psql_int, require_env, run_shell)
+                      fill_up, psql_int, require_env, run_shell)
 from test_attachments import multipart, ticket_parts
 
 
@@ -91,13 +91,7 @@ class TempFullTest(ApiTestCase):
                         "tix-fault", temp], check=True)
         self.addCleanup(subprocess.run, ["umount", "-l", temp])
         # Fill it: no byte left for a request body.
-        with open(os.path.join(temp, "filler"), "wb") as f:
-            try:
-                while True:
-                    f.write(b"\0" * 65536)
-                    f.flush()
-            except OSError:
-                pass
+        fill_up(os.path.join(temp, "filler"))
         before = psql_int("SELECT count(*) FROM attachments")
         # Beyond the 128 KiB in-memory buffer: spooled to the full disk.
         body, ctype = multipart(ticket_parts(
