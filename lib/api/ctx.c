@@ -6,7 +6,8 @@
 struct tix_ctx
 tix_api_ctx(struct tix_req *r)
 {
-	struct tix_ctx c = { r->db, r->arena, &r->who };
+	struct tix_ctx c = { .db = r->db, .arena = r->arena,
+	    .who = &r->who };
 
 	return c;
 }

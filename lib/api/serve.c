@@ -7,6 +7,7 @@
  * the handler reads a byte of the body.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -71,6 +72,51 @@ now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+#ifdef TIX_FAULT_INJECTION
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/lsan_interface.h>
+#define leaked() (__lsan_do_recoverable_leak_check() != 0)
+#else
+#define leaked() false
+#endif
+
+/*
+ * The tests' allocation failures: the FastCGI parameter TIX_FAIL_ALLOC_AT
+ * (only a FastCGI peer can set one; nginx sends none such) fails that
+ * allocation of the request's arena.  The log says whether it was
+ * reached, so a test knows when it has tried every one, and (under
+ * AddressSanitizer with detect_leaks=1) whether anything the request
+ * allocated outside its arena is now lost.
+ */
+static void
+fault_start(struct tix_req *r)
+{
+	const char	*at = tix_req_param(r, "TIX_FAIL_ALLOC_AT");
+
+	if (at != NULL)
+		tix_arena_fail_at(r->arena, strtoul(at, NULL, 10));
+}
+
+static void
+fault_end(struct tix_arena *arena)
+{
+	if (arena->fail_at == 0)
+		return;
+	if (arena->allocs >= arena->fail_at)
+		tix_log_info("fault: failed allocation %lu of %lu",
+		    arena->fail_at, arena->allocs);
+	else
+		tix_log_info("fault: %lu allocations, none failed",
+		    arena->allocs);
+	if (leaked())
+		tix_log_error("fault: leak after allocation %lu failed",
+		    arena->fail_at);
+}
+#else
+#define fault_start(r) ((void)0)
+#define fault_end(arena) ((void)0)
+#endif
+
 void
 tix_serve(struct FCGX_Request *fr, struct tix_arena *arena,
     struct tix_db *db, const struct tix_config *cfg,
@@ -88,6 +134,7 @@ tix_serve(struct FCGX_Request *fr, struct tix_arena *arena,
 		metrics_start(cfg, routes, nroutes);
 	}
 	tix_req_start(&r, fr, arena);
+	fault_start(&r);
 	r.db = db;
 	r.cfg = cfg;
 	tix_log_request(tix_req_param(&r, "REQUEST_ID"));
@@ -116,6 +163,7 @@ tix_serve(struct FCGX_Request *fr, struct tix_arena *arena,
 		    r.path == NULL ? "-" : r.path, tix_err_name(rc));
 	tix_metrics_request(route == NULL ? nroutes : (size_t)(route - routes),
 	    r.responded ? r.status : 500, now_us() - start);
+	fault_end(arena);
 	tix_log_request(NULL);
 	tix_json_free(r.json);
 }

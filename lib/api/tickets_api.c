@@ -307,20 +307,94 @@ tix_api_idempotency(struct tix_req *r, const char *body, size_t len,
 	return TIX_OK;
 }
 
-enum tix_err
-tix_api_send_created(struct tix_req *r, const struct tix_ticket_made *made)
+/* Location and {"ticket": detail} of a->made, into a->o. */
+static enum tix_err
+make_created(struct tix_answer *a)
 {
 	const char	*location;
 	enum tix_err	 rc;
 
-	location = tix_arena_printf(r->arena, "/api/tickets/TICK-%lld",
-	    (long long)made->number);
+	location = tix_arena_printf(a->r->arena, "/api/tickets/TICK-%lld",
+	    (long long)a->made->number);
 	if (location == NULL)
 		return TIX_ENOMEM;
-	rc = tix_resp_header(r, "Location", location);
+	rc = tix_resp_header(a->r, "Location", location);
 	if (rc != TIX_OK)
 		return rc;
-	return send_detail(r, made->id, 201);
+	tix_out_begin(&a->o);
+	a->ready = true;
+	tix_jw_key(&a->o.w, "ticket");
+	return render_detail(a->r, &a->o.w, a->made->id);
+}
+
+static enum tix_err make_replied(struct tix_answer *);
+
+void
+tix_api_answer_created(struct tix_req *r, struct tix_ctx *c,
+    struct tix_answer *a, const struct tix_ticket_made *made)
+{
+	memset(a, 0, sizeof(*a));
+	a->r = r;
+	a->made = made;
+	a->nheaders = r->nheaders;
+	if (c != NULL) {
+		c->before_commit = tix_api_answer_make;
+		c->before_commit_arg = a;
+	}
+}
+
+void
+tix_api_answer_replied(struct tix_req *r, struct tix_ctx *c,
+    struct tix_answer *a, const int64_t *ticket_id, const int64_t *entry_id)
+{
+	tix_api_answer_created(r, c, a, NULL);
+	a->ticket_id = ticket_id;
+	a->entry_id = entry_id;
+}
+
+/* Drop a made answer and the headers it added. */
+static void
+answer_drop(struct tix_answer *a)
+{
+	if (a->ready)
+		tix_out_discard(&a->o);
+	a->ready = false;
+	a->r->nheaders = a->nheaders;
+}
+
+enum tix_err
+tix_api_answer_make(void *answer)
+{
+	struct tix_answer	*a = answer;
+	enum tix_err		 rc;
+
+	a->nheaders = a->r->nheaders;
+	rc = a->made != NULL ? make_created(a) : make_replied(a);
+	if (rc != TIX_OK)
+		answer_drop(a);
+	return rc;
+}
+
+enum tix_err
+tix_api_answer_end(struct tix_answer *a, enum tix_err rc)
+{
+	if (rc == TIX_OK && !a->ready)
+		rc = tix_api_answer_make(a);	/* nothing was committed */
+	if (rc != TIX_OK) {
+		answer_drop(a);
+		return rc;
+	}
+	a->ready = false;
+	return tix_out_send(a->r, &a->o, 201);
+}
+
+enum tix_err
+tix_api_send_created(struct tix_req *r, const struct tix_ticket_made *made)
+{
+	struct tix_answer a;
+
+	tix_api_answer_created(r, NULL, &a, made);
+	return tix_api_answer_end(&a, TIX_OK);
 }
 
 static enum tix_err
@@ -330,6 +404,7 @@ h_create(struct tix_req *r)
 	struct tix_ctx		 c = tix_api_ctx(r);
 	struct tix_ticket_new	 in;
 	struct tix_ticket_made	 made;
+	struct tix_answer	 ans;
 	enum tix_err		 rc;
 
 	if (tix_req_is_multipart(r))
@@ -339,14 +414,14 @@ h_create(struct tix_req *r)
 		rc = tix_api_ticket_fields(r, j, &in);
 	if (rc == TIX_OK)
 		rc = tix_api_idempotency(r, r->body, r->body_len, &in);
+	tix_api_answer_created(r, &c, &ans, &made);
 	if (rc == TIX_OK)
 		rc = tix_ticket_create(&c, &in, &made);
+	rc = tix_api_answer_end(&ans, rc);
 	if (rc == TIX_ECONFLICT)
 		return tix_req_field(r, "Idempotency-Key", "was used with "
 		    "another request; use a new key for a new ticket");
-	if (rc != TIX_OK)
-		return rc;
-	return tix_api_send_created(r, &made);
+	return rc;
 }
 
 static enum tix_err
@@ -399,35 +474,46 @@ tix_api_reply_fields(struct tix_req *r, const struct tix_json *j,
 	return TIX_OK;
 }
 
-enum tix_err
-tix_api_send_replied(struct tix_req *r, int64_t ticket_id, int64_t entry_id)
+/* {"entry", "ticket": summary} of *a->entry_id, into a->o. */
+static enum tix_err
+make_replied(struct tix_answer *a)
 {
-	struct tix_ctx			 c = tix_api_ctx(r);
+	struct tix_ctx			 c = tix_api_ctx(a->r);
 	struct tix_ticket_summary	 t;
 	struct tix_entry		*es;
 	struct tix_attachment		*att;
-	struct tix_out			 o;
 	size_t				 nes, natt, i;
 	enum tix_err			 rc;
 
-	rc = tix_ticket_summary_get(&c, ticket_id, &t);
+	rc = tix_ticket_summary_get(&c, *a->ticket_id, &t);
 	if (rc == TIX_OK)
-		rc = tix_ticket_entries(&c, ticket_id, &es, &nes);
+		rc = tix_ticket_entries(&c, *a->ticket_id, &es, &nes);
 	if (rc == TIX_OK)
-		rc = tix_ticket_attachments(&c, ticket_id, &att, &natt);
+		rc = tix_ticket_attachments(&c, *a->ticket_id, &att, &natt);
 	if (rc != TIX_OK)
 		return rc;
-	tix_out_begin(&o);
+	tix_out_begin(&a->o);
+	a->ready = true;
 	for (i = 0; i < nes; i++)
-		if (es[i].id == entry_id) {
-			tix_jw_key(&o.w, "entry");
-			render_entry(&o.w, &es[i], att, natt, number_of(r, &t));
+		if (es[i].id == *a->entry_id) {
+			tix_jw_key(&a->o.w, "entry");
+			render_entry(&a->o.w, &es[i], att, natt,
+			    number_of(a->r, &t));
 		}
-	tix_jw_key(&o.w, "ticket");
-	tix_jw_obj_open(&o.w);
-	render_summary_fields(&o.w, &t);
-	tix_jw_obj_close(&o.w);
-	return tix_out_send(r, &o, 201);
+	tix_jw_key(&a->o.w, "ticket");
+	tix_jw_obj_open(&a->o.w);
+	render_summary_fields(&a->o.w, &t);
+	tix_jw_obj_close(&a->o.w);
+	return TIX_OK;
+}
+
+enum tix_err
+tix_api_send_replied(struct tix_req *r, int64_t ticket_id, int64_t entry_id)
+{
+	struct tix_answer a;
+
+	tix_api_answer_replied(r, NULL, &a, &ticket_id, &entry_id);
+	return tix_api_answer_end(&a, TIX_OK);
 }
 
 static enum tix_err
@@ -438,6 +524,7 @@ h_reply(struct tix_req *r)
 	struct tix_reply_in	 in;
 	enum tix_status		 st;
 	int64_t			 ticket_id, entry_id;
+	struct tix_answer	 ans;
 	enum tix_err		 rc;
 
 	if (!names_ticket(r))
@@ -450,12 +537,12 @@ h_reply(struct tix_req *r)
 		rc = tix_api_reply_fields(r, j, &in, &st);
 	if (rc != TIX_OK)
 		return rc;
+	tix_api_answer_replied(r, &c, &ans, &ticket_id, &entry_id);
 	rc = tix_ticket_reply(&c, r->args[0], &in, &ticket_id, &entry_id);
+	rc = tix_api_answer_end(&ans, rc);
 	if (rc == TIX_EFORBIDDEN)
 		return tix_req_fail(r, rc, "Only agents write internal notes.");
-	if (rc != TIX_OK)
-		return rc;
-	return tix_api_send_replied(r, ticket_id, entry_id);
+	return rc;
 }
 
 /*

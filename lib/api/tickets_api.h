@@ -6,6 +6,7 @@
 #ifndef TIX_API_TICKETS_API_H
 #define TIX_API_TICKETS_API_H
 
+#include "api/render.h"
 #include "http/req.h"
 #include "json/json.h"
 #include "tickets/ticket.h"
@@ -29,5 +30,31 @@ enum tix_err	tix_api_send_created(struct tix_req *r,
 /* 201 with {"entry", "ticket": summary}. */
 enum tix_err	tix_api_send_replied(struct tix_req *r, int64_t ticket_id,
 		    int64_t entry_id);
+
+/*
+ * The same answers made before the write commits, and sent after: a
+ * failure to make one rolls the write back instead of answering an error
+ * for a committed write.  tix_api_answer_created/_replied hook the answer
+ * into c (it is made from *made, or *ticket_id and *entry_id, as the
+ * write left them); a caller that commits itself passes c NULL and calls
+ * tix_api_answer_make before its COMMIT.  tix_api_answer_end sends it when rc is TIX_OK, else
+ * drops it (and its headers) and returns rc.
+ */
+struct tix_answer {
+	struct tix_req			*r;
+	const struct tix_ticket_made	*made;
+	const int64_t			*ticket_id;
+	const int64_t			*entry_id;
+	struct tix_out			 o;
+	size_t				 nheaders;	/* before the answer's */
+	bool				 ready;
+};
+void		tix_api_answer_created(struct tix_req *r, struct tix_ctx *c,
+		    struct tix_answer *a, const struct tix_ticket_made *made);
+void		tix_api_answer_replied(struct tix_req *r, struct tix_ctx *c,
+		    struct tix_answer *a, const int64_t *ticket_id,
+		    const int64_t *entry_id);
+enum tix_err	tix_api_answer_make(void *answer);
+enum tix_err	tix_api_answer_end(struct tix_answer *a, enum tix_err rc);
 
 #endif

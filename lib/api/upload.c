@@ -372,6 +372,7 @@ tix_upload_create_ticket(struct tix_req *r)
 	struct tix_ticket_new	 in;
 	struct tix_ticket_made	 made = { 0 };
 	struct tix_json		*j = NULL;
+	struct tix_answer	 ans;
 	struct tix_buf		 text;
 	enum tix_err		 rc;
 
@@ -394,17 +395,20 @@ tix_upload_create_ticket(struct tix_req *r)
 		    "another request; use a new key for a new ticket");
 	if (rc != TIX_OK)
 		return fail(&u, rc);
+	tix_api_answer_created(r, NULL, &ans, &made);
 	if (made.replayed)
 		tix_work_rollback(&u.c);	/* this request's files go */
 	else {
 		rc = link_files(&u, made.id, made.entry_id);
 		if (rc == TIX_OK)
+			rc = tix_api_answer_make(&ans);
+		if (rc == TIX_OK)
 			rc = tix_work_commit(&u.c);
 		if (rc != TIX_OK)
-			return fail(&u, rc);
+			return fail(&u, tix_api_answer_end(&ans, rc));
 	}
 	tix_buf_free(&u.value);
-	return tix_api_send_created(r, &made);
+	return tix_api_answer_end(&ans, TIX_OK);
 }
 
 enum tix_err
@@ -417,6 +421,7 @@ tix_upload_reply(struct tix_req *r)
 	struct tix_buf		 text;
 	enum tix_status		 st;
 	int64_t			 ticket_id = 0, entry_id = 0;
+	struct tix_answer	 ans;
 	enum tix_err		 rc;
 
 	upload_init(&u, r, reply_fields);
@@ -437,14 +442,17 @@ tix_upload_reply(struct tix_req *r)
 		    &entry_id);
 	if (rc == TIX_EFORBIDDEN && r->err_message == NULL)
 		rc = tix_req_fail(r, rc, "Only agents write internal notes.");
+	tix_api_answer_replied(r, NULL, &ans, &ticket_id, &entry_id);
 	if (rc == TIX_OK)
 		rc = link_files(&u, ticket_id, entry_id);
 	if (rc == TIX_OK)
+		rc = tix_api_answer_make(&ans);
+	if (rc == TIX_OK)
 		rc = tix_work_commit(&u.c);
 	if (rc != TIX_OK)
-		return fail(&u, rc);
+		return fail(&u, tix_api_answer_end(&ans, rc));
 	tix_buf_free(&u.value);
-	return tix_api_send_replied(r, ticket_id, entry_id);
+	return tix_api_answer_end(&ans, TIX_OK);
 }
 
 enum tix_err

@@ -63,6 +63,8 @@ tix_arena_init(struct tix_arena *a)
 	a->head = NULL;
 	a->used = 0;
 	a->cap = 0;
+	a->allocs = 0;
+	a->fail_at = 0;
 }
 
 void
@@ -76,6 +78,15 @@ tix_arena_reset(struct tix_arena *a)
 	}
 	a->head = NULL;
 	a->used = 0;
+	a->allocs = 0;
+	a->fail_at = 0;
+}
+
+void
+tix_arena_fail_at(struct tix_arena *a, unsigned long n)
+{
+	a->allocs = 0;
+	a->fail_at = n;
 }
 
 void *
@@ -85,6 +96,9 @@ tix_arena_alloc(struct tix_arena *a, size_t n)
 	size_t			 cap, sz;
 	unsigned char		*p;
 
+	a->allocs++;
+	if (a->fail_at != 0 && a->allocs == a->fail_at)
+		return NULL;
 	cap = a->cap != 0 ? a->cap : TIX_MAX_ARENA;
 	if (n == 0)
 		n = 1;

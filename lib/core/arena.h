@@ -17,6 +17,8 @@ struct tix_arena {
 	struct tix_arena_block	*head;
 	size_t			 used;	/* bytes handed out, for the cap */
 	size_t			 cap;	/* 0: TIX_MAX_ARENA */
+	unsigned long		 allocs;	/* since the last reset */
+	unsigned long		 fail_at;	/* 0, or the one to fail */
 };
 
 void	 tix_arena_init(struct tix_arena *a);
@@ -30,5 +32,12 @@ char	*tix_arena_strdup(struct tix_arena *a, const char *s);
 /* printf into the arena; NULL on failure.  fmt is never user data. */
 char	*tix_arena_printf(struct tix_arena *a, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Fault injection (builds with TIX_FAULT_INJECTION, the tests'): the
+ * n-th allocation from now fails as if malloc had, every other one
+ * works (curl's torture tests).  0 turns it off; a reset does too.
+ */
+void	 tix_arena_fail_at(struct tix_arena *a, unsigned long n);
 
 #endif

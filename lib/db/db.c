@@ -277,10 +277,14 @@ exec_prepared(struct tix_db *db, enum tix_stmt id, int n,
 	char		 name[16];
 	ExecStatusType	 st;
 	enum tix_err	 rc;
+	int		 i;
 
 	*res = NULL;
 	if (db->conn == NULL)
 		return TIX_EUNAVAIL;
+	for (i = 0; i < n; i++)
+		if (vals[i] == tix_db_nomem)
+			return TIX_ENOMEM;
 	snprintf(name, sizeof(name), "s%d", (int)id);
 	rc = prepare(db, id, name);
 	if (rc != TIX_OK)
@@ -543,8 +547,12 @@ tix_rows_bool(const struct tix_rows *rs, size_t r, size_t c)
 	return s != NULL && s[0] == 't';
 }
 
+const char tix_db_nomem[] = "";
+
 const char *
 tix_db_i64(struct tix_arena *a, int64_t v)
 {
-	return tix_arena_printf(a, "%lld", (long long)v);
+	const char *s = tix_arena_printf(a, "%lld", (long long)v);
+
+	return s != NULL ? s : tix_db_nomem;
 }

@@ -130,7 +130,13 @@ const char	*tix_rows_get(const struct tix_rows *rs, size_t r, size_t c);
 int64_t		 tix_rows_int(const struct tix_rows *rs, size_t r, size_t c);
 bool		 tix_rows_bool(const struct tix_rows *rs, size_t r, size_t c);
 
-/* Decimal text of v in a (for parameters); NULL on ENOMEM. */
+/*
+ * Decimal text of v in a (for parameters).  When a is out of memory it
+ * returns tix_db_nomem, never NULL (which a statement would take for SQL
+ * NULL, and answer "no such row"): a statement given tix_db_nomem as a
+ * parameter is not run and fails with TIX_ENOMEM.
+ */
+extern const char tix_db_nomem[];
 const char	*tix_db_i64(struct tix_arena *a, int64_t v);
 
 #endif

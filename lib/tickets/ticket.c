@@ -110,6 +110,8 @@ tix_ticket_requester(const struct tix_ctx *c, const char *email,
 static enum tix_err
 in_transaction(const struct tix_ctx *c, enum tix_err rc)
 {
+	if (rc == TIX_OK && c->before_commit != NULL)
+		rc = c->before_commit(c->before_commit_arg);
 	if (rc == TIX_OK)
 		rc = tix_db_commit(c->db);
 	if (rc != TIX_OK)

@@ -24,6 +24,15 @@ struct tix_ctx {
 	struct tix_db			*db;
 	struct tix_arena		*arena;
 	const struct tix_principal	*who;
+	/*
+	 * NULL, or called inside a write's transaction after its last
+	 * statement and before COMMIT, with before_commit_arg.  The caller
+	 * makes its answer there, so that failing to make it (no memory, a
+	 * read that fails) still rolls the write back: a committed write is
+	 * never answered with an error.
+	 */
+	enum tix_err			(*before_commit)(void *arg);
+	void				*before_commit_arg;
 };
 
 struct tix_ticket_new {

@@ -78,6 +78,29 @@ test_arena_alloc(void **state)
 	}
 }
 
+/* The tests' fault injection: the n-th allocation fails, no other. */
+static void
+test_arena_fail_at(void **state)
+{
+	struct tix_arena	 a;
+
+	(void)state;
+	tix_arena_init(&a);
+	tix_arena_fail_at(&a, 3);
+	assert_non_null(tix_arena_alloc(&a, 10));
+	assert_non_null(tix_arena_strdup(&a, "two"));
+	assert_null(tix_arena_alloc(&a, 10));
+	assert_non_null(tix_arena_alloc(&a, 10));
+	assert_int_equal(a.allocs, 4);
+	/* A reset ends it: the next request allocates freely. */
+	tix_arena_reset(&a);
+	assert_int_equal(a.fail_at, 0);
+	assert_non_null(tix_arena_alloc(&a, 10));
+	assert_non_null(tix_arena_alloc(&a, 10));
+	assert_non_null(tix_arena_alloc(&a, 10));
+	tix_arena_reset(&a);
+}
+
 static void
 test_arena_cap(void **state)
 {
@@ -566,6 +589,7 @@ main(void)
 		cmocka_unit_test(test_err_name),
 		cmocka_unit_test(test_arena_alloc),
 		cmocka_unit_test(test_arena_cap),
+		cmocka_unit_test(test_arena_fail_at),
 		cmocka_unit_test(test_arena_strings),
 		cmocka_unit_test(test_buf_basic),
 		cmocka_unit_test(test_buf_max),
