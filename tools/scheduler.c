@@ -162,7 +162,7 @@ main(int argc, char **argv)
 	struct tix_config	 cfg;
 	struct tix_principal	 system;
 	struct tix_arena	 arena;
-	struct tix_ctx		 c;
+	struct tix_ctx		 c = { 0 };
 	struct timespec		 nap;
 	int64_t			 interval = 60;
 	bool			 once;

@@ -72,19 +72,30 @@ tix_auth_reset_request(struct tix_req *r, const char *email,
 	enum tix_err		 rc;
 
 	*retry_after = 0;
-	rc = tix_auth_throttle_claim_kind(r, email, "reset", &t);
-	if (rc == TIX_ERATE)
+	/*
+	 * The claim, the lookup and the token in one transaction: a known
+	 * and an unknown address both cost one commit (its WAL flush is
+	 * most of the time), so the answer's timing does not tell them
+	 * apart (security.md 22).
+	 */
+	rc = tix_auth_throttle_claim_open(r, email, "reset", &t);
+	if (rc == TIX_ERATE) {
 		*retry_after = t.retry_after;
+		(void)tix_db_commit(r->db);
+		return rc;
+	}
 	if (rc != TIX_OK)
 		return rc;
-	rc = tix_db_run(r->db, r->arena, TIX_STMT_RESET_USER, &email, 1, &rs);
-	if (rc != TIX_OK || rs.nrows != 1)
-		return rc;	/* unknown or disabled: nothing, the same 202 */
 	tix_token_new(token);
 	tix_hash_hex(token, TIX_TOKEN_LEN, hash);
-	rc = tix_db_begin(r->db);
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_RESET_USER, &email, 1, &rs);
 	if (rc != TIX_OK)
 		goto out;
+	if (rs.nrows != 1) {
+		/* Unknown or disabled: nothing but the claim, the same 202. */
+		rc = tix_db_commit(r->db);
+		goto out;
+	}
 	p[0] = tix_rows_get(&rs, 0, 0);
 	p[1] = hash;
 	rc = tix_db_run(r->db, r->arena, TIX_STMT_RESET_INSERT, p, 2, NULL);
@@ -93,9 +104,9 @@ tix_auth_reset_request(struct tix_req *r, const char *email,
 		    tix_rows_int(&rs, 0, 0), token, tix_auth_client_addr(r));
 	if (rc == TIX_OK)
 		rc = tix_db_commit(r->db);
+out:
 	if (rc != TIX_OK)
 		tix_db_rollback(r->db);
-out:
 	tix_wipe(token, sizeof(token));
 	return rc;
 }

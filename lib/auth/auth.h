@@ -73,6 +73,11 @@ enum tix_err	tix_auth_throttle_claim(struct tix_req *r, const char *email,
 		    struct tix_throttle *t);
 /* The same for another kind of attempt, counted apart ("reset":
  * password reset requests, which no success takes back). */
+/* The same, its transaction left open for the caller's writes (one
+ * commit for both), on TIX_OK and TIX_ERATE alike. */
+enum tix_err	tix_auth_throttle_claim_open(struct tix_req *r,
+		    const char *email, const char *kind,
+		    struct tix_throttle *t);
 enum tix_err	tix_auth_throttle_claim_kind(struct tix_req *r,
 		    const char *email, const char *kind,
 		    struct tix_throttle *t);

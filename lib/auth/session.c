@@ -220,9 +220,12 @@ tix_auth_throttle_claim(struct tix_req *r, const char *email,
 	return tix_auth_throttle_claim_kind(r, email, "login", t);
 }
 
-enum tix_err
-tix_auth_throttle_claim_kind(struct tix_req *r, const char *email,
-    const char *kind, struct tix_throttle *t)
+/* The claim, its transaction committed, or left open for the caller
+ * when keep_open (then committed or rolled back by the caller, whatever
+ * this returns but a database error). */
+static enum tix_err
+throttle_claim(struct tix_req *r, const char *email, const char *kind,
+    bool keep_open, struct tix_throttle *t)
 {
 	const char	*p[6];
 	struct tix_rows	 rs;
@@ -244,14 +247,17 @@ tix_auth_throttle_claim_kind(struct tix_req *r, const char *email,
 	if (rc == TIX_OK)
 		rc = tix_db_run(r->db, r->arena, TIX_STMT_LOGIN_CLAIM, p, 6,
 		    &rs);
-	if (rc == TIX_OK)
+	if (rc == TIX_OK && !keep_open)
 		rc = tix_db_commit(r->db);
 	if (rc != TIX_OK) {
 		tix_db_rollback(r->db);
 		return rc;
 	}
-	if (rs.nrows != 1)
+	if (rs.nrows != 1) {
+		if (keep_open)
+			tix_db_rollback(r->db);
 		return TIX_EINTERNAL;
+	}
 	if (tix_rows_get(&rs, 0, 0) == NULL) {
 		t->retry_after = tix_rows_int(&rs, 0, 1);
 		if (t->retry_after < 1)
@@ -260,6 +266,20 @@ tix_auth_throttle_claim_kind(struct tix_req *r, const char *email,
 	}
 	t->claim = tix_rows_int(&rs, 0, 0);
 	return TIX_OK;
+}
+
+enum tix_err
+tix_auth_throttle_claim_kind(struct tix_req *r, const char *email,
+    const char *kind, struct tix_throttle *t)
+{
+	return throttle_claim(r, email, kind, false, t);
+}
+
+enum tix_err
+tix_auth_throttle_claim_open(struct tix_req *r, const char *email,
+    const char *kind, struct tix_throttle *t)
+{
+	return throttle_claim(r, email, kind, true, t);
 }
 
 enum tix_err

@@ -393,7 +393,7 @@ review(struct job *j, const char *reason, int64_t ticket_id)
 static enum tix_err
 reply(struct job *j, const struct named *t)
 {
-	struct tix_ctx		 c;
+	struct tix_ctx		 c = { 0 };
 	struct tix_reply_in	 in;
 	const char		*body, *number;
 	int64_t			 tid, eid;
@@ -469,7 +469,7 @@ tix_mail_ticket_fields(struct tix_arena *a, const char *subject,
 static enum tix_err
 open_ticket(struct job *j)
 {
-	struct tix_ctx		 c;
+	struct tix_ctx		 c = { 0 };
 	struct tix_ticket_new	 in;
 	struct tix_ticket_made	 made;
 	char			 key[TIX_LICENSE_KEY_LEN + 1];
