@@ -1,4 +1,4 @@
--- 020_mail_files.sql: files by mail (tix-mailin, lib/mail/ingest.c).
+-- 017_mail_files.sql: files by mail (tix-mailin, lib/mail/ingest.c).
 --
 -- A mail's files follow the file rules of uploads (type by content,
 -- TIX_MAX_FILE_BYTES, TIX_MAX_FILES) and are stored as uploads are, in

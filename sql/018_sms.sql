@@ -1,4 +1,4 @@
--- 030_sms.sql: short text messages (SMS) through the same outbox as mail.
+-- 018_sms.sql: short text messages (SMS) through the same outbox as mail.
 --
 -- A row's channel says how tix-notify delivers it: 'mail' (SMTP, or an
 -- .eml file) or 'sms' (an HTTP POST to the gateway of TIX_SMS_URL, or a
