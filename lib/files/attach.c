@@ -1,10 +1,8 @@
 /*
  * attach.c: attachments of tickets (files/attach.h).
  */
-#include <inttypes.h>
 #include <string.h>
 
-#include "core/buf.h"
 #include "db/db.h"
 #include "files/attach.h"
 #include "files/store.h"
@@ -20,10 +18,7 @@ enum tix_err
 tix_attach_link(const struct tix_ctx *c, const int64_t *ids, size_t n,
     int64_t ticket_id, int64_t entry_id)
 {
-	struct tix_buf	 b;
-	const char	*p[3];
-	size_t		 i;
-	enum tix_err	 rc;
+	enum tix_err rc;
 
 	if (n == 0)
 		return TIX_OK;
@@ -31,23 +26,7 @@ tix_attach_link(const struct tix_ctx *c, const int64_t *ids, size_t n,
 	rc = tix_file_quota(c->db, c->arena, ticket_id, c->who->user_id, n);
 	if (rc != TIX_OK)
 		return rc;
-	tix_buf_init(&b, n * 24 + 3);
-	rc = tix_buf_adds(&b, "{");
-	for (i = 0; rc == TIX_OK && i < n; i++)
-		rc = tix_buf_printf(&b, "%s%" PRId64, i == 0 ? "" : ",",
-		    ids[i]);
-	if (rc == TIX_OK)
-		rc = tix_buf_adds(&b, "}");
-	p[0] = rc == TIX_OK ? tix_arena_strndup(c->arena, b.data, b.len) :
-	    NULL;
-	tix_buf_free(&b);
-	if (rc != TIX_OK)
-		return rc;
-	p[1] = tix_db_i64(c->arena, ticket_id);
-	p[2] = tix_db_i64(c->arena, entry_id);
-	if (p[0] == NULL || p[1] == NULL || p[2] == NULL)
-		return TIX_ENOMEM;
-	return tix_db_run(c->db, c->arena, TIX_STMT_ATTACH_LINK, p, 3, NULL);
+	return tix_file_link(c->db, c->arena, ids, n, ticket_id, entry_id);
 }
 
 enum tix_err
