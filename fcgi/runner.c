@@ -128,6 +128,17 @@ accept(int fd, struct sockaddr *addr, socklen_t *addr_len)
 	struct timeval	tv;
 	long		c;
 
+	/* Waiting for a connection, a stop is let in, also when libfcgi
+	 * comes back here by itself after a peer that connected and sent
+	 * no request (a readiness probe): the block below would otherwise
+	 * still hold, and the stop wait for the next connection. */
+	if (fd == listen_fd) {
+		sigprocmask(SIG_UNBLOCK, &stop_signals, NULL);
+		if (stopping) {
+			errno = EINTR;
+			return -1;
+		}
+	}
 	c = syscall(SYS_accept4, fd, addr, addr_len, 0);
 	/* A connection in hand: a stop waits until it is answered.  libfcgi
 	 * reads the request's first records before FCGX_Accept_r returns,

@@ -193,6 +193,23 @@ class SupervisionTest(unittest.TestCase):
             time.sleep(0.05)
         self.assertEqual(len(children(proc.pid)), 1)
 
+    def test_a_stop_after_an_empty_connection_is_prompt(self):
+        """A peer that connected and sent no request (a readiness probe)
+        leaves the worker waiting for the next connection: a stop must
+        still reach it at once, not after the parent's 35 s grace."""
+        proc, sock = self.start_auth()
+        probe = socket.socket(socket.AF_UNIX)
+        probe.connect(sock)
+        probe.close()
+        time.sleep(0.5)     # the worker reads nothing and waits again
+        workers = children(proc.pid)
+        self.assertEqual(len(workers), 1)
+        start = time.monotonic()
+        proc.terminate()
+        proc.wait(timeout=60)
+        self.assertLess(time.monotonic() - start, 5)
+        self.assertFalse(alive(workers[0]))
+
     def test_a_stuck_request_ends_its_process(self):
         proc, sock = self.start_auth(("TIX_REQUEST_TIMEOUT_SECONDS", "1"))
         child = children(proc.pid)
