@@ -98,6 +98,7 @@ tix_api_inbound_ticket(struct tix_req *r)
 	struct tix_ctx		 c = tix_api_ctx(r);
 	struct tix_json		*j;
 	struct tix_ticket_made	 made;
+	struct tix_answer	 ans;
 	const char		*email;
 	int64_t			 id;
 	enum tix_err		 rc;
@@ -112,23 +113,26 @@ tix_api_inbound_ticket(struct tix_req *r)
 		    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &email);
 	if (rc != TIX_OK)
 		return rc;
+	tix_api_answer_created(r, &c, &ans, &made);
 	rc = tix_review_to_ticket(&c, id, email, &made);
+	if (rc == TIX_OK)
+		return tix_api_answer_end(&ans, rc);
+	(void)tix_api_answer_end(&ans, rc);
 	if (rc == TIX_EINVAL)
 		return tix_req_field(r, "requester_email",
 		    "is not the address of a customer");
-	if (rc != TIX_OK)
-		return rc;
-	return tix_api_send_created(r, &made);
+	return rc;
 }
 
 enum tix_err
 tix_api_inbound_append(struct tix_req *r)
 {
-	struct tix_ctx	 c = tix_api_ctx(r);
-	struct tix_json	*j;
-	const char	*number;
-	int64_t		 id, ticket_id, entry_id;
-	enum tix_err	 rc;
+	struct tix_ctx		 c = tix_api_ctx(r);
+	struct tix_json		*j;
+	struct tix_answer	 ans;
+	const char		*number;
+	int64_t			 id, ticket_id, entry_id;
+	enum tix_err		 rc;
 
 	if (!tix_is_staff(&r->who))
 		return forbidden(r);
@@ -140,16 +144,18 @@ tix_api_inbound_append(struct tix_req *r)
 		    TIX_TEXT_REQUIRED | TIX_TEXT_ONE_LINE, &number);
 	if (rc != TIX_OK)
 		return rc;
+	tix_api_answer_replied(r, &c, &ans, &ticket_id, &entry_id);
 	rc = tix_review_append(&c, id, number, &ticket_id, &entry_id);
+	if (rc == TIX_OK)
+		return tix_api_answer_end(&ans, rc);
+	(void)tix_api_answer_end(&ans, rc);
 	if (rc == TIX_EINVAL)
 		return tix_req_field(r, "number", "is not a ticket with an "
 		    "active requester");
 	if (rc == TIX_ECLOSED)
 		return tix_req_fail(r, rc, "The ticket is closed: reopen it "
 		    "first.");
-	if (rc != TIX_OK)
-		return rc;
-	return tix_api_send_replied(r, ticket_id, entry_id);
+	return rc;
 }
 
 enum tix_err

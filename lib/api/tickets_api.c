@@ -388,15 +388,6 @@ tix_api_answer_end(struct tix_answer *a, enum tix_err rc)
 	return tix_out_send(a->r, &a->o, 201);
 }
 
-enum tix_err
-tix_api_send_created(struct tix_req *r, const struct tix_ticket_made *made)
-{
-	struct tix_answer a;
-
-	tix_api_answer_created(r, NULL, &a, made);
-	return tix_api_answer_end(&a, TIX_OK);
-}
-
 static enum tix_err
 h_create(struct tix_req *r)
 {
@@ -505,15 +496,6 @@ make_replied(struct tix_answer *a)
 	render_summary_fields(&a->o.w, &t);
 	tix_jw_obj_close(&a->o.w);
 	return TIX_OK;
-}
-
-enum tix_err
-tix_api_send_replied(struct tix_req *r, int64_t ticket_id, int64_t entry_id)
-{
-	struct tix_answer a;
-
-	tix_api_answer_replied(r, NULL, &a, &ticket_id, &entry_id);
-	return tix_api_answer_end(&a, TIX_OK);
 }
 
 static enum tix_err

@@ -24,17 +24,11 @@ enum tix_err	tix_api_reply_fields(struct tix_req *r,
  */
 enum tix_err	tix_api_idempotency(struct tix_req *r, const char *body,
 		    size_t len, struct tix_ticket_new *in);
-/* 201 with Location and {"ticket": detail}. */
-enum tix_err	tix_api_send_created(struct tix_req *r,
-		    const struct tix_ticket_made *made);
-/* 201 with {"entry", "ticket": summary}. */
-enum tix_err	tix_api_send_replied(struct tix_req *r, int64_t ticket_id,
-		    int64_t entry_id);
-
 /*
- * The same answers made before the write commits, and sent after: a
- * failure to make one rolls the write back instead of answering an error
- * for a committed write.  tix_api_answer_created/_replied hook the answer
+ * The answers of a write (201 with Location and {"ticket": detail}; 201
+ * with {"entry", "ticket": summary}) made before the write commits, and
+ * sent after: a failure to make one rolls the write back instead of
+ * answering an error for a committed write.  tix_api_answer_created/_replied hook the answer
  * into c (it is made from *made, or *ticket_id and *entry_id, as the
  * write left them); a caller that commits itself passes c NULL and calls
  * tix_api_answer_make before its COMMIT.  tix_api_answer_end sends it when rc is TIX_OK, else

@@ -95,7 +95,9 @@ lock(const struct tix_ctx *c, int64_t id, struct kept *k)
 	return TIX_OK;
 }
 
-/* Remove mail id and commit; roll back on any error (rc in). */
+/* Remove mail id and commit; roll back on any error (rc in).  The
+ * caller's before-commit hook makes its answer inside the transaction,
+ * so a committed change is never answered with an error. */
 static enum tix_err
 finish(const struct tix_ctx *c, int64_t id, enum tix_err rc)
 {
@@ -103,9 +105,11 @@ finish(const struct tix_ctx *c, int64_t id, enum tix_err rc)
 
 	if (rc == TIX_OK) {
 		p[0] = tix_db_i64(c->arena, id);
-		rc = p[0] != NULL ? tix_db_run(c->db, c->arena,
-		    TIX_STMT_REVIEW_DELETE, p, 1, NULL) : TIX_ENOMEM;
+		rc = tix_db_run(c->db, c->arena, TIX_STMT_REVIEW_DELETE, p, 1,
+		    NULL);
 	}
+	if (rc == TIX_OK && c->before_commit != NULL)
+		rc = c->before_commit(c->before_commit_arg);
 	if (rc == TIX_OK)
 		rc = tix_db_commit(c->db);
 	if (rc != TIX_OK)
