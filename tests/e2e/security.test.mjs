@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it, before } from 'node:test';
-import { assertAccessible, assertClean, codeAt, eventually, makeUser, midStep, screenshot,
-  staffTwoFactorFront, useBrowser } from './harness.mjs';
+import { DESKTOP, PHONE, assertAccessible, assertClean, codeAt, eventually, makeUser, midStep,
+  screenshot, staffTwoFactorFront, useBrowser } from './harness.mjs';
 
 function psql(sql, ...args) {
   const vars = args.flatMap((a, i) => ['-v', `p${i + 1}=${a}`]);
@@ -187,6 +187,13 @@ describe('account security', { timeout: 180000 }, () => {
       const secret = await setupShown(page);
       await assertAccessible(page);
       await screenshot(page, 'staff-2fa-setup');
+      // On a phone: the QR code and the secret fit the screen.
+      await page.setViewportSize(PHONE);
+      const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+      assert.ok(scrollWidth <= innerWidth, `setup page ${scrollWidth} px wide in ${innerWidth}`);
+      await screenshot(page, 'staff-2fa-setup-phone');
+      await page.setViewportSize(DESKTOP);
 
       await page.getByLabel('Code from the app').fill(codeAt(secret, await midStep()));
       await page.getByRole('button', { name: 'Turn on' }).click();
