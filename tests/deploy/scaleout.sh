@@ -106,6 +106,7 @@ for h in 0 1; do
 	mkdir -p "$m"
 	chown "$user" "$m"
 	chmod 0700 "$m"
+	# shellcheck disable=SC2034 # read by start_worker
 	TIX_WORKER_ENV=(
 		"TIX_DATABASE_URL=host=${here[$h]} port=$pgb_port dbname=tix user=tix password=$pw"
 		"TIX_DATABASE_READ_URL=host=${here[$h]} port=$REPLICA_PORT dbname=tix user=tix password=$pw connect_timeout=2"
@@ -123,12 +124,14 @@ export TIX_FILES_UPSTREAM=${there[0]}:9003
 export TIX_LOGIN_MAX_CONCURRENT=8 TIX_TICKET_RATE=1000000
 render_nginx "$root/nginx/tix.conf.template" "$work/nginx/nginx.conf"
 # The second host in every upstream, and which one served in the log.
+# shellcheck disable=SC2016 # nginx's variables, literally
 b=${there[1]}
 sed -i -e "s|server \"${there[0]}:\\(900[123]\\)\";|&\n        server \"$b:\\1\";|" \
 	-e 's|"$http_user_agent"'"'"';|"$http_user_agent" $upstream_addr'"'"';|' \
 	"$work/nginx/nginx.conf"
 [ "$(grep -c "server \"$b:900" "$work/nginx/nginx.conf")" = 3 ] ||
 	die "the second host is not in the upstreams"
+# shellcheck disable=SC2034 # read by start_nginx
 TIX_NGINX_USER=$(nginx_user_directive "$TIX_HTML_DIR" "$work/nginx" "$work/run")
 start_nginx "$work/nginx/nginx.conf" "$work/nginx/" "$work/log" "$work/run/nginx.pid"
 base=http://127.0.0.1:$http_port
