@@ -19,8 +19,8 @@
 #include "core/str.h"
 #include "crypto/crypto.h"
 #include "tickets/license.h"
-#include "tickets/read.h"
 #include "tickets/list_read.h"
+#include "tickets/read.h"
 #include "tickets/search.h"
 #include "tickets/ticket.h"
 
