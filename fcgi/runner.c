@@ -238,6 +238,11 @@ child_main(int sock, const struct tix_config *cfg,
 	catch_stop(on_stop);
 	if (tix_db_open(cfg->database_url, &db) != TIX_OK)
 		return 1;
+	if (cfg->database_read_url != NULL &&
+	    tix_db_attach_replica(db, cfg->database_read_url) != TIX_OK) {
+		tix_db_close(db);
+		return 1;
+	}
 	tix_arena_init(&arena);
 	if (FCGX_InitRequest(&fr, sock, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		tix_db_close(db);

@@ -19,6 +19,7 @@
 #include "core/str.h"
 #include "crypto/crypto.h"
 #include "tickets/license.h"
+#include "tickets/list_read.h"
 #include "tickets/read.h"
 #include "tickets/search.h"
 #include "tickets/ticket.h"
@@ -880,7 +881,7 @@ h_list(struct tix_req *r)
 	if (f.cursor != NULL && tix_query_get(&q, "page") != NULL)
 		return tix_req_fail(r, TIX_EBADREQ, "Give cursor or page, "
 		    "not both.");
-	rc = tix_ticket_list(&c, &f, &pg);
+	rc = tix_ticket_list_fresh(&c, &f, &pg);
 	if (rc == TIX_EBADREQ && f.cursor != NULL)
 		return bad_param(r, "cursor");
 	if (rc != TIX_OK)

@@ -57,6 +57,9 @@ struct setting {
 static const struct setting settings[] = {
 	{ .name = "TIX_DATABASE_URL", .kind = K_CONNINFO,
 	    .off = F(database_url), .required = true, .secret = true },
+	{ .name = "TIX_DATABASE_READ_URL", .kind = K_CONNINFO,
+	    .off = F(database_read_url), .secret = true,
+	    .readers = "tix-tickets" },
 	{ .name = "TIX_SQL_DIR", .kind = K_DIR, .off = F(sql_dir),
 	    .readers = "tix-admin" },
 	{ .name = "TIX_SESSION_IDLE_MINUTES", .kind = K_INT,

@@ -17,6 +17,9 @@
 
 struct tix_config {
 	const char	*database_url;		/* TIX_DATABASE_URL */
+	/* A streaming replica for the ticket list and search (NULL: none;
+	 * db/replica.c says when it is used). */
+	const char	*database_read_url;	/* TIX_DATABASE_READ_URL */
 	/* The migrations of tix-admin migrate (NULL: its default). */
 	const char	*sql_dir;		/* TIX_SQL_DIR */
 	/* A worker's unix socket's file mode (default 0660). */

@@ -27,6 +27,7 @@ struct tix_db {
 	char	*conninfo;
 	int64_t	 last_fail_ms;	/* monotonic time of the last failed connect */
 	bool	 prepared[TIX_STMT__MAX];	/* on this connection */
+	struct tix_db *replica;	/* NULL, or the read replica's (owned) */
 };
 
 static enum tix_err classify(struct tix_db *, const PGresult *,
@@ -101,8 +102,23 @@ tix_db_close(struct tix_db *db)
 	if (db == NULL)
 		return;
 	disconnect(db);
+	tix_db_close(db->replica);
 	free(db->conninfo);
 	free(db);
+}
+
+enum tix_err
+tix_db_attach_replica(struct tix_db *db, const char *conninfo)
+{
+	tix_db_close(db->replica);
+	db->replica = NULL;
+	return tix_db_open(conninfo, &db->replica);
+}
+
+struct tix_db *
+tix_db_replica(struct tix_db *db)
+{
+	return db->replica;
 }
 
 /* Prepare statement id on this connection the first time it is used. */

@@ -41,6 +41,22 @@ enum tix_err	tix_db_open(const char *conninfo, struct tix_db **out);
 void		tix_db_close(struct tix_db *db);
 
 /*
+ * A streaming replica beside the primary db, for reads that may be
+ * served from it (conninfo copied; connects lazily, like db; closed
+ * with db).  tix_db_replica: it, or NULL when none was attached.
+ */
+enum tix_err	tix_db_attach_replica(struct tix_db *db, const char *conninfo);
+struct tix_db	*tix_db_replica(struct tix_db *db);
+
+/*
+ * The connection for a read that must see every write committed before
+ * it began (db/replica.c): db's replica when it has replayed db's WAL
+ * that far, else db itself.  Never fails: a replica that is down, lags
+ * or is no longer one gives db.  Costs a statement on each.
+ */
+struct tix_db	*tix_db_reader(struct tix_db *db, struct tix_arena *a);
+
+/*
  * Connect (or reconnect) and prepare every statement if needed.
  * TIX_EUNAVAIL when the server is unreachable.
  */

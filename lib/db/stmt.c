@@ -877,6 +877,14 @@ static const struct {
 	    " (SELECT count(*) FROM tickets t WHERE " BREACHED
 	    "  AND status NOT IN ('resolved', 'closed')),"
 	    " (SELECT count(*) FROM ticket_entries WHERE type = 'sla_breached')" },
+	/* On the primary: where its WAL ends now, past the commit record of
+	 * every transaction committed so far (asynchronous ones too). */
+	[TIX_STMT_WAL_INSERTED] = { "wal_inserted",
+	    "SELECT pg_current_wal_insert_lsn()::text" },
+	/* On a replica: whether it has replayed the WAL up to $1 (false on
+	 * a server that is no replica, or no longer one). */
+	[TIX_STMT_WAL_REPLAYED_TO] = { "wal_replayed_to",
+	    "SELECT coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false)" },
 };
 
 /*

@@ -163,6 +163,9 @@ enum tix_stmt {
 	TIX_STMT_REVIEW_DELETE,
 	TIX_STMT_REVIEW_USER,
 	TIX_STMT_REVIEW_REQUESTER,
+	/* reads from a replica (lib/db/replica.c) */
+	TIX_STMT_WAL_INSERTED,
+	TIX_STMT_WAL_REPLAYED_TO,
 
 	TIX_STMT__MAX
 };

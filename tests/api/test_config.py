@@ -49,6 +49,7 @@ BAD_FOR = [
     ("TIX_METRICS_DIR", "tix-files", "is not a directory"),
     ("TIX_SOCKET_MODE", "tix-auth", "octal file mode"),
     ("TIX_SQL_DIR", "tix-admin", "No such file or directory"),
+    ("TIX_DATABASE_READ_URL", "tix-tickets", "unterminated quoted"),
 ]
 
 
@@ -83,6 +84,8 @@ class ConfigTest(unittest.TestCase):
             "TIX_METRICS_DIR": {"tix-files": self.short_key},
             "TIX_SOCKET_MODE": {"tix-auth": "0999"},
             "TIX_SQL_DIR": {"tix-admin": os.path.join(self.dir, "no")},
+            "TIX_DATABASE_READ_URL": {
+                "tix-tickets": "host='replica dbname=tix"},
         }
 
     def tearDown(self):
