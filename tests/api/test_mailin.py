@@ -854,3 +854,174 @@ class MimeTest(MailinCase):
                          ["app.log"])
         self.assertEqual(self.download(self.c, msg["attachments"][0]).raw,
                          b"boot ok\n")
+
+
+class FilesOnlyReplyTest(MailinCase):
+    """A reply by mail that is files without text: a message of the
+    sender's with the files, its text "(no text)"; without files it is
+    still an empty reply, kept for review."""
+
+    def tagged_reply(self, number, body, files):
+        return with_files(self.cust.email, "Re: shot", body, files).replace(
+            b"To: %s" % SUPPORT.encode(),
+            b"To: %s" % tagged(number, self.cust).encode())
+
+    def test_files_without_text_are_a_reply(self):
+        number = create_ticket(self.c, subject="Send a screenshot")["number"]
+        # Only quoted text above the file: nothing of its own is left.
+        raw = self.tagged_reply(number, "> Could you send a screenshot?",
+                                [("shot.png", PNG, "image/png"),
+                                 ("run.exe", ELF, "x/y")])
+        self.deliver(raw)
+        self.assertEqual(inbound(msgid_of(raw)), ("reply",
+                                                  str(ticket_int(number))))
+        msg = self.messages(number)[-1]
+        self.assertEqual(msg["body"], "(no text)")
+        self.assertEqual(msg["actor"]["id"], self.cust.id)
+        self.assertEqual(msg["via"], "email")
+        self.assertEqual([a["filename"] for a in msg["attachments"]],
+                         ["shot.png"])
+        self.assertEqual([r["filename"] for r in msg["refused_attachments"]],
+                         ["run.exe"])
+        r = self.c.get(msg["attachments"][0]["url"])
+        self.assertStatus(r, 200)
+        self.assertEqual(r.raw, PNG)
+
+    def test_no_text_and_no_files_is_still_review(self):
+        number = create_ticket(self.c, subject="Empty answer")["number"]
+        raw = message(self.cust.email, "Re: x", "> only the quote",
+                      to=tagged(number, self.cust))
+        self.assertNothing(raw, "empty reply")
+
+
+PER_TICKET = 100
+PER_DAY = 2048 * 1024 * 1024
+
+
+def copy_rows(number, n, size=None):
+    """n copies of the ticket's first file's row (size bytes each when
+    given), counted by the quotas, never read; their ids as "{...}"."""
+    return psql(
+        "WITH src AS (SELECT a.* FROM attachments a JOIN tickets t"
+        "  ON t.id = a.ticket_id WHERE t.number = :'p1'"
+        "  ORDER BY a.id LIMIT 1),"
+        " ins AS (INSERT INTO attachments (ticket_id, entry_id,"
+        "  uploader_id, filename, content_type, size, sha256, key_id,"
+        "  header, nchunks)"
+        "  SELECT ticket_id, entry_id, uploader_id, filename,"
+        "  content_type, coalesce(nullif(:'p3', '')::bigint, size),"
+        "  sha256, key_id, header, nchunks"
+        "  FROM src, generate_series(1, :'p2'::int) RETURNING id)"
+        " SELECT '{' || string_agg(id::text, ',') || '}' FROM ins",
+        ticket_int(number), str(n), "" if size is None else str(size))
+
+
+def drop_rows(ids):
+    psql("DELETE FROM attachments WHERE id = ANY (:'p1'::bigint[])", ids)
+
+
+class QuotaByMailTest(MailinCase):
+    """Files by mail count toward the quotas of uploads (100 files on a
+    ticket, 2 GiB from one user in a day): a file past them is refused
+    and listed, the rest of the mail goes in."""
+
+    def setUp(self):
+        # A customer of its own: the day's bytes are per user.
+        self.user = make_user("customer")
+        self.client = login(self.user)
+
+    def files_of(self, number):
+        return psql_int("SELECT count(*) FROM attachments a JOIN tickets t"
+                        " ON t.id = a.ticket_id WHERE t.number = :'p1'",
+                        ticket_int(number))
+
+    def by_mail(self, subject, files):
+        raw = with_files(self.user.email, subject, "Files.", files)
+        self.deliver(raw)
+        outcome, n = inbound(msgid_of(raw))
+        self.assertEqual(outcome, "ticket")
+        return "TICK-%s" % n
+
+    def reply(self, number, files):
+        raw = with_files(self.user.email, "Re: files", "More files.",
+                         files).replace(
+            b"To: %s" % SUPPORT.encode(),
+            b"To: %s" % tagged(number, self.user).encode())
+        self.deliver(raw)
+        self.assertEqual(inbound(msgid_of(raw))[0], "reply")
+        r = self.client.get("/api/tickets/%s" % number)
+        self.assertStatus(r, 200)
+        return [e for e in r.body["ticket"]["timeline"]
+                if e["type"] == "message"][-1]
+
+    def test_files_per_ticket(self):
+        n = self.by_mail("Quota per ticket", [("first.txt", b"first\n",
+                                               "text/plain")])
+        ids = copy_rows(n, PER_TICKET - 3)      # 98 on the ticket
+        try:
+            self.assertEqual(self.files_of(n), PER_TICKET - 2)
+            msg = self.reply(n, [("a%d.txt" % i, b"file %d\n" % i,
+                                  "text/plain") for i in range(3)])
+            self.assertEqual(msg["body"], "More files.")
+            self.assertEqual([a["filename"] for a in msg["attachments"]],
+                             ["a0.txt", "a1.txt"])
+            self.assertEqual(
+                [(r["filename"], r["reason"])
+                 for r in msg["refused_attachments"]],
+                [("a2.txt", "the ticket holds at most 100 files")])
+            self.assertEqual(self.files_of(n), PER_TICKET)
+            # Full: a reply still goes in, its file refused.
+            msg = self.reply(n, [("b.txt", b"b\n", "text/plain")])
+            self.assertEqual(msg["attachments"], [])
+            self.assertIn("100 files",
+                          msg["refused_attachments"][0]["reason"])
+            self.assertEqual(self.files_of(n), PER_TICKET)
+            # A new ticket of the same customer takes files.
+            other = self.by_mail("Another", [("c.txt", b"c\n",
+                                              "text/plain")])
+            self.assertEqual(self.files_of(other), 1)
+        finally:
+            drop_rows(ids)
+
+    def test_bytes_per_user_and_day(self):
+        n = self.by_mail("Quota per day", [("first.txt", b"first\n",
+                                            "text/plain")])
+        stored = psql_int("SELECT coalesce(sum(size), 0) FROM attachments"
+                          " WHERE uploader_id = :'p1' AND created_at >"
+                          " now() - interval '1 day'", str(self.user.id))
+        data = b"exactly at the quota\n"
+        ids = copy_rows(n, 1, size=PER_DAY - stored - len(data))
+        try:
+            msg = self.reply(n, [("at.txt", data, "text/plain"),
+                                 ("over.txt", b"1", "text/plain"),
+                                 ("shot.png", PNG, "image/png")])
+            self.assertEqual([a["filename"] for a in msg["attachments"]],
+                             ["at.txt"])
+            refused = msg["refused_attachments"]
+            self.assertEqual([r["filename"] for r in refused],
+                             ["over.txt", "shot.png"])
+            for r in refused:
+                self.assertIn("in a day (2 GiB)", r["reason"])
+            # A new ticket by mail: opened, its file refused.
+            raw = with_files(self.user.email, "Day is full", "Text.",
+                             [("d.txt", b"d\n", "text/plain")])
+            self.deliver(raw)
+            outcome, num = inbound(msgid_of(raw))
+            self.assertEqual(outcome, "ticket")
+            t = self.timeline(self.client, "TICK-%s" % num)
+            self.assertEqual(t["attachments"], [])
+            self.assertIn("2 GiB", t["timeline"][0][
+                "refused_attachments"][0]["reason"])
+            # Another user's mail is not affected.
+            self.assertEqual(len(self.timeline(self.c, self.opened_by(
+                self.cust))["attachments"]), 1)
+        finally:
+            drop_rows(ids)
+
+    def opened_by(self, user):
+        raw = with_files(user.email, "Not affected", "Mine.",
+                         [("e.txt", b"e\n", "text/plain")])
+        self.deliver(raw)
+        outcome, num = inbound(msgid_of(raw))
+        self.assertEqual(outcome, "ticket")
+        return "TICK-%s" % num
