@@ -360,7 +360,7 @@ attach_files(struct job *j, const struct place *to)
 		} else if (rc != TIX_OK)
 			return rc;
 		type = tix_sniff_by_name(name, strlen(name));
-		if (why == NULL && (f->no_content || type == TIX_FT_NONE))
+		if (why == NULL && type == TIX_FT_NONE)
 			why = "files of this type are not allowed (PNG, JPEG, "
 			    "GIF, PDF or text: .txt, .log, .json, .xml, .yml, "
 			    ".yaml)";

@@ -634,16 +634,34 @@ def with_files(sender, subject, body, files, headers=(), html=False):
     return "\n".join(lines).encode()
 
 
-def tnef(files):
+def lzfu(rtf):
+    """RTF compressed as MS-OXRTFCP 2.1.3.1 allows: every byte a literal
+    (a flag byte of 0 before each 8), behind the header (compressed
+    size, raw size, "LZFu", CRC)."""
+    body = b"".join(b"\0" + rtf[i:i + 8] for i in range(0, len(rtf), 8))
+    return struct.pack("<IIII", 12 + len(body), len(rtf), 0x75465A4C,
+                       0) + body
+
+
+def tnef(files, body=None, rtf=None):
     """A winmail.dat (MS-OXTNEF 2.1): the signature, a key, then
     attributes (level, id, length, data, 16-bit sum of the data); each
-    file an attAttachRenddata, attAttachTitle and attAttachData."""
+    file an attAttachRenddata, attAttachTitle and attAttachData.  body:
+    the message's attBody (windows-1252); rtf: its PR_RTF_COMPRESSED in
+    the message's MAPI properties (attMsgProps)."""
     def attr(level, aid, data):
         return (struct.pack("<BII", level, aid, len(data)) + data
                 + struct.pack("<H", sum(data) & 0xFFFF))
     out = struct.pack("<IH", 0x223E9F78, 1)
     out += attr(1, 0x00089006, struct.pack("<I", 0x00010000))
     out += attr(1, 0x00069007, struct.pack("<II", 1252, 0))
+    if body is not None:
+        out += attr(1, 0x0002800C, body.encode("cp1252"))
+    if rtf is not None:
+        c = lzfu(rtf)
+        c += b"\0" * (-len(c) % 4)
+        out += attr(1, 0x00069003, struct.pack("<IIII", 1, 0x10090102, 1,
+                                               len(lzfu(rtf))) + c)
     for name, data in files:
         out += attr(2, 0x00069002, struct.pack("<HIHHI", 1, 0xFFFFFFFF, 0,
                                                0, 0))
@@ -1025,3 +1043,158 @@ class QuotaByMailTest(MailinCase):
         outcome, num = inbound(msgid_of(raw))
         self.assertEqual(outcome, "ticket")
         return "TICK-%s" % num
+
+
+def only_part(sender, subject, ctype, data):
+    """A message whose one part is data, base64, as Outlook sends a
+    winmail.dat: no text part of its own."""
+    return ("From: <%s>\nTo: %s\nSubject: %s\nMessage-ID: <%s>\n"
+            "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b"
+            "\n\n--b\nContent-Type: %s\nContent-Disposition: attachment;"
+            " filename=\"winmail.dat\"\nContent-Transfer-Encoding: base64"
+            "\n\n%s--b--\n" % (sender, SUPPORT, subject, new_id(), ctype,
+                                b64_lines(data))).encode()
+
+
+class TnefBodyTest(MimeTest):
+    """The body an Outlook winmail.dat carries is the mail's text when
+    the mail has none of its own: the plain-text body, else the
+    compressed RTF as its text; the files inside stay files."""
+
+    def test_plain_body_of_winmail_dat(self):
+        dat = tnef([("report.txt", b"numbers\n")],
+                   body="Caf\u00e9 printer is down.\r\nSince Monday.")
+        t = self.timeline(self.c, self.opened(only_part(
+            self.cust.email, "Outlook body", "application/ms-tnef", dat)))
+        self.assertEqual(t["description"],
+                         "Caf\u00e9 printer is down.\nSince Monday.")
+        self.assertEqual([a["filename"] for a in t["attachments"]],
+                         ["report.txt"])
+
+    def test_compressed_rtf_body_of_winmail_dat(self):
+        rtf = (b"{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 "
+               b"Calibri;}}{\\colortbl;\\red0\\green0\\blue0;}"
+               b"{\\*\\generator Riched20;}\\f0\\fs22 Caf\\'e9 is "
+               b"\\b closed\\b0 .\\par Second \\u8364?line\\par}")
+        dat = tnef([("chart.png", PNG)], rtf=rtf)
+        t = self.timeline(self.c, self.opened(only_part(
+            self.cust.email, "Outlook RTF", "application/ms-tnef", dat)))
+        self.assertEqual(t["description"],
+                         "Caf\u00e9 is closed.\nSecond \u20acline")
+        self.assertEqual([a["filename"] for a in t["attachments"]],
+                         ["chart.png"])
+
+    def test_own_text_comes_first(self):
+        dat = tnef([("report.txt", b"numbers\n")], body="The TNEF body.")
+        raw = with_files(self.cust.email, "Both", "The mail's own text.",
+                         [("winmail.dat", dat, "application/ms-tnef")])
+        t = self.timeline(self.c, self.opened(raw))
+        self.assertEqual(t["description"], "The mail's own text.")
+
+    def test_broken_rtf_is_no_text_and_no_crash(self):
+        """Streams libytnef's DecompressRTF would trust: a raw size it
+        lies about (1 GiB: its buffer), and one that ends on a flag byte
+        (it complains on stdout; older releases exit).  Neither is
+        decompressed: no text, the mail in."""
+        rtf = (b"{\\rtf1 " + b"never ends " * 90)[:896]    # 112 groups
+        lying = bytearray(lzfu(rtf))
+        lying[4:8] = struct.pack("<I", 1 << 30)
+        # One more flag byte, and no literal after it.
+        short = bytearray(lzfu(rtf) + b"\0")
+        short[0:8] = struct.pack("<II", len(short) - 4, len(rtf) + 8)
+        for c in (lying, short):
+            t = self.timeline(self.c, self.opened(only_part(
+                self.cust.email, "Bad RTF", "application/ms-tnef",
+                tnef_raw_rtf(bytes(c)))))
+            self.assertEqual(t["description"], "(no text)")
+
+
+def tnef_raw_rtf(compressed):
+    """A winmail.dat whose PR_RTF_COMPRESSED holds compressed as is."""
+    def attr(level, aid, data):
+        return (struct.pack("<BII", level, aid, len(data)) + data
+                + struct.pack("<H", sum(data) & 0xFFFF))
+    c = compressed + b"\0" * (-len(compressed) % 4)
+    return (struct.pack("<IH", 0x223E9F78, 1)
+            + attr(1, 0x00089006, struct.pack("<I", 0x00010000))
+            + attr(1, 0x00069003, struct.pack("<IIII", 1, 0x10090102, 1,
+                                              len(compressed)) + c))
+
+
+def forward_of(sender, subject, text, files=()):
+    """A message/rfc822 part: a forwarded message with a text and
+    files."""
+    lines = ["Content-Type: message/rfc822",
+             "Content-Disposition: attachment; filename=\"fwd.eml\"", "",
+             "From: Bob Example <%s>" % sender,
+             "Date: Tue, 1 Dec 2026 09:30:00 +0000",
+             "Subject: %s" % subject, "Message-ID: <%s>" % new_id(),
+             "MIME-Version: 1.0",
+             "Content-Type: multipart/mixed; boundary=\"=_f\"", "",
+             "--=_f", "Content-Type: text/plain; charset=utf-8", "", text]
+    for name, data, ctype in files:
+        lines += ["--=_f", "Content-Type: %s; name=\"%s\"" % (ctype, name),
+                  "Content-Disposition: attachment; filename=\"%s\"" % name,
+                  "Content-Transfer-Encoding: base64", "", b64_lines(data)]
+    lines += ["--=_f--", ""]
+    return "\n".join(lines)
+
+
+def with_forwards(sender, subject, text, forwards):
+    lines = ["From: <%s>" % sender, "To: %s" % SUPPORT,
+             "Subject: %s" % subject, "Message-ID: <%s>" % new_id(),
+             "MIME-Version: 1.0",
+             "Content-Type: multipart/mixed; boundary=\"=_b\"", ""]
+    if text is not None:
+        lines += ["--=_b", "Content-Type: text/plain; charset=utf-8", "",
+                  text]
+    for f in forwards:
+        lines += ["--=_b", f]
+    lines += ["--=_b--", ""]
+    return "\n".join(lines).encode()
+
+
+class ForwardTest(MimeTest):
+    """A forwarded message (message/rfc822) is unpacked: its text after
+    the mail's own, under who sent it when, and its files as the mail's
+    files, under the same rules; never a refused ".eml"."""
+
+    HEAD = ("---------- Forwarded message ----------\n"
+            "From: Bob Example <bob@elsewhere.example>\n"
+            "Date: Tue, 1 Dec 2026 09:30:00 +0000\n")
+
+    def test_forwarded_text_and_files(self):
+        raw = with_forwards(self.cust.email, "Fwd: Printer", "See below.", [
+            forward_of("bob@elsewhere.example", "Printer",
+                       "The printer says E42.",
+                       [("error.png", PNG, "image/png"),
+                        ("tool.exe", ELF, "application/octet-stream")])])
+        t = self.timeline(self.c, self.opened(raw))
+        self.assertEqual(t["description"], "See below.\n\n" + self.HEAD +
+                         "Subject: Printer\n\nThe printer says E42.")
+        self.assertEqual([a["filename"] for a in t["attachments"]],
+                         ["error.png"])
+        self.assertEqual(self.download(self.c, t["attachments"][0]).raw,
+                         PNG)
+        self.assertEqual([r["filename"] for r in
+                          t["timeline"][0]["refused_attachments"]],
+                         ["tool.exe"])
+
+    def test_forward_alone_is_the_text(self):
+        raw = with_forwards(self.cust.email, "Fwd: only", None, [
+            forward_of("bob@elsewhere.example", "Only", "Just this.")])
+        t = self.timeline(self.c, self.opened(raw))
+        self.assertEqual(t["description"], self.HEAD +
+                         "Subject: Only\n\nJust this.")
+        self.assertEqual(t["timeline"][0]["refused_attachments"], [])
+
+    def test_at_most_ten_forwards(self):
+        raw = with_forwards(self.cust.email, "Fwd: many", "Many.", [
+            forward_of("bob@elsewhere.example", "n%d" % i, "forward %d" % i)
+            for i in range(12)])
+        t = self.timeline(self.c, self.opened(raw))
+        for i in range(10):
+            self.assertIn("forward %d\n" % i, t["description"] + "\n")
+        self.assertNotIn("forward 10", t["description"])
+        self.assertNotIn("forward 11", t["description"])
+        self.assertEqual(t["timeline"][0]["refused_attachments"], [])
