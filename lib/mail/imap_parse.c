@@ -155,13 +155,14 @@ size_t
 tix_imap_parse_search(const char *p, size_t len, struct tix_imap_msg *msgs,
     size_t cap)
 {
-	const char	*end = p + len;
+	const char	*end;
 	struct line	 l;
 	bool		 first = true;
 	size_t		 n = 0, i, j;
 
 	if (p == NULL)
 		return 0;
+	end = p + len;
 	while (p < end) {
 		p = next_line(p, end, &l);
 		/* Only the first line of a response starts one. */
@@ -180,7 +181,7 @@ void
 tix_imap_parse_sizes(const char *p, size_t len, struct tix_imap_msg *msgs,
     size_t n)
 {
-	const char	*end = p + len;
+	const char	*end;
 	struct line	 l;
 	uint64_t	 uid = 0, size = 0, v;
 	bool		 fetch, has_uid, has_size;
@@ -188,6 +189,7 @@ tix_imap_parse_sizes(const char *p, size_t len, struct tix_imap_msg *msgs,
 
 	if (p == NULL)
 		return;
+	end = p + len;
 	while (p < end) {
 		p = next_line(p, end, &l);
 		fetch = is_fetch(l.p, l.eol);
