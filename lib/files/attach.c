@@ -23,7 +23,8 @@ tix_attach_link(const struct tix_ctx *c, const int64_t *ids, size_t n,
 	if (n == 0)
 		return TIX_OK;
 	/* Files per ticket and bytes per user a day (files/store.h). */
-	rc = tix_file_quota(c->db, c->arena, ticket_id, c->who->user_id, n);
+	rc = tix_file_quota(c->db, c->arena, ticket_id, c->who->user_id, n,
+	    0);
 	if (rc != TIX_OK)
 		return rc;
 	return tix_file_link(c->db, c->arena, ids, n, ticket_id, entry_id);

@@ -285,10 +285,11 @@ tix_file_next(struct tix_file_r *rd, const unsigned char **p, size_t *n,
 
 enum tix_err
 tix_file_quota(struct tix_db *db, struct tix_arena *a, int64_t ticket_id,
-    int64_t user_id, size_t nfiles)
+    int64_t user_id, size_t nfiles, uint64_t nbytes)
 {
 	const char	*p[2];
 	struct tix_rows	 rs;
+	uint64_t	 stored;
 	enum tix_err	 rc;
 
 	p[0] = tix_db_i64(a, ticket_id);
@@ -303,7 +304,9 @@ tix_file_quota(struct tix_db *db, struct tix_arena *a, int64_t ticket_id,
 	if ((uint64_t)tix_rows_int(&rs, 0, 0) + nfiles >
 	    TIX_MAX_FILES_PER_TICKET)
 		return TIX_ETOOMANYFILES;
-	if ((uint64_t)tix_rows_int(&rs, 0, 1) > TIX_MAX_UPLOAD_BYTES_PER_DAY)
+	stored = (uint64_t)tix_rows_int(&rs, 0, 1);
+	if (stored > TIX_MAX_UPLOAD_BYTES_PER_DAY ||
+	    nbytes > TIX_MAX_UPLOAD_BYTES_PER_DAY - stored)
 		return TIX_EFILETOOBIG;
 	return TIX_OK;
 }

@@ -86,13 +86,19 @@ struct tix_file_r {
 };
 
 /*
- * Whether nfiles more files may go onto ticket_id from user_id
- * (TIX_MAX_FILES_PER_TICKET, TIX_MAX_UPLOAD_BYTES_PER_DAY; the user's
- * files of this transaction count already).  TIX_ETOOMANYFILES or
- * TIX_EFILETOOBIG when not; the database's error otherwise.
+ * Whether nfiles more files, nbytes more bytes, may go onto ticket_id
+ * from user_id (TIX_MAX_FILES_PER_TICKET, TIX_MAX_UPLOAD_BYTES_PER_DAY).
+ * The files linked to the ticket count, and the user's stored files of
+ * the last day, those of this transaction included (linked or not): an
+ * upload that stored its files first passes nbytes 0; files by mail,
+ * checked before each is stored, pass its size and count the ones of
+ * the mail already stored, not yet linked, in nfiles.
+ * TIX_ETOOMANYFILES or TIX_EFILETOOBIG when not; the database's error
+ * otherwise.
  */
 enum tix_err	tix_file_quota(struct tix_db *db, struct tix_arena *a,
-		    int64_t ticket_id, int64_t user_id, size_t nfiles);
+		    int64_t ticket_id, int64_t user_id, size_t nfiles,
+		    uint64_t nbytes);
 
 /* Prepare to read file id (key_id, header_hex, nchunks and size from its
  * row). */

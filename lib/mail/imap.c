@@ -10,7 +10,8 @@
  * #18847), so texts come by URL and everything else (SEARCH, sizes,
  * EXAMINE, SELECT, STORE) by custom request.  libcurl SELECTs the URL's
  * mailbox once per connection; our own EXAMINE and SELECT switch it
- * between read-only (for fetching) and read-write (for flagging).
+ * between read-only (for fetching) and read-write (for flagging).  The
+ * answers are read by imap_parse.c.
  */
 #include <curl/curl.h>
 
@@ -20,6 +21,7 @@
 
 #include "core/str.h"
 #include "mail/imap.h"
+#include "mail/imap_parse.h"
 #include "mail/mail.h"
 
 #define CONNECT_SECONDS		10L
@@ -276,105 +278,6 @@ command(struct tix_imap *im, const char *cmd, struct tix_buf *answer,
 	return perform(im, im->base, cmd, &s, &connects, err, errcap);
 }
 
-/* The number at *p (advanced past it), or false. */
-static bool
-number(const char **p, const char *end, uint64_t *v)
-{
-	const char	*s = *p;
-	int64_t		 x;
-
-	while (*p < end && **p >= '0' && **p <= '9')
-		(*p)++;
-	if (*p == s || *p - s > 18 ||
-	    !tix_parse_int64(s, (size_t)(*p - s), false, &x) || x < 0)
-		return false;
-	*v = (uint64_t)x;
-	return true;
-}
-
-static int
-by_uid(const void *a, const void *b)
-{
-	uint32_t x = ((const struct tix_imap_msg *)a)->uid;
-	uint32_t y = ((const struct tix_imap_msg *)b)->uid;
-
-	return x < y ? -1 : x > y;
-}
-
-/* "* SEARCH 3 4 9\r\n" lines: the UIDs, sorted, at most cap.  A line
- * cut short (no CRLF) loses its last, perhaps partial, number. */
-static size_t
-parse_search(const struct tix_buf *b, struct tix_imap_msg *msgs,
-    size_t cap)
-{
-	const char	*p = b->data, *end = b->data + b->len, *eol;
-	uint64_t	 v;
-	size_t		 n = 0, i, j;
-
-	while (p != NULL && p < end) {
-		eol = memchr(p, '\n', (size_t)(end - p));
-		if (eol == NULL)
-			eol = end;
-		if ((size_t)(eol - p) > 9 && memcmp(p, "* SEARCH ", 9) == 0) {
-			p += 9;
-			while (p < eol && n < cap) {
-				if (!number(&p, eol, &v) || v == 0 ||
-				    v > UINT32_MAX)
-					break;
-				if (p == end)
-					break;	/* cut short */
-				msgs[n].uid = (uint32_t)v;
-				msgs[n++].size = 0;
-				while (p < eol && *p == ' ')
-					p++;
-			}
-		}
-		p = eol < end ? eol + 1 : end;
-	}
-	qsort(msgs, n, sizeof(*msgs), by_uid);
-	for (i = j = 0; i < n; i++)
-		if (j == 0 || msgs[j - 1].uid != msgs[i].uid)
-			msgs[j++] = msgs[i];
-	return j;
-}
-
-/* The value after key in line [p, eol), or false. */
-static bool
-item(const char *p, const char *eol, const char *key, uint64_t *v)
-{
-	size_t		 k = strlen(key);
-	const char	*q;
-
-	for (q = p; q + k < eol; q++)
-		if (memcmp(q, key, k) == 0 && (q == p || q[-1] == ' ' ||
-		    q[-1] == '(')) {
-			q += k;
-			return number(&q, eol, v);
-		}
-	return false;
-}
-
-/* "* 2 FETCH (UID 9 RFC822.SIZE 1234)" lines: the sizes into msgs. */
-static void
-parse_sizes(const struct tix_buf *b, struct tix_imap_msg *msgs, size_t n)
-{
-	const char	*p = b->data, *end = b->data + b->len, *eol;
-	uint64_t	 uid, size;
-	size_t		 i;
-
-	while (p != NULL && p < end) {
-		eol = memchr(p, '\n', (size_t)(end - p));
-		if (eol == NULL)
-			eol = end;
-		if (item(p, eol, "UID ", &uid) &&
-		    item(p, eol, "RFC822.SIZE ", &size))
-			for (i = 0; i < n; i++)
-				if (msgs[i].uid == uid)
-					msgs[i].size = size;
-		p = eol < end ? eol + 1 : end;
-	}
-}
-
 enum tix_err
 tix_imap_unseen(struct tix_imap *im, struct tix_imap_msg *msgs, size_t cap,
     size_t *n, char *err, size_t errcap)
@@ -392,7 +295,8 @@ tix_imap_unseen(struct tix_imap *im, struct tix_imap_msg *msgs, size_t cap,
 		rc = TIX_OK;
 	}
 	if (rc == TIX_OK && answer.data != NULL)
-		*n = parse_search(&answer, msgs, cap);
+		*n = tix_imap_parse_search(answer.data, answer.len, msgs,
+		    cap);
 	if (rc == TIX_OK && *n > 0) {
 		rc = tix_buf_adds(&cmd, "UID FETCH ");
 		for (i = 0; rc == TIX_OK && i < *n; i++)
@@ -407,7 +311,8 @@ tix_imap_unseen(struct tix_imap *im, struct tix_imap_msg *msgs, size_t cap,
 		if (rc == TIX_ETOOBIG)
 			rc = TIX_EUNAVAIL;
 		if (rc == TIX_OK && answer.data != NULL)
-			parse_sizes(&answer, msgs, *n);
+			tix_imap_parse_sizes(answer.data, answer.len, msgs,
+			    *n);
 	}
 	if (rc != TIX_OK)
 		*n = 0;

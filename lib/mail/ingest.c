@@ -300,6 +300,33 @@ link_files(struct job *j, const struct place *to, const int64_t *ids,
 }
 
 /*
+ * Why file f may not go onto the ticket of to, past the quotas uploads
+ * have (files/store.h), or *why NULL.  nids files of the mail are
+ * stored already.  The files of a kept mail have no uploader yet: the
+ * quotas are those of the ticket an agent makes of it.
+ */
+static enum tix_err
+quota_refusal(struct job *j, const struct place *to, size_t nids,
+    const struct tix_mail_file *f, const char **why)
+{
+	enum tix_err rc;
+
+	*why = NULL;
+	if (to->review_id != 0 || !j->s.known || f->len > max_file_bytes)
+		return TIX_OK;		/* the size refuses it first */
+	rc = tix_file_quota(j->db, j->a, to->ticket_id, j->s.who.user_id,
+	    nids + 1, f->len);
+	if (rc == TIX_ETOOMANYFILES)
+		*why = tix_arena_printf(j->a, "the ticket holds at most %d "
+		    "files", TIX_MAX_FILES_PER_TICKET);
+	else if (rc == TIX_EFILETOOBIG)
+		*why = "more than one user may upload in a day (2 GiB)";
+	else
+		return rc;
+	return *why != NULL ? TIX_OK : TIX_ENOMEM;
+}
+
+/*
  * The mail's files to their place, in the open transaction: each one
  * the rules take stored as an upload is, each other one listed with
  * why.  The uploader is the sender when a user (else none until an
@@ -329,17 +356,22 @@ attach_files(struct job *j, const struct place *to)
 		if (rc == TIX_EBADREQ) {
 			name = "(unnamed)";
 			why = "the file name is not valid";
+			rc = TIX_OK;
 		} else if (rc != TIX_OK)
 			return rc;
 		type = tix_sniff_by_name(name, strlen(name));
-		if (why == NULL && (f->no_content || type == TIX_FT_NONE))
+		if (why == NULL && type == TIX_FT_NONE)
 			why = "files of this type are not allowed (PNG, JPEG, "
 			    "GIF, PDF or text: .txt, .log, .json, .xml, .yml, "
 			    ".yaml)";
 		else if (why == NULL && nids == max_files)
 			why = tix_arena_printf(j->a, "more than %zu files in "
 			    "one mail", max_files);
-		else if (why == NULL) {
+		else if (why == NULL)
+			rc = quota_refusal(j, to, nids, f, &why);
+		if (rc != TIX_OK)
+			return rc;
+		if (why == NULL) {
 			rc = tix_file_put(w, j->db, j->s.known ?
 			    j->s.who.user_id : 0, name,
 			    type, max_file_bytes, f->data, f->len, &ids[nids]);
@@ -404,8 +436,12 @@ reply(struct job *j, const struct named *t)
 	body = tix_mail_reply_text(j->a, j->m->text);
 	if (body == NULL)
 		return TIX_ENOMEM;
-	if (*body == '\0')
+	/* Files alone are a reply too (a screenshot sent back); the
+	 * entry needs a text, the one a ticket without text gets. */
+	if (*body == '\0' && j->m->nfiles == 0)
 		return review(j, "empty reply", t->id);
+	if (*body == '\0')
+		body = TIX_MAIL_NO_TEXT;
 	memset(&in, 0, sizeof(in));
 	in.body = body;
 	number = tix_arena_printf(j->a, "TICK-%lld", (long long)t->number);
@@ -453,7 +489,7 @@ tix_mail_ticket_fields(struct tix_arena *a, const char *subject,
 	in->subject = *subject != '\0' ? cut(a, subject, TIX_MAX_SUBJECT) :
 	    "(no subject)";
 	in->description = *text != '\0' ? cut(a, text, TIX_MAX_TEXT) :
-	    "(no text)";
+	    TIX_MAIL_NO_TEXT;
 	if (in->subject == NULL || in->description == NULL)
 		return TIX_ENOMEM;
 	if (tix_license_keys_find(subject, strlen(subject), keys, 1) == 1 ||

@@ -25,7 +25,8 @@
  *   6. No ticket named: an active customer's message opens a ticket;
  *      anyone else's is kept for review.
  *   A closed ticket is not reopened: review.  Quoted text and
- *   signatures are trimmed.
+ *   signatures are trimmed; a reply with nothing left is review, unless
+ *   the mail has files: then its text is TIX_MAIL_NO_TEXT.
  * The files of a mail that becomes a ticket or a reply follow the file
  * rules of uploads (files/sniff.h: the type by the name, checked against
  * the content; at most the limits of tix_mail_ingest_file_limits) and
@@ -52,6 +53,9 @@
 #include "mail/parse.h"
 #include "tickets/license.h"
 #include "tickets/ticket.h"
+
+/* The text of a ticket or a reply from a mail that has none. */
+#define TIX_MAIL_NO_TEXT	"(no text)"
 
 enum tix_ingest_outcome {
 	TIX_INGEST_TICKET,	/* a new ticket */

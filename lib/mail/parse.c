@@ -208,6 +208,12 @@ struct walk {
 	size_t			 html_len;
 	struct tix_mail_file	*files;
 	size_t			 nfiles;
+	/* The body of the first winmail.dat, cleaned. */
+	const char		*tnef;
+	size_t			 tnef_len;
+	/* Forwarded messages unpacked, and their texts, in order. */
+	size_t			 nforwards;
+	struct tix_buf		*forwards;
 	enum tix_err		 rc;
 };
 
@@ -278,7 +284,6 @@ made_name(struct walk *w, GMimeObject *o)
 		{ "image", "png", "png" }, { "image", "jpeg", "jpg" },
 		{ "image", "jpg", "jpg" }, { "image", "gif", "gif" },
 		{ "application", "pdf", "pdf" }, { "text", "plain", "txt" },
-		{ "message", "rfc822", "eml" },
 	};
 	size_t	i;
 
@@ -313,8 +318,7 @@ name_utf8(struct walk *w, const char *name, size_t n)
 }
 
 static enum tix_err
-add_file(struct walk *w, const char *name, const void *data, size_t len,
-    bool no_content)
+add_file(struct walk *w, const char *name, const void *data, size_t len)
 {
 	struct tix_mail_file	*f;
 	unsigned char		*copy = NULL;
@@ -333,7 +337,6 @@ add_file(struct walk *w, const char *name, const void *data, size_t len,
 	f->name = name;
 	f->data = copy != NULL ? copy : (const unsigned char *)"";
 	f->len = len;
-	f->no_content = no_content;
 	return TIX_OK;
 }
 
@@ -345,7 +348,7 @@ tnef_file(void *arg, const char *name, size_t name_len,
 
 	return add_file(w, name_len > 0 ? name_utf8(w, name, name_len) :
 	    tix_arena_printf(w->a, "attachment-%zu.bin", w->nfiles + 1),
-	    data, len, false);
+	    data, len);
 }
 
 /* A part that is a file: its content, or the files of a winmail.dat. */
@@ -353,6 +356,7 @@ static enum tix_err
 file_part(struct walk *w, GMimePart *part, const char *name)
 {
 	GByteArray	*b;
+	struct tix_buf	 body;
 	bool		 tnef, readable = false;
 	enum tix_err	 rc;
 
@@ -360,14 +364,23 @@ file_part(struct walk *w, GMimePart *part, const char *name)
 	    type_is(GMIME_OBJECT(part), "application", "vnd.ms-tnef");
 	b = content_of(part, 0);
 	if (tnef) {
+		tix_buf_init(&body, w->tnef == NULL ? TIX_MAX_MAIL_TEXT : 0);
 		rc = tix_mail_tnef(b->data, b->len, TIX_MAX_MAIL_PARTS -
-		    w->nfiles, tnef_file, w, &readable);
+		    w->nfiles, tnef_file, w, &readable,
+		    w->tnef == NULL ? &body : NULL);
+		if (rc == TIX_OK && body.len > 0) {
+			w->tnef = tix_mail_clean(w->a, body.data, body.len,
+			    false, TIX_MAX_MAIL_TEXT, &w->tnef_len);
+			if (w->tnef == NULL)
+				rc = TIX_ENOMEM;
+		}
+		tix_buf_free(&body);
 		if (rc != TIX_OK || readable) {
 			g_byte_array_free(b, TRUE);
 			return rc;
 		}
 	}
-	rc = add_file(w, name, b->data, b->len, false);
+	rc = add_file(w, name, b->data, b->len);
 	g_byte_array_free(b, TRUE);
 	return rc;
 }
@@ -429,11 +442,158 @@ leaf(struct walk *w, GMimeObject *o)
 	    made_name(w, o));
 }
 
+/* Whether n bytes of s are only white space. */
+static bool
+blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n')
+			return false;
+	return true;
+}
+
+/* The text of what w walked: the text/plain part, else the text/html
+ * one, else (when neither has more than white space) the body of a
+ * winmail.dat.  *from_html tells the second. */
+static const char *
+own_text(const struct walk *w, size_t *len, bool *from_html)
+{
+	*from_html = false;
+	if (w->found && !blank(w->text, w->text_len)) {
+		*len = w->text_len;
+		return w->text;
+	}
+	if (w->html != NULL && !blank(w->html, w->html_len)) {
+		*from_html = true;
+		*len = w->html_len;
+		return w->html;
+	}
+	if (w->tnef != NULL && !blank(w->tnef, w->tnef_len)) {
+		*len = w->tnef_len;
+		return w->tnef;
+	}
+	*from_html = !w->found && w->html != NULL;
+	*len = w->found ? w->text_len : *from_html ? w->html_len : 0;
+	return w->found ? w->text : *from_html ? w->html : NULL;
+}
+
+/* n bytes of UTF-8 s onto b, as many as fit, cut at a character. */
+static enum tix_err
+add_cut(struct tix_buf *b, const char *s, size_t n)
+{
+	size_t room = b->max > b->len ? b->max - b->len : 0;
+
+	if (n > room) {
+		n = room;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	if (n == 0)
+		return TIX_OK;
+	return tix_buf_add(b, s, n);
+}
+
+/* The text s (n bytes) without its trailing white space onto b, after a
+ * blank line when b has text already. */
+static enum tix_err
+add_block(struct tix_buf *b, const char *s, size_t n)
+{
+	enum tix_err rc = TIX_OK;
+
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' ' ||
+	    s[n - 1] == '\t'))
+		n--;
+	if (n > 0 && b->len > 0)
+		rc = add_cut(b, "\n\n", 2);
+	return rc == TIX_OK ? add_cut(b, s, n) : rc;
+}
+
+static enum tix_err entity(struct walk *, GMimeObject *, int);
+
+/* "Name: value" of the forwarded message's header field name, decoded,
+ * onto b; nothing when it is absent. */
+static enum tix_err
+add_field(struct walk *w, GMimeHeaderList *hl, const char *name,
+    struct tix_buf *b)
+{
+	const char	*v = value(w->a, hl, name), *line;
+
+	if (v == NULL)
+		return TIX_ENOMEM;
+	if (*v == '\0')
+		return TIX_OK;
+	line = tix_mail_decode_header(w->a, v, strlen(v));
+	line = line != NULL ? tix_arena_printf(w->a, "\n%s: %s", name,
+	    line) : NULL;
+	return line != NULL ? add_cut(b, line, strlen(line)) : TIX_ENOMEM;
+}
+
+/*
+ * A forwarded message (message/rfc822), unpacked as a mail client shows
+ * it: its files are files of the mail, and its text follows the mail's
+ * own under a line that says so and its From, Date and Subject (the
+ * messages it forwards in turn after it).  It counts as a level of
+ * nesting; at most TIX_MAX_MAIL_FORWARDS are read.
+ */
+static enum tix_err
+forwarded(struct walk *w, GMimeMessagePart *mp, int depth)
+{
+	GMimeMessage	*msg = g_mime_message_part_get_message(mp);
+	GMimeObject	*body;
+	GMimeHeaderList	*hl;
+	struct tix_buf	 nested, block;
+	struct walk	 sub;
+	const char	*text;
+	size_t		 len;
+	bool		 from_html;
+	enum tix_err	 rc;
+
+	if (msg == NULL || depth >= TIX_MAX_MAIL_DEPTH ||
+	    w->nforwards >= TIX_MAX_MAIL_FORWARDS)
+		return TIX_OK;
+	tix_buf_init(&nested, TIX_MAX_MAIL_TEXT);
+	tix_buf_init(&block, TIX_MAX_MAIL_TEXT);
+	memset(&sub, 0, sizeof(sub));
+	sub.a = w->a;
+	sub.parts = w->parts;
+	sub.files = w->files;
+	sub.nfiles = w->nfiles;
+	sub.nforwards = w->nforwards + 1;
+	sub.forwards = &nested;
+	body = g_mime_message_get_mime_part(msg);
+	rc = body != NULL ? entity(&sub, body, depth + 1) : TIX_OK;
+	w->parts = sub.parts;
+	w->nfiles = sub.nfiles;
+	w->nforwards = sub.nforwards;
+	hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+	if (rc == TIX_OK)
+		rc = add_cut(&block, "---------- Forwarded message "
+		    "----------", 39);
+	if (rc == TIX_OK)
+		rc = add_field(w, hl, "From", &block);
+	if (rc == TIX_OK)
+		rc = add_field(w, hl, "Date", &block);
+	if (rc == TIX_OK)
+		rc = add_field(w, hl, "Subject", &block);
+	text = own_text(&sub, &len, &from_html);
+	if (rc == TIX_OK && text != NULL && len > 0)
+		rc = add_block(&block, text, len);
+	if (rc == TIX_OK && nested.len > 0)
+		rc = add_block(&block, nested.data, nested.len);
+	if (rc == TIX_OK)
+		rc = add_block(w->forwards, block.data, block.len);
+	tix_buf_free(&nested);
+	tix_buf_free(&block);
+	return rc;
+}
+
 static enum tix_err
 entity(struct walk *w, GMimeObject *o, int depth)
 {
 	GMimeMultipart	*mp;
-	const char	*b, *fname;
+	const char	*b;
 	int		 i, n;
 	enum tix_err	 rc;
 
@@ -454,14 +614,8 @@ entity(struct walk *w, GMimeObject *o, int depth)
 		}
 		return TIX_OK;
 	}
-	if (GMIME_IS_MESSAGE_PART(o)) {
-		/* A forwarded message: listed, not unpacked. */
-		fname = g_mime_object_get_content_disposition_parameter(o,
-		    "filename");
-		return add_file(w, fname != NULL && *fname != '\0' ?
-		    name_utf8(w, fname, strlen(fname)) : made_name(w, o),
-		    NULL, 0, true);
-	}
+	if (GMIME_IS_MESSAGE_PART(o))
+		return forwarded(w, GMIME_MESSAGE_PART(o), depth);
 	if (GMIME_IS_PART(o))
 		return leaf(w, o);
 	return TIX_OK;
@@ -508,6 +662,40 @@ read_headers(struct tix_arena *a, GMimeHeaderList *hl,
 	return rc;
 }
 
+/* The message's text into out: its own (own_text), then the texts of
+ * the messages it forwards, within TIX_MAX_MAIL_TEXT. */
+static enum tix_err
+compose(struct tix_arena *a, const struct walk *w, struct tix_mail_in *out)
+{
+	struct tix_buf	 b;
+	const char	*text;
+	size_t		 len;
+	bool		 from_html;
+	enum tix_err	 rc = TIX_OK;
+
+	text = own_text(w, &len, &from_html);
+	out->has_text = text != NULL || w->forwards->len > 0;
+	out->text_from_html = from_html;
+	out->text = text != NULL ? text : "";
+	out->text_len = text != NULL ? len : 0;
+	if (w->forwards->len == 0)
+		return TIX_OK;
+	tix_buf_init(&b, TIX_MAX_MAIL_TEXT);
+	if (text != NULL)
+		rc = add_block(&b, text, len);
+	if (rc == TIX_OK)
+		rc = add_block(&b, w->forwards->data, w->forwards->len);
+	if (rc == TIX_OK) {
+		out->text = tix_arena_strndup(a, b.data != NULL ? b.data : "",
+		    b.len);
+		out->text_len = b.len;
+		if (out->text == NULL)
+			rc = TIX_ENOMEM;
+	}
+	tix_buf_free(&b);
+	return rc;
+}
+
 enum tix_err
 tix_mail_parse(struct tix_arena *a, const char *msg, size_t len,
     struct tix_mail_in *out)
@@ -516,6 +704,7 @@ tix_mail_parse(struct tix_arena *a, const char *msg, size_t len,
 	GMimeParser	*parser;
 	GMimeHeaderList	*hl;
 	GMimeObject	*body;
+	struct tix_buf	 forwards;
 	struct walk	 w;
 	enum tix_err	 rc;
 
@@ -537,6 +726,8 @@ tix_mail_parse(struct tix_arena *a, const char *msg, size_t len,
 	if (body == NULL)
 		return TIX_EINVAL;	/* not a message */
 	hl = g_mime_object_get_header_list(body);
+	tix_buf_init(&forwards, TIX_MAX_MAIL_TEXT);
+	w.forwards = &forwards;
 	rc = check_headers(hl);
 	if (rc == TIX_OK)
 		rc = read_headers(a, hl, out);
@@ -544,20 +735,16 @@ tix_mail_parse(struct tix_arena *a, const char *msg, size_t len,
 		rc = entity(&w, body, 0);
 	g_object_unref(body);
 	if (rc != TIX_OK) {
+		tix_buf_free(&forwards);
 		memset(out, 0, sizeof(*out));
 		return rc;
 	}
-	if (w.found) {
-		out->has_text = true;
-		out->text = w.text;
-		out->text_len = w.text_len;
-	} else if (w.html != NULL) {
-		out->has_text = true;
-		out->text_from_html = true;
-		out->text = w.html;
-		out->text_len = w.html_len;
-	} else
-		out->text = "";
+	rc = compose(a, &w, out);
+	tix_buf_free(&forwards);
+	if (rc != TIX_OK) {
+		memset(out, 0, sizeof(*out));
+		return rc;
+	}
 	out->files = w.files;
 	out->nfiles = w.nfiles;
 	return TIX_OK;

@@ -18,14 +18,18 @@
  *     "attachment" disposition, no file name) of multipart/... entities
  *     nested at most TIX_MAX_MAIL_DEPTH deep and TIX_MAX_MAIL_PARTS
  *     parts in all; without one, the first such text/html part as text
- *     (mail/html.h).  In its declared charset, made valid UTF-8 with LF
- *     line ends, no other control characters than tab and LF, at most
- *     TIX_MAX_MAIL_TEXT bytes;
+ *     (mail/html.h); when neither has more than white space, the body
+ *     of the first winmail.dat (mail/tnef.h).  In its declared charset,
+ *     made valid UTF-8 with LF line ends, no other control characters
+ *     than tab and LF; then the texts of the forwarded messages, each
+ *     under a "---------- Forwarded message ----------" line and its
+ *     From, Date and Subject; at most TIX_MAX_MAIL_TEXT bytes in all;
  *   - the files: every other part with a file name, an "attachment"
  *     disposition or a Content-ID (an inline image of an HTML mail),
  *     decoded; a winmail.dat (application/ms-tnef) as the files inside
- *     it (mail/tnef.h); a forwarded message (message/rfc822) as a file
- *     without content (no file type takes it).  Signatures
+ *     it (mail/tnef.h); a forwarded message (message/rfc822) unpacked:
+ *     its files are the mail's (at most TIX_MAX_MAIL_FORWARDS of them,
+ *     each a level of nesting).  Signatures
  *     (application/pgp-signature, pkcs7-signature) are no files.  At
  *     most TIX_MAX_MAIL_PARTS files.  Which are taken is ingest's
  *     decision (the file rules), not the parser's.
@@ -51,6 +55,9 @@
  * at in all: real mail nests 3 deep (mixed > alternative > related). */
 #define TIX_MAX_MAIL_DEPTH		5
 #define TIX_MAX_MAIL_PARTS		100
+/* Forwarded messages (message/rfc822) unpacked, nested ones included:
+ * a forward of a forward of a forward is rare; a hundred is a bomb. */
+#define TIX_MAX_MAIL_FORWARDS		10
 /* Decoded text kept from the body: the ticket keeps 20,000 characters;
  * this leaves room for the quoted text that is trimmed away. */
 #define TIX_MAX_MAIL_TEXT		(1024 * 1024)
@@ -65,9 +72,6 @@ struct tix_mail_file {
 	const char		*name;
 	const unsigned char	*data;		/* decoded; in the arena */
 	size_t			 len;
-	/* The content was not kept (a forwarded message): no file type
-	 * takes it. */
-	bool			 no_content;
 };
 
 struct tix_mail_in {

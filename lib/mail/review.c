@@ -237,7 +237,7 @@ tix_review_append(const struct tix_ctx *c, int64_t id,
 	if (body == NULL)
 		rc = TIX_ENOMEM;
 	memset(&in, 0, sizeof(in));
-	in.body = body != NULL && *body != '\0' ? body : "(no text)";
+	in.body = body != NULL && *body != '\0' ? body : TIX_MAIL_NO_TEXT;
 	as.who = &who;
 	if (rc == TIX_OK)
 		rc = tix_ticket_add_reply(&as, number_text, &in, ticket_id,

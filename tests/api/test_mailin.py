@@ -634,16 +634,34 @@ def with_files(sender, subject, body, files, headers=(), html=False):
     return "\n".join(lines).encode()
 
 
-def tnef(files):
+def lzfu(rtf):
+    """RTF compressed as MS-OXRTFCP 2.1.3.1 allows: every byte a literal
+    (a flag byte of 0 before each 8), behind the header (compressed
+    size, raw size, "LZFu", CRC)."""
+    body = b"".join(b"\0" + rtf[i:i + 8] for i in range(0, len(rtf), 8))
+    return struct.pack("<IIII", 12 + len(body), len(rtf), 0x75465A4C,
+                       0) + body
+
+
+def tnef(files, body=None, rtf=None):
     """A winmail.dat (MS-OXTNEF 2.1): the signature, a key, then
     attributes (level, id, length, data, 16-bit sum of the data); each
-    file an attAttachRenddata, attAttachTitle and attAttachData."""
+    file an attAttachRenddata, attAttachTitle and attAttachData.  body:
+    the message's attBody (windows-1252); rtf: its PR_RTF_COMPRESSED in
+    the message's MAPI properties (attMsgProps)."""
     def attr(level, aid, data):
         return (struct.pack("<BII", level, aid, len(data)) + data
                 + struct.pack("<H", sum(data) & 0xFFFF))
     out = struct.pack("<IH", 0x223E9F78, 1)
     out += attr(1, 0x00089006, struct.pack("<I", 0x00010000))
     out += attr(1, 0x00069007, struct.pack("<II", 1252, 0))
+    if body is not None:
+        out += attr(1, 0x0002800C, body.encode("cp1252"))
+    if rtf is not None:
+        c = lzfu(rtf)
+        c += b"\0" * (-len(c) % 4)
+        out += attr(1, 0x00069003, struct.pack("<IIII", 1, 0x10090102, 1,
+                                               len(lzfu(rtf))) + c)
     for name, data in files:
         out += attr(2, 0x00069002, struct.pack("<HIHHI", 1, 0xFFFFFFFF, 0,
                                                0, 0))
@@ -854,3 +872,329 @@ class MimeTest(MailinCase):
                          ["app.log"])
         self.assertEqual(self.download(self.c, msg["attachments"][0]).raw,
                          b"boot ok\n")
+
+
+class FilesOnlyReplyTest(MailinCase):
+    """A reply by mail that is files without text: a message of the
+    sender's with the files, its text "(no text)"; without files it is
+    still an empty reply, kept for review."""
+
+    def tagged_reply(self, number, body, files):
+        return with_files(self.cust.email, "Re: shot", body, files).replace(
+            b"To: %s" % SUPPORT.encode(),
+            b"To: %s" % tagged(number, self.cust).encode())
+
+    def test_files_without_text_are_a_reply(self):
+        number = create_ticket(self.c, subject="Send a screenshot")["number"]
+        # Only quoted text above the file: nothing of its own is left.
+        raw = self.tagged_reply(number, "> Could you send a screenshot?",
+                                [("shot.png", PNG, "image/png"),
+                                 ("run.exe", ELF, "x/y")])
+        self.deliver(raw)
+        self.assertEqual(inbound(msgid_of(raw)), ("reply",
+                                                  str(ticket_int(number))))
+        msg = self.messages(number)[-1]
+        self.assertEqual(msg["body"], "(no text)")
+        self.assertEqual(msg["actor"]["id"], self.cust.id)
+        self.assertEqual(msg["via"], "email")
+        self.assertEqual([a["filename"] for a in msg["attachments"]],
+                         ["shot.png"])
+        self.assertEqual([r["filename"] for r in msg["refused_attachments"]],
+                         ["run.exe"])
+        r = self.c.get(msg["attachments"][0]["url"])
+        self.assertStatus(r, 200)
+        self.assertEqual(r.raw, PNG)
+
+    def test_no_text_and_no_files_is_still_review(self):
+        number = create_ticket(self.c, subject="Empty answer")["number"]
+        raw = message(self.cust.email, "Re: x", "> only the quote",
+                      to=tagged(number, self.cust))
+        self.assertNothing(raw, "empty reply")
+
+
+PER_TICKET = 100
+PER_DAY = 2048 * 1024 * 1024
+
+
+def copy_rows(number, n, size=None):
+    """n copies of the ticket's first file's row (size bytes each when
+    given), counted by the quotas, never read; their ids as "{...}"."""
+    return psql(
+        "WITH src AS (SELECT a.* FROM attachments a JOIN tickets t"
+        "  ON t.id = a.ticket_id WHERE t.number = :'p1'"
+        "  ORDER BY a.id LIMIT 1),"
+        " ins AS (INSERT INTO attachments (ticket_id, entry_id,"
+        "  uploader_id, filename, content_type, size, sha256, key_id,"
+        "  header, nchunks)"
+        "  SELECT ticket_id, entry_id, uploader_id, filename,"
+        "  content_type, coalesce(nullif(:'p3', '')::bigint, size),"
+        "  sha256, key_id, header, nchunks"
+        "  FROM src, generate_series(1, :'p2'::int) RETURNING id)"
+        " SELECT '{' || string_agg(id::text, ',') || '}' FROM ins",
+        ticket_int(number), str(n), "" if size is None else str(size))
+
+
+def drop_rows(ids):
+    psql("DELETE FROM attachments WHERE id = ANY (:'p1'::bigint[])", ids)
+
+
+class QuotaByMailTest(MailinCase):
+    """Files by mail count toward the quotas of uploads (100 files on a
+    ticket, 2 GiB from one user in a day): a file past them is refused
+    and listed, the rest of the mail goes in."""
+
+    def setUp(self):
+        # A customer of its own: the day's bytes are per user.
+        self.user = make_user("customer")
+        self.client = login(self.user)
+
+    def files_of(self, number):
+        return psql_int("SELECT count(*) FROM attachments a JOIN tickets t"
+                        " ON t.id = a.ticket_id WHERE t.number = :'p1'",
+                        ticket_int(number))
+
+    def by_mail(self, subject, files):
+        raw = with_files(self.user.email, subject, "Files.", files)
+        self.deliver(raw)
+        outcome, n = inbound(msgid_of(raw))
+        self.assertEqual(outcome, "ticket")
+        return "TICK-%s" % n
+
+    def reply(self, number, files):
+        raw = with_files(self.user.email, "Re: files", "More files.",
+                         files).replace(
+            b"To: %s" % SUPPORT.encode(),
+            b"To: %s" % tagged(number, self.user).encode())
+        self.deliver(raw)
+        self.assertEqual(inbound(msgid_of(raw))[0], "reply")
+        r = self.client.get("/api/tickets/%s" % number)
+        self.assertStatus(r, 200)
+        return [e for e in r.body["ticket"]["timeline"]
+                if e["type"] == "message"][-1]
+
+    def test_files_per_ticket(self):
+        n = self.by_mail("Quota per ticket", [("first.txt", b"first\n",
+                                               "text/plain")])
+        ids = copy_rows(n, PER_TICKET - 3)      # 98 on the ticket
+        try:
+            self.assertEqual(self.files_of(n), PER_TICKET - 2)
+            msg = self.reply(n, [("a%d.txt" % i, b"file %d\n" % i,
+                                  "text/plain") for i in range(3)])
+            self.assertEqual(msg["body"], "More files.")
+            self.assertEqual([a["filename"] for a in msg["attachments"]],
+                             ["a0.txt", "a1.txt"])
+            self.assertEqual(
+                [(r["filename"], r["reason"])
+                 for r in msg["refused_attachments"]],
+                [("a2.txt", "the ticket holds at most 100 files")])
+            self.assertEqual(self.files_of(n), PER_TICKET)
+            # Full: a reply still goes in, its file refused.
+            msg = self.reply(n, [("b.txt", b"b\n", "text/plain")])
+            self.assertEqual(msg["attachments"], [])
+            self.assertIn("100 files",
+                          msg["refused_attachments"][0]["reason"])
+            self.assertEqual(self.files_of(n), PER_TICKET)
+            # A new ticket of the same customer takes files.
+            other = self.by_mail("Another", [("c.txt", b"c\n",
+                                              "text/plain")])
+            self.assertEqual(self.files_of(other), 1)
+        finally:
+            drop_rows(ids)
+
+    def test_bytes_per_user_and_day(self):
+        n = self.by_mail("Quota per day", [("first.txt", b"first\n",
+                                            "text/plain")])
+        stored = psql_int("SELECT coalesce(sum(size), 0) FROM attachments"
+                          " WHERE uploader_id = :'p1' AND created_at >"
+                          " now() - interval '1 day'", str(self.user.id))
+        data = b"exactly at the quota\n"
+        ids = copy_rows(n, 1, size=PER_DAY - stored - len(data))
+        try:
+            msg = self.reply(n, [("at.txt", data, "text/plain"),
+                                 ("over.txt", b"1", "text/plain"),
+                                 ("shot.png", PNG, "image/png")])
+            self.assertEqual([a["filename"] for a in msg["attachments"]],
+                             ["at.txt"])
+            refused = msg["refused_attachments"]
+            self.assertEqual([r["filename"] for r in refused],
+                             ["over.txt", "shot.png"])
+            for r in refused:
+                self.assertIn("in a day (2 GiB)", r["reason"])
+            # A new ticket by mail: opened, its file refused.
+            raw = with_files(self.user.email, "Day is full", "Text.",
+                             [("d.txt", b"d\n", "text/plain")])
+            self.deliver(raw)
+            outcome, num = inbound(msgid_of(raw))
+            self.assertEqual(outcome, "ticket")
+            t = self.timeline(self.client, "TICK-%s" % num)
+            self.assertEqual(t["attachments"], [])
+            self.assertIn("2 GiB", t["timeline"][0][
+                "refused_attachments"][0]["reason"])
+            # Another user's mail is not affected.
+            self.assertEqual(len(self.timeline(self.c, self.opened_by(
+                self.cust))["attachments"]), 1)
+        finally:
+            drop_rows(ids)
+
+    def opened_by(self, user):
+        raw = with_files(user.email, "Not affected", "Mine.",
+                         [("e.txt", b"e\n", "text/plain")])
+        self.deliver(raw)
+        outcome, num = inbound(msgid_of(raw))
+        self.assertEqual(outcome, "ticket")
+        return "TICK-%s" % num
+
+
+def only_part(sender, subject, ctype, data):
+    """A message whose one part is data, base64, as Outlook sends a
+    winmail.dat: no text part of its own."""
+    return ("From: <%s>\nTo: %s\nSubject: %s\nMessage-ID: <%s>\n"
+            "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b"
+            "\n\n--b\nContent-Type: %s\nContent-Disposition: attachment;"
+            " filename=\"winmail.dat\"\nContent-Transfer-Encoding: base64"
+            "\n\n%s--b--\n" % (sender, SUPPORT, subject, new_id(), ctype,
+                                b64_lines(data))).encode()
+
+
+class TnefBodyTest(MimeTest):
+    """The body an Outlook winmail.dat carries is the mail's text when
+    the mail has none of its own: the plain-text body, else the
+    compressed RTF as its text; the files inside stay files."""
+
+    def test_plain_body_of_winmail_dat(self):
+        dat = tnef([("report.txt", b"numbers\n")],
+                   body="Caf\u00e9 printer is down.\r\nSince Monday.")
+        t = self.timeline(self.c, self.opened(only_part(
+            self.cust.email, "Outlook body", "application/ms-tnef", dat)))
+        self.assertEqual(t["description"],
+                         "Caf\u00e9 printer is down.\nSince Monday.")
+        self.assertEqual([a["filename"] for a in t["attachments"]],
+                         ["report.txt"])
+
+    def test_compressed_rtf_body_of_winmail_dat(self):
+        rtf = (b"{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 "
+               b"Calibri;}}{\\colortbl;\\red0\\green0\\blue0;}"
+               b"{\\*\\generator Riched20;}\\f0\\fs22 Caf\\'e9 is "
+               b"\\b closed\\b0 .\\par Second \\u8364?line\\par}")
+        dat = tnef([("chart.png", PNG)], rtf=rtf)
+        t = self.timeline(self.c, self.opened(only_part(
+            self.cust.email, "Outlook RTF", "application/ms-tnef", dat)))
+        self.assertEqual(t["description"],
+                         "Caf\u00e9 is closed.\nSecond \u20acline")
+        self.assertEqual([a["filename"] for a in t["attachments"]],
+                         ["chart.png"])
+
+    def test_own_text_comes_first(self):
+        dat = tnef([("report.txt", b"numbers\n")], body="The TNEF body.")
+        raw = with_files(self.cust.email, "Both", "The mail's own text.",
+                         [("winmail.dat", dat, "application/ms-tnef")])
+        t = self.timeline(self.c, self.opened(raw))
+        self.assertEqual(t["description"], "The mail's own text.")
+
+    def test_broken_rtf_is_no_text_and_no_crash(self):
+        """Streams libytnef's DecompressRTF would trust: a raw size it
+        lies about (1 GiB: its buffer), and one that ends on a flag byte
+        (it complains on stdout; older releases exit).  Neither is
+        decompressed: no text, the mail in."""
+        rtf = (b"{\\rtf1 " + b"never ends " * 90)[:896]    # 112 groups
+        lying = bytearray(lzfu(rtf))
+        lying[4:8] = struct.pack("<I", 1 << 30)
+        # One more flag byte, and no literal after it.
+        short = bytearray(lzfu(rtf) + b"\0")
+        short[0:8] = struct.pack("<II", len(short) - 4, len(rtf) + 8)
+        for c in (lying, short):
+            t = self.timeline(self.c, self.opened(only_part(
+                self.cust.email, "Bad RTF", "application/ms-tnef",
+                tnef_raw_rtf(bytes(c)))))
+            self.assertEqual(t["description"], "(no text)")
+
+
+def tnef_raw_rtf(compressed):
+    """A winmail.dat whose PR_RTF_COMPRESSED holds compressed as is."""
+    def attr(level, aid, data):
+        return (struct.pack("<BII", level, aid, len(data)) + data
+                + struct.pack("<H", sum(data) & 0xFFFF))
+    c = compressed + b"\0" * (-len(compressed) % 4)
+    return (struct.pack("<IH", 0x223E9F78, 1)
+            + attr(1, 0x00089006, struct.pack("<I", 0x00010000))
+            + attr(1, 0x00069003, struct.pack("<IIII", 1, 0x10090102, 1,
+                                              len(compressed)) + c))
+
+
+def forward_of(sender, subject, text, files=()):
+    """A message/rfc822 part: a forwarded message with a text and
+    files."""
+    lines = ["Content-Type: message/rfc822",
+             "Content-Disposition: attachment; filename=\"fwd.eml\"", "",
+             "From: Bob Example <%s>" % sender,
+             "Date: Tue, 1 Dec 2026 09:30:00 +0000",
+             "Subject: %s" % subject, "Message-ID: <%s>" % new_id(),
+             "MIME-Version: 1.0",
+             "Content-Type: multipart/mixed; boundary=\"=_f\"", "",
+             "--=_f", "Content-Type: text/plain; charset=utf-8", "", text]
+    for name, data, ctype in files:
+        lines += ["--=_f", "Content-Type: %s; name=\"%s\"" % (ctype, name),
+                  "Content-Disposition: attachment; filename=\"%s\"" % name,
+                  "Content-Transfer-Encoding: base64", "", b64_lines(data)]
+    lines += ["--=_f--", ""]
+    return "\n".join(lines)
+
+
+def with_forwards(sender, subject, text, forwards):
+    lines = ["From: <%s>" % sender, "To: %s" % SUPPORT,
+             "Subject: %s" % subject, "Message-ID: <%s>" % new_id(),
+             "MIME-Version: 1.0",
+             "Content-Type: multipart/mixed; boundary=\"=_b\"", ""]
+    if text is not None:
+        lines += ["--=_b", "Content-Type: text/plain; charset=utf-8", "",
+                  text]
+    for f in forwards:
+        lines += ["--=_b", f]
+    lines += ["--=_b--", ""]
+    return "\n".join(lines).encode()
+
+
+class ForwardTest(MimeTest):
+    """A forwarded message (message/rfc822) is unpacked: its text after
+    the mail's own, under who sent it when, and its files as the mail's
+    files, under the same rules; never a refused ".eml"."""
+
+    HEAD = ("---------- Forwarded message ----------\n"
+            "From: Bob Example <bob@elsewhere.example>\n"
+            "Date: Tue, 1 Dec 2026 09:30:00 +0000\n")
+
+    def test_forwarded_text_and_files(self):
+        raw = with_forwards(self.cust.email, "Fwd: Printer", "See below.", [
+            forward_of("bob@elsewhere.example", "Printer",
+                       "The printer says E42.",
+                       [("error.png", PNG, "image/png"),
+                        ("tool.exe", ELF, "application/octet-stream")])])
+        t = self.timeline(self.c, self.opened(raw))
+        self.assertEqual(t["description"], "See below.\n\n" + self.HEAD +
+                         "Subject: Printer\n\nThe printer says E42.")
+        self.assertEqual([a["filename"] for a in t["attachments"]],
+                         ["error.png"])
+        self.assertEqual(self.download(self.c, t["attachments"][0]).raw,
+                         PNG)
+        self.assertEqual([r["filename"] for r in
+                          t["timeline"][0]["refused_attachments"]],
+                         ["tool.exe"])
+
+    def test_forward_alone_is_the_text(self):
+        raw = with_forwards(self.cust.email, "Fwd: only", None, [
+            forward_of("bob@elsewhere.example", "Only", "Just this.")])
+        t = self.timeline(self.c, self.opened(raw))
+        self.assertEqual(t["description"], self.HEAD +
+                         "Subject: Only\n\nJust this.")
+        self.assertEqual(t["timeline"][0]["refused_attachments"], [])
+
+    def test_at_most_ten_forwards(self):
+        raw = with_forwards(self.cust.email, "Fwd: many", "Many.", [
+            forward_of("bob@elsewhere.example", "n%d" % i, "forward %d" % i)
+            for i in range(12)])
+        t = self.timeline(self.c, self.opened(raw))
+        for i in range(10):
+            self.assertIn("forward %d\n" % i, t["description"] + "\n")
+        self.assertNotIn("forward 10", t["description"])
+        self.assertNotIn("forward 11", t["description"])
+        self.assertEqual(t["timeline"][0]["refused_attachments"], [])

@@ -487,14 +487,50 @@ test_tnef_and_forwarded(void **state)
 	    "Content-Type: message/rfc822\n\nFrom: x@y\nSubject: old\n\nold\n"
 	    "--b\nContent-Type: application/pgp-signature; name=sig.asc\n\n"
 	    "sig\n--b--\n");
-	assert_string_equal(m.text, "body");
-	assert_int_equal(m.nfiles, 3);
+	assert_string_equal(m.text, "body\n\n"
+	    "---------- Forwarded message ----------\n"
+	    "From: x@y\nSubject: old\n\nold");
+	assert_int_equal(m.nfiles, 2);
 	assert_string_equal(m.files[0].name, "notes.txt");
 	assert_int_equal(m.files[0].len, 19);
 	assert_memory_equal(m.files[0].data, "hello from outlook\n", 19);
 	assert_string_equal(m.files[1].name, "winmail.dat");
-	assert_true(m.files[2].no_content);
-	assert_string_equal(m.files[2].name, "attachment-3.eml");
+	assert_int_equal(m.files[1].len, 8);
+	assert_memory_equal(m.files[1].data, "not tnef", 8);
+}
+
+/* A winmail.dat's own body (attBody) is the text of a mail without
+ * one; forwarded messages nest within the depth, their files are the
+ * mail's. */
+static void
+test_tnef_body_and_nested_forwards(void **state)
+{
+	struct tix_mail_in m;
+
+	(void)state;
+	/* signature, key; attOemCodepage 1252; attBody "Caf\xe9!". */
+	m = parse_ok("From: a@example.com\n"
+	    "Content-Type: application/ms-tnef; name=winmail.dat\n"
+	    "Content-Transfer-Encoding: base64\n\n"
+	    "eJ8+IgEAAQeQBgAIAAAA5AQAAAAAAADoAAEMgAIABQAAAENhZukhFAI=\n");
+	assert_true(m.has_text);
+	assert_string_equal(m.text, "Caf\xc3\xa9!");
+	m = parse_ok("From: a@example.com\n"
+	    "Content-Type: message/rfc822\n\n"
+	    "From: b@example.com\nSubject: one\n"
+	    "Content-Type: multipart/mixed; boundary=c\n\n--c\n\nfirst\n"
+	    "--c\nContent-Type: message/rfc822\n\n"
+	    "From: c@example.com\nSubject: two\n"
+	    "Content-Type: multipart/mixed; boundary=d\n\n--d\n\nsecond\n"
+	    "--d\nContent-Type: text/plain; name=log.txt\n\nlog\n--d--\n"
+	    "--c--\n");
+	assert_string_equal(m.text,
+	    "---------- Forwarded message ----------\n"
+	    "From: b@example.com\nSubject: one\n\nfirst\n\n"
+	    "---------- Forwarded message ----------\n"
+	    "From: c@example.com\nSubject: two\n\nsecond");
+	assert_int_equal(m.nfiles, 1);
+	assert_string_equal(m.files[0].name, "log.txt");
 }
 
 /* A 25 MiB message (a large file, base64) in well under two seconds;
@@ -680,6 +716,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_html_only, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_tnef_body_and_nested_forwards,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tnef_and_forwarded, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_large_in_time, setup,
