@@ -53,7 +53,9 @@
  * tix_search_any(), sql/007 and 016).  Every value was checked against
  * an allowlist or parsed in C first, so the casts to the enums cannot
  * fail; comparing the enums themselves (not their text) lets the
- * indexes of sql/015 answer the status and category filters.  The
+ * indexes of sql/015 answer the status and category filters, and
+ * tix_statuses() (sql/050, immutable) makes the statuses a constant the
+ * planner estimates and matches to the partial index of open tickets.  The
  * workers run these with the values bound (custom plans), so a filter
  * that is NULL folds away before planning.
  */
@@ -63,7 +65,7 @@
 	" ELSE t.first_response_at > t.first_response_due_at END)"
 #define LIST_FILTERS \
 	" ($2::text IS NULL" \
-	"  OR t.status = ANY (string_to_array($2::text, ',')::ticket_status[]))" \
+	"  OR t.status = ANY (tix_statuses($2::text)))" \
 	" AND ($3::text IS NULL OR t.category = $3::text::ticket_category)" \
 	" AND ($4::text IS NULL OR t.priority = $4::text::ticket_priority)" \
 	" AND ($5::date IS NULL OR" \

@@ -170,6 +170,11 @@ class PlanTest(unittest.TestCase):
         self.assertNoSeqScan(self.plan("ticket_list/0", 14, **f), "filtered")
         self.assertNoSeqScan(self.plan("ticket_count", 12, p12=10001, **f),
                              "filtered count")
+        # The open queue of a category, in update order (sql/050): from
+        # the partial index of open tickets, not a walk of every ticket.
+        p = self.plan("ticket_list/0", 14, p2="open", p3="technical")
+        self.assertNoSeqScan(p, "open queue")
+        self.assertIn("tickets_open_idx", self.indexes(p))
 
     def test_cursor_page(self):
         p = self.plan("ticket_list/0", 14, p14=self.after)
