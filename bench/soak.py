@@ -59,7 +59,7 @@ MIX = [("list_customer", 15), ("list_agent", 10), ("read", 30),
        ("download", 10)]
 # Words of the tickets the run creates; each search looks for one, so a
 # search finds a bounded share of them however long the run.
-VOCAB = ["soakword%03d" % i for i in range(300)]
+VOCAB = ["soakword%04d" % i for i in range(3000)]
 SUPPORT = "support@tix.test"
 
 
@@ -709,6 +709,12 @@ class Soak:
         flat_problems, report = self.check_flat()
         problems += flat_problems
         mails = len(os.listdir(os.path.join(a.state, "mail")))
+        outbox = {r[0]: int(r[1]) for r in self.db.rows(
+            "SELECT status, count(*) FROM outbox GROUP BY 1")}
+        report.append("outbox after the run: %s" % " ".join(
+            "%s=%d" % kv for kv in sorted(outbox.items())))
+        if outbox.get("failed"):
+            problems.append("%d notices failed" % outbox["failed"])
         summary = {
             "run": self.run, "peak_rps": round(peak, 1),
             "target_rps": round(rate, 1),
