@@ -47,6 +47,7 @@ import json
 import math
 import os
 import random
+import signal
 import subprocess
 import sys
 import threading
@@ -462,7 +463,9 @@ class Soak:
                         i = slot[0]
                         slot[0] += 1
                     t = start + i / rate
-                    if t >= end:
+                    # Behind the schedule at the end: the slots left are
+                    # dropped, so the run lasts what it was told.
+                    if t >= end or time.monotonic() >= end:
                         return
                     wait = t - time.monotonic()
                     if wait > 0:
@@ -645,7 +648,8 @@ class Soak:
         if c1 > c0:
             problems.append("the workers' connections rose from %d to %d" %
                             (c0, c1))
-        nproc = sum(len(v) for v in soak[-1]["workers"].values())
+        nproc = sum(len(v) for v in soak[-1]["workers"].values()) + \
+            self.a.other_connections
         if c1 > nproc:
             problems.append("%d worker connections for %d processes" %
                             (c1, nproc))
@@ -768,6 +772,9 @@ def main():
     p.add_argument("--window", type=int, default=300)
     p.add_argument("--rss-bound-kib", type=int, default=1024)
     p.add_argument("--p99-factor", type=float, default=3.0)
+    p.add_argument("--other-connections", type=int, default=0,
+                   help="connections of other processes without an "
+                   "application_name that may be open (workers not measured)")
     p.add_argument("--mail-interval", type=float, default=20)
     p.add_argument("--customers", type=int, default=4)
     p.add_argument("--agents", type=int, default=2)
@@ -775,6 +782,9 @@ def main():
     p.add_argument("--initial-tickets", type=int, default=10)
     a = p.parse_args()
     os.makedirs(a.state, exist_ok=True)
+    # A stop ends the run through its cleanup: the daemons it started
+    # are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sys.exit(Soak(a).main())
 
 
