@@ -337,6 +337,7 @@ tix_api_answer_created(struct tix_req *r, struct tix_ctx *c,
 	memset(a, 0, sizeof(*a));
 	a->r = r;
 	a->made = made;
+	a->status = 201;
 	a->nheaders = r->nheaders;
 	if (c != NULL) {
 		c->before_commit = tix_api_answer_make;
@@ -351,6 +352,25 @@ tix_api_answer_replied(struct tix_req *r, struct tix_ctx *c,
 	tix_api_answer_created(r, c, a, NULL);
 	a->ticket_id = ticket_id;
 	a->entry_id = entry_id;
+}
+
+void
+tix_api_answer_detail(struct tix_req *r, struct tix_ctx *c,
+    struct tix_answer *a, const int64_t *ticket_id)
+{
+	tix_api_answer_created(r, c, a, NULL);
+	a->ticket_id = ticket_id;
+	a->status = 200;
+}
+
+/* {"ticket": detail} of *a->ticket_id, into a->o. */
+static enum tix_err
+make_detail(struct tix_answer *a)
+{
+	tix_out_begin(&a->o);
+	a->ready = true;
+	tix_jw_key(&a->o.w, "ticket");
+	return render_detail(a->r, &a->o.w, *a->ticket_id);
 }
 
 /* Drop a made answer and the headers it added. */
@@ -370,7 +390,12 @@ tix_api_answer_make(void *answer)
 	enum tix_err		 rc;
 
 	a->nheaders = a->r->nheaders;
-	rc = a->made != NULL ? make_created(a) : make_replied(a);
+	if (a->made != NULL)
+		rc = make_created(a);
+	else if (a->entry_id != NULL)
+		rc = make_replied(a);
+	else
+		rc = make_detail(a);
 	if (rc != TIX_OK)
 		answer_drop(a);
 	return rc;
@@ -386,7 +411,7 @@ tix_api_answer_end(struct tix_answer *a, enum tix_err rc)
 		return rc;
 	}
 	a->ready = false;
-	return tix_out_send(a->r, &a->o, 201);
+	return tix_out_send(a->r, &a->o, a->status);
 }
 
 static enum tix_err
@@ -566,6 +591,7 @@ h_patch(struct tix_req *r)
 	const char		*sv, *pv;
 	enum tix_json_type	 at;
 	int64_t			 ticket_id;
+	struct tix_answer	 ans;
 	enum tix_err		 rc;
 
 	if (!names_ticket(r))
@@ -610,7 +636,9 @@ h_patch(struct tix_req *r)
 		(void)tix_priority_parse(pv, &priority);
 		pt.priority = &priority;
 	}
+	tix_api_answer_detail(r, &c, &ans, &ticket_id);
 	rc = tix_ticket_update(&c, r->args[0], &pt, &ticket_id);
+	rc = tix_api_answer_end(&ans, rc);
 	if (rc == TIX_EINVAL)
 		return tix_req_field(r, "assignee_id", "is not an active agent");
 	if (rc == TIX_EFORBIDDEN)
@@ -619,9 +647,7 @@ h_patch(struct tix_req *r)
 	if (rc == TIX_ETRANSITION)
 		return tix_req_fail(r, rc, "A closed ticket leaves closed only "
 		    "by being reopened.");
-	if (rc != TIX_OK)
-		return rc;
-	return send_detail(r, ticket_id, 200);
+	return rc;
 }
 
 static enum tix_err
@@ -629,9 +655,10 @@ h_reopen(struct tix_req *r)
 {
 	struct tix_json	*j;
 	struct tix_ctx	 c = tix_api_ctx(r);
-	const char	*body;
-	int64_t		 ticket_id;
-	enum tix_err	 rc;
+	const char		*body;
+	int64_t			 ticket_id;
+	struct tix_answer	 ans;
+	enum tix_err		 rc;
 
 	if (!names_ticket(r))
 		return TIX_ENOTFOUND;
@@ -640,14 +667,15 @@ h_reopen(struct tix_req *r)
 	if (rc == TIX_OK)
 		rc = tix_field_text(r, j, "body", 1, TIX_MAX_TEXT,
 		    TIX_TEXT_REQUIRED, &body);
-	if (rc == TIX_OK)
-		rc = tix_ticket_reopen(&c, r->args[0], body, &ticket_id);
+	if (rc != TIX_OK)
+		return rc;
+	tix_api_answer_detail(r, &c, &ans, &ticket_id);
+	rc = tix_ticket_reopen(&c, r->args[0], body, &ticket_id);
+	rc = tix_api_answer_end(&ans, rc);
 	if (rc == TIX_ETRANSITION)
 		return tix_req_fail(r, rc, "Only a closed ticket can be "
 		    "reopened.");
-	if (rc != TIX_OK)
-		return rc;
-	return send_detail(r, ticket_id, 200);
+	return rc;
 }
 
 static enum tix_err

@@ -26,19 +26,21 @@ enum tix_err	tix_api_idempotency(struct tix_req *r, const char *body,
 		    size_t len, struct tix_ticket_new *in);
 /*
  * The answers of a write (201 with Location and {"ticket": detail}; 201
- * with {"entry", "ticket": summary}) made before the write commits, and
- * sent after: a failure to make one rolls the write back instead of
- * answering an error for a committed write.  tix_api_answer_created/_replied hook the answer
- * into c (it is made from *made, or *ticket_id and *entry_id, as the
- * write left them); a caller that commits itself passes c NULL and calls
- * tix_api_answer_make before its COMMIT.  tix_api_answer_end sends it when rc is TIX_OK, else
- * drops it (and its headers) and returns rc.
+ * with {"entry", "ticket": summary}; 200 with {"ticket": detail}) made
+ * before the write commits, and sent after: a failure to make one rolls
+ * the write back instead of answering an error for a committed write.
+ * tix_api_answer_created/_replied/_detail hook the answer into c (it is
+ * made from *made, or *ticket_id and *entry_id, as the write left them);
+ * a caller that commits itself passes c NULL and calls
+ * tix_api_answer_make before its COMMIT.  tix_api_answer_end sends it
+ * when rc is TIX_OK, else drops it (and its headers) and returns rc.
  */
 struct tix_answer {
 	struct tix_req			*r;
 	const struct tix_ticket_made	*made;
 	const int64_t			*ticket_id;
 	const int64_t			*entry_id;
+	int				 status;	/* 201, or 200 */
 	struct tix_out			 o;
 	size_t				 nheaders;	/* before the answer's */
 	bool				 ready;
@@ -48,6 +50,9 @@ void		tix_api_answer_created(struct tix_req *r, struct tix_ctx *c,
 void		tix_api_answer_replied(struct tix_req *r, struct tix_ctx *c,
 		    struct tix_answer *a, const int64_t *ticket_id,
 		    const int64_t *entry_id);
+/* 200 with {"ticket": detail} of *ticket_id (a PATCH, a reopen). */
+void		tix_api_answer_detail(struct tix_req *r, struct tix_ctx *c,
+		    struct tix_answer *a, const int64_t *ticket_id);
 enum tix_err	tix_api_answer_make(void *answer);
 enum tix_err	tix_api_answer_end(struct tix_answer *a, enum tix_err rc);
 

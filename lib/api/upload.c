@@ -484,17 +484,22 @@ tix_upload_files(struct tix_req *r)
 		rc = tix_ticket_files_added(&u.c, t.id, &entry_id);
 	if (rc == TIX_OK)
 		rc = link_files(&u, t.id, entry_id);
+	/* The answer is read before COMMIT: failing to read it rolls the
+	 * files back, so that a 201 always means stored and an error
+	 * never follows a commit. */
 	if (rc == TIX_OK)
-		rc = tix_work_commit(&u.c);
+		rc = tix_ticket_attachments(&u.c, t.id, &att, &natt);
 	if (rc != TIX_OK)
 		return fail(&u, rc);
-	tix_buf_free(&u.value);
-	rc = tix_ticket_attachments(&u.c, t.id, &att, &natt);
-	if (rc != TIX_OK)
-		return rc;
 	tix_out_begin(&o);
 	tix_jw_key(&o.w, "attachments");
 	tix_attachments_render(&o.w, att, natt, entry_id, r->args[0]);
+	rc = tix_work_commit(&u.c);
+	if (rc != TIX_OK) {
+		tix_out_discard(&o);
+		return fail(&u, rc);
+	}
+	tix_buf_free(&u.value);
 	return tix_out_send(r, &o, 201);
 }
 
