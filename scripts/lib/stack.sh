@@ -21,7 +21,8 @@ TIX_PACKAGES=(build-essential cmake pkg-config libfcgi-dev libpq-dev
 	postgresql postgresql-client nginx-light python3 curl gettext-base
 	wrk docker-compose python3-aiosmtpd dovecot-imapd chromium
 	libcrack2-dev cracklib-runtime liboath-dev libqrencode-dev
-	libgmime-3.0-dev libxml2-dev libytnef0-dev slowhttptest faketime)
+	libgmime-3.0-dev libxml2-dev libytnef0-dev slowhttptest faketime
+	bubblewrap iproute2)
 
 # The placeholders of nginx/tix.conf.template.  envsubst replaces these and
 # nothing else, so nginx's own $uri, $request_id... survive.
