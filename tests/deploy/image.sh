@@ -73,10 +73,20 @@ holders=()
 on_exit() {
 	local rc=$? pid
 	trap - EXIT INT TERM
-	for pid in ${sandboxes[@]+"${sandboxes[@]}"}; do
+	# PID 1 of each container: when it ends, the kernel ends the rest of
+	# its PID namespace (bubblewrap's --die-with-parent does not survive
+	# the change of user).
+	local -a ones=()
+	for f in "$tmp"/svc/*.info; do
+		[ -s "$f" ] || continue
+		# A one-shot's PID 1 has ended (and its number may be reused).
+		grep -qx 'oneshot=1' "${f%.info}.meta" 2>/dev/null && continue
+		pid=$("$py" -c 'import json, sys; print(json.load(open(sys.argv[1]))["child-pid"])' "$f" 2>/dev/null) ||
+			continue
+		ones+=("$pid")
 		kill -TERM "$pid" 2>/dev/null || true
 	done
-	for pid in ${sandboxes[@]+"${sandboxes[@]}"}; do
+	for pid in ${ones[@]+"${ones[@]}"} ${sandboxes[@]+"${sandboxes[@]}"}; do
 		for _ in $(seq 50); do pid_alive "$pid" || break; sleep 0.1; done
 		kill -KILL "$pid" 2>/dev/null || true
 	done
