@@ -42,7 +42,7 @@ RUN apt-get update \
  && groupadd --system --gid 10001 tix \
  && useradd --system --uid 10001 --gid tix --no-create-home \
         --home-dir /nonexistent --shell /usr/sbin/nologin tix \
- && install -d -o tix -g tix -m 0700 /run/tix-metrics
+ && install -d -o tix -g tix -m 0700 /run/tix-metrics /var/lib/tix/mail
 COPY --from=build /src/build/tix-admin /src/build/tix-auth \
      /src/build/tix-tickets /src/build/tix-files /src/build/tix-scheduler \
      /src/build/tix-notify /src/build/tix-mailin /usr/local/bin/

@@ -22,7 +22,7 @@ TIX_PACKAGES=(build-essential cmake pkg-config libfcgi-dev libpq-dev
 	wrk docker-compose python3-aiosmtpd dovecot-imapd chromium
 	libcrack2-dev cracklib-runtime liboath-dev libqrencode-dev
 	libgmime-3.0-dev libxml2-dev libytnef0-dev slowhttptest faketime
-	pgbouncer)
+	pgbouncer bubblewrap iproute2)
 
 # The placeholders of nginx/tix.conf.template.  envsubst replaces these and
 # nothing else, so nginx's own $uri, $request_id... survive.

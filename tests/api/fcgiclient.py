@@ -47,7 +47,9 @@ def stdin_records(body, end=True):
 
 
 def connect(path, timeout=10):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    """path: a unix socket's path, or (host, port) for TCP."""
+    family = socket.AF_INET if isinstance(path, tuple) else socket.AF_UNIX
+    s = socket.socket(family, socket.SOCK_STREAM)
     s.settimeout(timeout)
     s.connect(path)
     return s

@@ -6,6 +6,7 @@ with an Idempotency-Key, not a GET /api/me (docs/upgrade.md)."""
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import threading
@@ -19,6 +20,14 @@ from tixclient import (ApiTestCase, bearer_client, login, make_user,
 # tix-auth (GET /api/me).
 WORKERS = [("tix-tickets", "TIX_TEST_TICKETS_PIDFILE"),
            ("tix-auth", "TIX_TEST_AUTH_PIDFILE")]
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 def read_pid(path):
@@ -186,6 +195,110 @@ class FailedUpgradeTest(ApiTestCase):
         # It removed its socket and pid file; nothing is left running.
         self.assertFalse(os.path.exists(pidfile))
         self.assertFalse(os.path.exists(sock))
+
+
+class TcpUpgradeTest(ApiTestCase):
+    """The same over TCP (--listen HOST:PORT, as in docker-compose and
+    behind a remote nginx): a new binary that cannot start leaves the old
+    one serving, and a good one takes over, with FastCGI clients sending
+    requests all along and not one failing."""
+
+    def me_status(self, addr):
+        r = fcgiclient.request(addr, "GET", "/api/auth/me", timeout=20)
+        return r[0] if r else None
+
+    def test_failed_then_good_upgrade_over_tcp(self):
+        tmp = tempfile.mkdtemp(prefix="tix-upgrade-tcp.")
+        self.addCleanup(shutil.rmtree, tmp)
+        binary = os.path.join(tmp, "tix-auth")
+        pidfile, logname = os.path.join(tmp, "pid"), os.path.join(tmp, "log")
+        shutil.copy(shutil.which("tix-auth"), binary)
+        port = free_port()
+        addr = ("127.0.0.1", port)
+        with open(logname, "w") as log:
+            proc = subprocess.Popen(
+                [binary, "--listen", "127.0.0.1:%d" % port, "--workers",
+                 "2", "--pid-file", pidfile], stdout=log, stderr=log)
+
+        def stop():
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            if os.path.exists(pidfile) and alive(read_pid(pidfile)):
+                os.kill(read_pid(pidfile), signal.SIGKILL)
+        self.addCleanup(stop)
+        wait_for("the pid file", lambda: os.path.exists(pidfile), 20)
+        self.assertEqual(self.me_status(addr), 401)
+
+        def log():
+            with open(logname) as f:
+                return f.read()
+
+        def install(text=None):
+            new = binary + ".new"
+            if text is None:
+                shutil.copy(shutil.which("tix-auth"), new)
+            else:
+                with open(new, "w") as f:
+                    f.write(text)
+                os.chmod(new, 0o755)
+            os.rename(new, binary)
+
+        halt, lock = threading.Event(), threading.Lock()
+        done, failures = [0], []
+
+        def load():
+            while not halt.is_set():
+                try:
+                    st = self.me_status(addr)
+                except OSError as e:
+                    st = repr(e)
+                with lock:
+                    if st == 401:
+                        done[0] += 1
+                    else:
+                        failures.append(st)
+
+        threads = [threading.Thread(target=load) for _ in range(3)]
+        for t in threads:
+            t.start()
+        try:
+            def served_more(n):
+                with lock:
+                    start = done[0]
+                wait_for("%d more requests" % n,
+                         lambda: done[0] >= start + n, 30)
+
+            served_more(20)
+            install("#!/bin/sh\necho 'tix-auth: broken build' >&2\nexit 2\n")
+            os.kill(proc.pid, signal.SIGUSR2)
+            wait_for("the failure to be seen",
+                     lambda: "before it took over; serving on" in log(), 20)
+            self.assertIn("tix-auth: broken build", log())
+            self.assertEqual(read_pid(pidfile), proc.pid)
+            self.assertIsNone(proc.poll())
+            served_more(20)
+
+            install()
+            os.kill(proc.pid, signal.SIGUSR2)
+            wait_for("a successor", lambda: read_pid(pidfile) != proc.pid,
+                     30)
+            proc.wait(timeout=40)
+            new = read_pid(pidfile)
+            self.assertTrue(alive(new))
+            self.assertIn("(socket handed down)", log())
+            self.assertIn("upgrade: took over the socket; stopping %d"
+                          % proc.pid, log())
+            served_more(20)
+        finally:
+            halt.set()
+            for t in threads:
+                t.join()
+        self.assertEqual(failures, [])
+        self.assertGreater(done[0], 60)
+        new = read_pid(pidfile)
+        os.kill(new, signal.SIGTERM)
+        wait_for("the successor to stop", lambda: not alive(new), 40)
 
 
 if __name__ == "__main__":
