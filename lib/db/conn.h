@@ -1,0 +1,29 @@
+/*
+ * conn.h: what db.c lends the other files of lib/db/ (batch.c): the
+ * connection itself, preparing, error classification, result copies.
+ * Never included outside lib/db/.
+ */
+#ifndef TIX_DB_CONN_H
+#define TIX_DB_CONN_H
+
+#include <libpq-fe.h>
+
+#include "db/db.h"
+
+/* The connection, or NULL when there is none. */
+PGconn		*tix_db_pgconn(struct tix_db *db);
+/* Prepare id on this connection if it is not yet (one round trip, once
+ * per connection), and write its statement name into name. */
+enum tix_err	 tix_db_prepared(struct tix_db *db, enum tix_stmt id,
+		    char name[16]);
+/* What the failed result res of id means (tix_db_run's errors); may
+ * close the connection, after which tix_db_pgconn is NULL. */
+enum tix_err	 tix_db_failed(struct tix_db *db, const PGresult *res,
+		    enum tix_stmt id);
+/* Close the connection: the next request connects anew. */
+void		 tix_db_drop(struct tix_db *db);
+/* Copy res into out (tix_db_run's rows and affected count). */
+enum tix_err	 tix_db_copy(struct tix_arena *a, PGresult *res,
+		    struct tix_rows *out);
+
+#endif
