@@ -101,6 +101,11 @@ enum tix_err	tix_ticket_summary_get(const struct tix_ctx *c, int64_t id,
 enum tix_err	tix_ticket_detail_get(const struct tix_ctx *c, int64_t id,
 		    struct tix_ticket_detail *out);
 
+/* The same without the license (no lookup of keys): for the answer to
+ * a reply, which shows no license. */
+enum tix_err	tix_ticket_view_get(const struct tix_ctx *c, int64_t id,
+		    struct tix_ticket_detail *out);
+
 /* The timeline of ticket id. */
 enum tix_err	tix_ticket_entries(const struct tix_ctx *c, int64_t id,
 		    struct tix_entry **out, size_t *n);
