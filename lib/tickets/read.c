@@ -66,39 +66,6 @@ tix_summary_read(const struct tix_rows *rs, size_t r,
 	out->attachment_count = tix_rows_int(rs, r, C_ATTACHMENTS);
 }
 
-/* The summary statement's row: a customer sees customer_updated_at. */
-static enum tix_err
-summary_rows(const struct tix_ctx *c, int64_t id, struct tix_rows *rs)
-{
-	const char	*p[2];
-	enum tix_err	 rc;
-
-	p[0] = tix_db_i64(c->arena, id);
-	p[1] = tix_is_staff(c->who) ? "f" : "t";
-	if (p[0] == NULL)
-		return TIX_ENOMEM;
-	rc = tix_db_run(c->db, c->arena, TIX_STMT_TICKET_SUMMARY, p, 2, rs);
-	if (rc == TIX_OK && rs->nrows != 1)
-		rc = TIX_ENOTFOUND;	/* deleted in between */
-	if (rc == TIX_OK && rs->ncols <= C_REOPEN_WINDOW)
-		rc = TIX_EINTERNAL;
-	return rc;
-}
-
-enum tix_err
-tix_ticket_summary_get(const struct tix_ctx *c, int64_t id,
-    struct tix_ticket_summary *out)
-{
-	struct tix_rows	rs;
-	enum tix_err	rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = summary_rows(c, id, &rs);
-	if (rc == TIX_OK)
-		tix_summary_read(&rs, 0, out);
-	return rc;
-}
-
 /* Statement id's rows for ticket id and whether the viewer is staff
  * (sees internal notes). */
 static enum tix_err
@@ -223,28 +190,6 @@ attachments_read(const struct tix_ctx *c, const struct tix_rows *rs,
 }
 
 enum tix_err
-tix_ticket_entries(const struct tix_ctx *c, int64_t id,
-    struct tix_entry **out, size_t *n)
-{
-	struct tix_db_batch	b;
-	struct tix_rows		rs, refused;
-	const char		*p[2];
-	enum tix_err		rc;
-
-	*out = NULL;
-	*n = 0;
-	p[0] = tix_db_i64(c->arena, id);
-	p[1] = tix_is_staff(c->who) ? "t" : "f";
-	tix_db_batch_init(&b, c->db, c->arena);
-	tix_db_batch_add(&b, TIX_STMT_TICKET_ENTRIES, p, 2, &rs);
-	tix_db_batch_add(&b, TIX_STMT_REFUSED_LIST, p, 2, &refused);
-	rc = tix_db_batch_run(&b);
-	if (rc != TIX_OK)
-		return rc;
-	return entries_read(c, &rs, &refused, out, n);
-}
-
-enum tix_err
 tix_ticket_attachments(const struct tix_ctx *c, int64_t id,
     struct tix_attachment **out, size_t *n)
 {
@@ -350,7 +295,7 @@ view_get(const struct tix_ctx *c, int64_t id, struct tix_ticket_detail *out)
 
 	memset(out, 0, sizeof(*out));
 	sp[0] = tp[0] = tix_db_i64(c->arena, id);
-	sp[1] = staff ? "f" : "t";	/* whether the viewer is a customer */
+	sp[1] = staff ? "f" : "t";	/* a customer: customer_updated_at */
 	tp[1] = staff ? "t" : "f";	/* whether they see internal notes */
 	tix_db_batch_init(&b, c->db, c->arena);
 	tix_db_batch_add(&b, TIX_STMT_TICKET_SUMMARY, sp, 2, &sum);
