@@ -1,6 +1,7 @@
 /*
  * conn.h: what db.c lends the other files of lib/db/ (batch.c): the
- * connection itself, preparing, error classification, result copies.
+ * connection itself, statement names, error classification, result
+ * copies.
  * Never included outside lib/db/.
  */
 #ifndef TIX_DB_CONN_H
@@ -8,14 +9,17 @@
 
 #include <libpq-fe.h>
 
+#include <stdbool.h>
+
 #include "db/db.h"
 
 /* The connection, or NULL when there is none. */
 PGconn		*tix_db_pgconn(struct tix_db *db);
-/* Prepare id on this connection if it is not yet (one round trip, once
- * per connection), and write its statement name into name. */
-enum tix_err	 tix_db_prepared(struct tix_db *db, enum tix_stmt id,
-		    char name[16]);
+/* The name statement id is prepared under, and whether it is on this
+ * connection (set when a batch prepared it). */
+void		 tix_db_stmt_name(enum tix_stmt id, char name[16]);
+bool		 tix_db_is_prepared(const struct tix_db *db, enum tix_stmt id);
+void		 tix_db_set_prepared(struct tix_db *db, enum tix_stmt id);
 /* What the failed result res of id means (tix_db_run's errors); may
  * close the connection, after which tix_db_pgconn is NULL. */
 enum tix_err	 tix_db_failed(struct tix_db *db, const PGresult *res,

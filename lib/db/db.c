@@ -566,11 +566,22 @@ tix_db_pgconn(struct tix_db *db)
 	return db->conn;
 }
 
-enum tix_err
-tix_db_prepared(struct tix_db *db, enum tix_stmt id, char name[16])
+void
+tix_db_stmt_name(enum tix_stmt id, char name[16])
 {
 	snprintf(name, 16, "s%d", (int)id);
-	return prepare(db, id, name);
+}
+
+bool
+tix_db_is_prepared(const struct tix_db *db, enum tix_stmt id)
+{
+	return db->prepared[id];
+}
+
+void
+tix_db_set_prepared(struct tix_db *db, enum tix_stmt id)
+{
+	db->prepared[id] = true;
 }
 
 enum tix_err
