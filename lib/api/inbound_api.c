@@ -8,7 +8,7 @@
 #include "api/fields.h"
 #include "api/inbound_api.h"
 #include "api/render.h"
-#include "api/tickets_api.h"
+#include "api/ticket_answer.h"
 #include "core/limits.h"
 #include "core/str.h"
 #include "http/query.h"

@@ -21,7 +21,7 @@
 
 #include "api/ctx.h"
 #include "api/render.h"
-#include "api/tickets_api.h"
+#include "api/ticket_answer.h"
 #include "api/upload.h"
 #include "core/config.h"
 #include "core/limits.h"
@@ -501,29 +501,4 @@ tix_upload_files(struct tix_req *r)
 	}
 	tix_buf_free(&u.value);
 	return tix_out_send(r, &o, 201);
-}
-
-void
-tix_attachments_render(struct tix_jw *w, const struct tix_attachment *att,
-    size_t n, int64_t entry_id, const char *number)
-{
-	char	url[128];
-	size_t	i;
-
-	tix_jw_arr_open(w);
-	for (i = 0; i < n; i++) {
-		if (entry_id != 0 && att[i].entry_id != entry_id)
-			continue;
-		snprintf(url, sizeof(url), "/api/tickets/%s/attachments/%lld",
-		    number == NULL ? "-" : number, (long long)att[i].id);
-		tix_jw_obj_open(w);
-		tix_jw_kint(w, "id", att[i].id);
-		tix_jw_kstr(w, "filename", att[i].filename);
-		tix_jw_kstr(w, "content_type", att[i].content_type);
-		tix_jw_kint(w, "size", att[i].size);
-		tix_jw_kstr(w, "created_at", att[i].created_at);
-		tix_jw_kstr(w, "url", url);
-		tix_jw_obj_close(w);
-	}
-	tix_jw_arr_close(w);
 }

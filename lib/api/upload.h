@@ -1,7 +1,6 @@
 /*
  * upload.h: files on tickets: multipart creates and replies, the
- * attachment routes, and the attachments of a ticket as JSON
- * (api/upload.c; downloads in api/files_api.c).
+ * attachment routes (api/upload.c; downloads in api/files_api.c).
  */
 #ifndef TIX_API_UPLOAD_H
 #define TIX_API_UPLOAD_H
@@ -27,14 +26,5 @@ enum tix_err	tix_upload_files(struct tix_req *r);
 
 /* DELETE /api/tickets/{number}: admins only (api/delete_api.c). */
 enum tix_err	tix_api_delete_ticket(struct tix_req *r);
-
-/*
- * Write a JSON array of the n attachments in att that belong to
- * entry_id, or all of them when entry_id is 0.  number is the ticket's
- * TICK-number text, for the download URLs.
- */
-void		tix_attachments_render(struct tix_jw *w,
-		    const struct tix_attachment *att, size_t n,
-		    int64_t entry_id, const char *number);
 
 #endif

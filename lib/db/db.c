@@ -17,6 +17,7 @@
 
 #include "core/log.h"
 #include "core/metrics.h"
+#include "db/conn.h"
 #include "db/db.h"
 
 /* Don't hammer a server that is down: one connection attempt a second. */
@@ -571,4 +572,53 @@ tix_db_i64(struct tix_arena *a, int64_t v)
 	const char *s = tix_arena_printf(a, "%lld", (long long)v);
 
 	return s != NULL ? s : tix_db_nomem;
+}
+
+/* For the other files of lib/db/ (db/conn.h). */
+
+PGconn *
+tix_db_pgconn(struct tix_db *db)
+{
+	return db->conn;
+}
+
+void
+tix_db_stmt_name(enum tix_stmt id, char name[16])
+{
+	snprintf(name, 16, "s%d", (int)id);
+}
+
+bool
+tix_db_is_prepared(const struct tix_db *db, enum tix_stmt id)
+{
+	return db->prepared[id];
+}
+
+void
+tix_db_set_prepared(struct tix_db *db, enum tix_stmt id)
+{
+	db->prepared[id] = true;
+}
+
+enum tix_err
+tix_db_failed(struct tix_db *db, const PGresult *res, enum tix_stmt id)
+{
+	return classify(db, res, id);
+}
+
+void
+tix_db_drop(struct tix_db *db)
+{
+	disconnect(db);
+}
+
+enum tix_err
+tix_db_copy(struct tix_arena *a, PGresult *res, struct tix_rows *out)
+{
+	const char *tuples = PQcmdTuples(res);
+
+	out->affected = tuples[0] == '\0' ? 0 : strtoull(tuples, NULL, 10);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return TIX_OK;
+	return copy_rows(a, res, out);
 }

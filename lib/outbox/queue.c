@@ -6,10 +6,12 @@
  * subjects are "[TICK-1001] <subject>", one line, since a ticket's
  * subject holds no control characters (checked at input; compose.c
  * refuses them again).  A body never depends on the recipient, so one
- * INSERT ... SELECT writes the rows of all recipients at once.
+ * INSERT ... SELECT writes the rows of all recipients at once, and the
+ * rows of one change go with their NOTIFY in one round trip (db/batch.h).
  */
 #include <string.h>
 
+#include "db/batch.h"
 #include "outbox/queue.h"
 
 static const char *base_url = "http://localhost";
@@ -97,28 +99,27 @@ human(struct tix_arena *a, const char *status)
 enum audience { TO_USER, TO_STAFF };
 
 /*
- * Queue kind with subject and body for the audience, except the actor
- * when except_actor; pref names the preference that must be on (NULL:
- * none).  body NULL is TIX_ENOMEM (an arena_printf that failed).
+ * Queue kind with subject and body for the audience into b, except the
+ * actor when except_actor; pref names the preference that must be on
+ * (NULL: none).  body NULL is TIX_ENOMEM (an arena_printf that failed).
  */
 static enum tix_err
-put(const struct tix_outbox_ctx *o, int64_t ticket_id, enum audience to,
-    int64_t user_id, const char *kind, const char *pref,
-    const struct info *t, const char *body, bool except_actor)
+put_add(const struct tix_outbox_ctx *o, struct tix_db_batch *b,
+    int64_t ticket_id, enum audience to, int64_t user_id, const char *kind,
+    const char *pref, const struct info *t, const char *body,
+    bool except_actor)
 {
-	const char	*p[7];
-	struct tix_rows	 rs;
-	enum tix_err	 rc;
-	const char	*except = NULL;
-	int		 n;
+	const char	**p;
+	const char	 *except = NULL;
 
 	if (body == NULL)
 		return TIX_ENOMEM;
-	if (except_actor && o->actor_id != 0) {
+	/* The batch borrows the parameters until it runs. */
+	p = tix_arena_alloc(o->arena, 7 * sizeof(*p));
+	if (p == NULL)
+		return TIX_ENOMEM;
+	if (except_actor && o->actor_id != 0)
 		except = tix_db_i64(o->arena, o->actor_id);
-		if (except == NULL)
-			return TIX_ENOMEM;
-	}
 	p[0] = tix_db_i64(o->arena, ticket_id);
 	p[1] = kind;
 	p[2] = t->mail_subject;
@@ -127,21 +128,41 @@ put(const struct tix_outbox_ctx *o, int64_t ticket_id, enum audience to,
 	if (to == TO_USER) {
 		p[5] = tix_db_i64(o->arena, user_id);
 		p[6] = except;
-		n = 7;
+		tix_db_batch_add(b, TIX_STMT_OUTBOX_TO_USER, p, 7, NULL);
 	} else {
 		p[5] = except;
-		n = 6;
+		tix_db_batch_add(b, TIX_STMT_OUTBOX_TO_STAFF, p, 6, NULL);
 	}
-	if (p[0] == NULL || (to == TO_USER && p[5] == NULL))
-		return TIX_ENOMEM;
-	rc = tix_db_run(o->db, o->arena, to == TO_USER ?
-	    TIX_STMT_OUTBOX_TO_USER : TIX_STMT_OUTBOX_TO_STAFF, p, n, &rs);
-	if (rc != TIX_OK || rs.affected == 0)
+	return TIX_OK;
+}
+
+/*
+ * Run the rows queued into b with the NOTIFY that wakes tix-notify, in
+ * one round trip.  Several in one transaction fold into one (same
+ * channel and payload), delivered only if the transaction commits; one
+ * for rows that a preference turned off wakes the sender for nothing.
+ */
+static enum tix_err
+send_queued(struct tix_db_batch *b)
+{
+	tix_db_batch_add(b, TIX_STMT_OUTBOX_NOTIFY, NULL, 0, NULL);
+	return tix_db_batch_run(b);
+}
+
+static enum tix_err
+put(const struct tix_outbox_ctx *o, int64_t ticket_id, enum audience to,
+    int64_t user_id, const char *kind, const char *pref,
+    const struct info *t, const char *body, bool except_actor)
+{
+	struct tix_db_batch	b;
+	enum tix_err		rc;
+
+	tix_db_batch_init(&b, o->db, o->arena);
+	rc = put_add(o, &b, ticket_id, to, user_id, kind, pref, t, body,
+	    except_actor);
+	if (rc != TIX_OK)
 		return rc;
-	/* Several in one transaction fold into one (same channel and
-	 * payload); it is delivered only if the transaction commits. */
-	return tix_db_run(o->db, o->arena, TIX_STMT_OUTBOX_NOTIFY, NULL, 0,
-	    NULL);
+	return send_queued(&b);
 }
 
 /* s cut to at most max characters (whole UTF-8 sequences). */
@@ -164,14 +185,16 @@ cut(struct tix_arena *a, const char *s, size_t max)
  * on the ticket's page only).
  */
 static enum tix_err
-sms(const struct tix_outbox_ctx *o, int64_t ticket_id, const char *kind,
-    const struct info *t, const char *text)
+sms_add(const struct tix_outbox_ctx *o, struct tix_db_batch *b,
+    int64_t ticket_id, const char *kind, const struct info *t,
+    const char *text)
 {
-	const char	*p[6];
-	struct tix_rows	 rs;
-	enum tix_err	 rc;
+	const char **p;
 
 	if (text == NULL)
+		return TIX_ENOMEM;
+	p = tix_arena_alloc(o->arena, 6 * sizeof(*p));
+	if (p == NULL)
 		return TIX_ENOMEM;
 	p[0] = tix_db_i64(o->arena, ticket_id);
 	p[1] = kind;
@@ -179,13 +202,22 @@ sms(const struct tix_outbox_ctx *o, int64_t ticket_id, const char *kind,
 	p[3] = text;
 	p[4] = tix_db_i64(o->arena, t->requester_id);
 	p[5] = o->actor_id != 0 ? tix_db_i64(o->arena, o->actor_id) : NULL;
-	if (p[0] == NULL || p[4] == NULL || (o->actor_id != 0 && p[5] == NULL))
-		return TIX_ENOMEM;
-	rc = tix_db_run(o->db, o->arena, TIX_STMT_OUTBOX_SMS, p, 6, &rs);
-	if (rc != TIX_OK || rs.affected == 0)
+	tix_db_batch_add(b, TIX_STMT_OUTBOX_SMS, p, 6, NULL);
+	return TIX_OK;
+}
+
+static enum tix_err
+sms(const struct tix_outbox_ctx *o, int64_t ticket_id, const char *kind,
+    const struct info *t, const char *text)
+{
+	struct tix_db_batch	b;
+	enum tix_err		rc;
+
+	tix_db_batch_init(&b, o->db, o->arena);
+	rc = sms_add(o, &b, ticket_id, kind, t, text);
+	if (rc != TIX_OK)
 		return rc;
-	return tix_db_run(o->db, o->arena, TIX_STMT_OUTBOX_NOTIFY, NULL, 0,
-	    NULL);
+	return send_queued(&b);
 }
 
 static enum tix_err
@@ -200,14 +232,16 @@ to_requester(const struct tix_outbox_ctx *o, int64_t ticket_id,
 enum tix_err
 tix_outbox_created(struct tix_outbox_ctx o, int64_t ticket_id)
 {
-	struct info	t;
-	enum tix_err	rc;
+	struct tix_db_batch	b;
+	struct info		t;
+	enum tix_err		rc;
 
 	rc = load(&o, ticket_id, &t);
 	if (rc != TIX_OK)
 		return rc;
-	rc = to_requester(&o, ticket_id, "received", NULL, &t,
-	    tix_arena_printf(o.arena,
+	tix_db_batch_init(&b, o.db, o.arena);
+	rc = put_add(&o, &b, ticket_id, TO_USER, t.requester_id, "received",
+	    NULL, &t, tix_arena_printf(o.arena,
 	    "We have received your request and opened ticket %s:\n"
 	    "\n"
 	    "  %s\n"
@@ -218,7 +252,7 @@ tix_outbox_created(struct tix_outbox_ctx o, int64_t ticket_id)
 	    "%s\n", t.number, t.subject, t.link), false);
 	if (rc != TIX_OK)
 		return rc;
-	return put(&o, ticket_id, TO_STAFF, 0, "new_ticket", NULL, &t,
+	rc = put_add(&o, &b, ticket_id, TO_STAFF, 0, "new_ticket", NULL, &t,
 	    tix_arena_printf(o.arena,
 	    "New ticket %s from %s <%s>\n"
 	    "Priority: %s, category: %s\n"
@@ -227,15 +261,19 @@ tix_outbox_created(struct tix_outbox_ctx o, int64_t ticket_id)
 	    "\n"
 	    "%s\n", t.number, t.requester, t.requester_email, t.priority,
 	    t.category, t.description, t.staff_link), true);
+	if (rc != TIX_OK)
+		return rc;
+	return send_queued(&b);
 }
 
 enum tix_err
 tix_outbox_message(struct tix_outbox_ctx o, int64_t ticket_id,
     const char *body, bool internal, const char *from, const char *to)
 {
-	struct info	t;
-	bool		changed = strcmp(from, to) != 0;
-	enum tix_err	rc;
+	struct tix_db_batch	b;
+	struct info		t;
+	bool			changed = strcmp(from, to) != 0;
+	enum tix_err		rc;
 
 	if (internal)	/* the status only, never the note's text */
 		return tix_outbox_status(o, ticket_id, from, to);
@@ -243,25 +281,32 @@ tix_outbox_message(struct tix_outbox_ctx o, int64_t ticket_id,
 	if (rc != TIX_OK)
 		return rc;
 	if (o.actor_is_staff) {
-		rc = sms(&o, ticket_id, "reply", &t, tix_arena_printf(o.arena,
+		tix_db_batch_init(&b, o.db, o.arena);
+		rc = sms_add(&o, &b, ticket_id, "reply", &t,
+		    tix_arena_printf(o.arena,
 		    "%s: %s replied%s. Read it: %s", t.number,
 		    cut(o.arena, o.actor_name, 40),
 		    changed && strcmp(to, "resolved") == 0 ?
 		    " and marked it resolved" : "", t.link));
+		if (rc == TIX_OK)
+			rc = put_add(&o, &b, ticket_id, TO_USER,
+			    t.requester_id, "reply", "reply", &t,
+			    tix_arena_printf(o.arena,
+			    "%s replied to your ticket %s (%s):\n"
+			    "\n"
+			    "%s\n"
+			    "\n"
+			    "%s%s%s"
+			    "You can read the whole conversation and answer "
+			    "here:\n"
+			    "\n"
+			    "%s\n", o.actor_name, t.number, t.subject, body,
+			    changed ? "Status: " : "",
+			    changed ? human(o.arena, to) : "",
+			    changed ? "\n\n" : "", t.link), true);
 		if (rc != TIX_OK)
 			return rc;
-		return to_requester(&o, ticket_id, "reply", "reply", &t,
-		    tix_arena_printf(o.arena,
-		    "%s replied to your ticket %s (%s):\n"
-		    "\n"
-		    "%s\n"
-		    "\n"
-		    "%s%s%s"
-		    "You can read the whole conversation and answer here:\n"
-		    "\n"
-		    "%s\n", o.actor_name, t.number, t.subject, body,
-		    changed ? "Status: " : "", changed ? human(o.arena, to) : "",
-		    changed ? "\n\n" : "", t.link), true);
+		return send_queued(&b);
 	}
 	return put(&o, ticket_id, TO_STAFF, 0, "customer_reply", "reply", &t,
 	    tix_arena_printf(o.arena,

@@ -1,10 +1,15 @@
 /*
  * read.c: a ticket's summary, detail, timeline, attachments and license
  * as typed structs (read.h), from the statements of lib/db/stmt.c.
+ *
+ * The detail's four statements (summary, timeline, refused files,
+ * attachments) need nothing of each other: they go in one batch, one
+ * round trip (db/batch.h).  Each takes the viewer's role itself.
  */
 #include <string.h>
 
 #include "core/limits.h"
+#include "db/batch.h"
 #include "tickets/license.h"
 #include "tickets/read.h"
 
@@ -61,39 +66,6 @@ tix_summary_read(const struct tix_rows *rs, size_t r,
 	out->attachment_count = tix_rows_int(rs, r, C_ATTACHMENTS);
 }
 
-/* The summary statement's row: a customer sees customer_updated_at. */
-static enum tix_err
-summary_rows(const struct tix_ctx *c, int64_t id, struct tix_rows *rs)
-{
-	const char	*p[2];
-	enum tix_err	 rc;
-
-	p[0] = tix_db_i64(c->arena, id);
-	p[1] = tix_is_staff(c->who) ? "f" : "t";
-	if (p[0] == NULL)
-		return TIX_ENOMEM;
-	rc = tix_db_run(c->db, c->arena, TIX_STMT_TICKET_SUMMARY, p, 2, rs);
-	if (rc == TIX_OK && rs->nrows != 1)
-		rc = TIX_ENOTFOUND;	/* deleted in between */
-	if (rc == TIX_OK && rs->ncols <= C_REOPEN_WINDOW)
-		rc = TIX_EINTERNAL;
-	return rc;
-}
-
-enum tix_err
-tix_ticket_summary_get(const struct tix_ctx *c, int64_t id,
-    struct tix_ticket_summary *out)
-{
-	struct tix_rows	rs;
-	enum tix_err	rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = summary_rows(c, id, &rs);
-	if (rc == TIX_OK)
-		tix_summary_read(&rs, 0, out);
-	return rc;
-}
-
 /* Statement id's rows for ticket id and whether the viewer is staff
  * (sees internal notes). */
 static enum tix_err
@@ -121,22 +93,17 @@ array_of(struct tix_arena *a, size_t n, size_t sz)
 	return p;
 }
 
-/* The refused files of ticket id's entries (ordered by entry, as e). */
+/* The refused files rs (ordered by entry, as e) onto their entries. */
 static enum tix_err
-refused_files(const struct tix_ctx *c, int64_t id, struct tix_entry *e,
-    size_t n)
+refused_files(const struct tix_ctx *c, const struct tix_rows *rs,
+    struct tix_entry *e, size_t n)
 {
-	struct tix_rows	 rs;
-	size_t		 i, j, k = 0, r0;
-	enum tix_err	 rc;
+	size_t	i, j, k = 0, r0;
 
-	rc = ticket_rows(c, TIX_STMT_REFUSED_LIST, id, &rs);
-	if (rc != TIX_OK || rs.nrows == 0)
-		return rc;
-	for (i = 0; i < n && k < rs.nrows; i++) {
-		while (k < rs.nrows && tix_rows_int(&rs, k, 0) < e[i].id)
+	for (i = 0; i < n && k < rs->nrows; i++) {
+		while (k < rs->nrows && tix_rows_int(rs, k, 0) < e[i].id)
 			k++;
-		for (r0 = k; k < rs.nrows && tix_rows_int(&rs, k, 0) ==
+		for (r0 = k; k < rs->nrows && tix_rows_int(rs, k, 0) ==
 		    e[i].id; k++)
 			;
 		if (k == r0)
@@ -146,52 +113,79 @@ refused_files(const struct tix_ctx *c, int64_t id, struct tix_entry *e,
 		if (e[i].refused == NULL)
 			return TIX_ENOMEM;
 		for (j = r0; j < k; j++) {
-			e[i].refused[j - r0].filename = tix_rows_get(&rs, j, 1);
-			e[i].refused[j - r0].reason = tix_rows_get(&rs, j, 2);
+			e[i].refused[j - r0].filename = tix_rows_get(rs, j, 1);
+			e[i].refused[j - r0].reason = tix_rows_get(rs, j, 2);
 		}
 		e[i].nrefused = k - r0;
 	}
 	return TIX_OK;
 }
 
-enum tix_err
-tix_ticket_entries(const struct tix_ctx *c, int64_t id,
-    struct tix_entry **out, size_t *n)
+/* The timeline from the rows of TICKET_ENTRIES and REFUSED_LIST. */
+static enum tix_err
+entries_read(const struct tix_ctx *c, const struct tix_rows *rs,
+    const struct tix_rows *refused, struct tix_entry **out, size_t *n)
 {
-	struct tix_rows	 rs;
 	struct tix_entry *e;
 	enum tix_err	 rc;
 	size_t		 i;
 
 	*out = NULL;
 	*n = 0;
-	rc = ticket_rows(c, TIX_STMT_TICKET_ENTRIES, id, &rs);
-	if (rc != TIX_OK)
-		return rc;
-	if (rs.nrows > 0 && rs.ncols <= E_TO)
+	if (rs->nrows > 0 && rs->ncols <= E_TO)
 		return TIX_EINTERNAL;
-	e = array_of(c->arena, rs.nrows, sizeof(*e));
+	if (refused->nrows > 0 && refused->ncols < 3)
+		return TIX_EINTERNAL;
+	e = array_of(c->arena, rs->nrows, sizeof(*e));
 	if (e == NULL)
 		return TIX_ENOMEM;
-	for (i = 0; i < rs.nrows; i++) {
-		e[i].id = tix_rows_int(&rs, i, E_ID);
-		e[i].type = tix_rows_get(&rs, i, E_TYPE);
-		e[i].at = tix_rows_get(&rs, i, E_AT);
-		if (tix_rows_get(&rs, i, E_ACTOR_ID) != NULL) {
-			e[i].actor_id = tix_rows_int(&rs, i, E_ACTOR_ID);
-			e[i].actor_name = tix_rows_get(&rs, i, E_ACTOR_NAME);
-			e[i].actor_role = tix_rows_get(&rs, i, E_ACTOR_ROLE);
+	for (i = 0; i < rs->nrows; i++) {
+		e[i].id = tix_rows_int(rs, i, E_ID);
+		e[i].type = tix_rows_get(rs, i, E_TYPE);
+		e[i].at = tix_rows_get(rs, i, E_AT);
+		if (tix_rows_get(rs, i, E_ACTOR_ID) != NULL) {
+			e[i].actor_id = tix_rows_int(rs, i, E_ACTOR_ID);
+			e[i].actor_name = tix_rows_get(rs, i, E_ACTOR_NAME);
+			e[i].actor_role = tix_rows_get(rs, i, E_ACTOR_ROLE);
 		}
-		e[i].via = tix_rows_get(&rs, i, E_VIA);
-		e[i].body = tix_rows_get(&rs, i, E_BODY);
-		e[i].from = tix_rows_get(&rs, i, E_FROM);
-		e[i].to = tix_rows_get(&rs, i, E_TO);
+		e[i].via = tix_rows_get(rs, i, E_VIA);
+		e[i].body = tix_rows_get(rs, i, E_BODY);
+		e[i].from = tix_rows_get(rs, i, E_FROM);
+		e[i].to = tix_rows_get(rs, i, E_TO);
 	}
-	rc = refused_files(c, id, e, rs.nrows);
+	rc = refused_files(c, refused, e, rs->nrows);
 	if (rc != TIX_OK)
 		return rc;
 	*out = e;
-	*n = rs.nrows;
+	*n = rs->nrows;
+	return TIX_OK;
+}
+
+/* The attachments from the rows of ATTACH_LIST. */
+static enum tix_err
+attachments_read(const struct tix_ctx *c, const struct tix_rows *rs,
+    struct tix_attachment **out, size_t *n)
+{
+	struct tix_attachment	*a;
+	size_t			 i;
+
+	*out = NULL;
+	*n = 0;
+	if (rs->nrows > 0 && rs->ncols <= A_ENTRY)
+		return TIX_EINTERNAL;
+	a = array_of(c->arena, rs->nrows, sizeof(*a));
+	if (a == NULL)
+		return TIX_ENOMEM;
+	for (i = 0; i < rs->nrows; i++) {
+		a[i].id = tix_rows_int(rs, i, A_ID);
+		a[i].filename = tix_rows_get(rs, i, A_NAME);
+		a[i].content_type = tix_rows_get(rs, i, A_TYPE);
+		a[i].size = tix_rows_int(rs, i, A_SIZE);
+		a[i].created_at = tix_rows_get(rs, i, A_CREATED);
+		a[i].entry_id = tix_rows_int(rs, i, A_ENTRY);
+	}
+	*out = a;
+	*n = rs->nrows;
 	return TIX_OK;
 }
 
@@ -199,32 +193,15 @@ enum tix_err
 tix_ticket_attachments(const struct tix_ctx *c, int64_t id,
     struct tix_attachment **out, size_t *n)
 {
-	struct tix_rows		 rs;
-	struct tix_attachment	*a;
-	enum tix_err		 rc;
-	size_t			 i;
+	struct tix_rows	rs;
+	enum tix_err	rc;
 
 	*out = NULL;
 	*n = 0;
 	rc = ticket_rows(c, TIX_STMT_ATTACH_LIST, id, &rs);
 	if (rc != TIX_OK)
 		return rc;
-	if (rs.nrows > 0 && rs.ncols <= A_ENTRY)
-		return TIX_EINTERNAL;
-	a = array_of(c->arena, rs.nrows, sizeof(*a));
-	if (a == NULL)
-		return TIX_ENOMEM;
-	for (i = 0; i < rs.nrows; i++) {
-		a[i].id = tix_rows_int(&rs, i, A_ID);
-		a[i].filename = tix_rows_get(&rs, i, A_NAME);
-		a[i].content_type = tix_rows_get(&rs, i, A_TYPE);
-		a[i].size = tix_rows_int(&rs, i, A_SIZE);
-		a[i].created_at = tix_rows_get(&rs, i, A_CREATED);
-		a[i].entry_id = tix_rows_int(&rs, i, A_ENTRY);
-	}
-	*out = a;
-	*n = rs.nrows;
-	return TIX_OK;
+	return attachments_read(c, &rs, out, n);
 }
 
 /* Candidate keys, in order: the license_key field, then the subject,
@@ -303,27 +280,62 @@ license_of(const struct tix_ctx *c, const struct tix_ticket_detail *d,
 	return TIX_OK;
 }
 
+/*
+ * The detail of ticket id without its license: the summary, timeline,
+ * refused files and attachments in one batch.
+ */
+static enum tix_err
+view_get(const struct tix_ctx *c, int64_t id, struct tix_ticket_detail *out)
+{
+	struct tix_db_batch	b;
+	struct tix_rows		sum, ents, refused, att;
+	const char		*sp[2], *tp[2];
+	bool			staff = tix_is_staff(c->who);
+	enum tix_err		rc;
+
+	memset(out, 0, sizeof(*out));
+	sp[0] = tp[0] = tix_db_i64(c->arena, id);
+	sp[1] = staff ? "f" : "t";	/* a customer: customer_updated_at */
+	tp[1] = staff ? "t" : "f";	/* whether they see internal notes */
+	tix_db_batch_init(&b, c->db, c->arena);
+	tix_db_batch_add(&b, TIX_STMT_TICKET_SUMMARY, sp, 2, &sum);
+	tix_db_batch_add(&b, TIX_STMT_TICKET_ENTRIES, tp, 2, &ents);
+	tix_db_batch_add(&b, TIX_STMT_REFUSED_LIST, tp, 2, &refused);
+	tix_db_batch_add(&b, TIX_STMT_ATTACH_LIST, tp, 2, &att);
+	rc = tix_db_batch_run(&b);
+	if (rc != TIX_OK)
+		return rc;
+	if (sum.nrows != 1)
+		return TIX_ENOTFOUND;	/* deleted in between */
+	if (sum.ncols <= C_REOPEN_WINDOW)
+		return TIX_EINTERNAL;
+	tix_summary_read(&sum, 0, &out->summary);
+	out->description = tix_rows_get(&sum, 0, C_DESCRIPTION);
+	/* Reopening: a closed ticket, closed less than 30 days ago. */
+	out->can_reopen = out->summary.status != NULL &&
+	    strcmp(out->summary.status, "closed") == 0 &&
+	    tix_rows_bool(&sum, 0, C_REOPEN_WINDOW);
+	rc = entries_read(c, &ents, &refused, &out->entries, &out->nentries);
+	if (rc == TIX_OK)
+		rc = attachments_read(c, &att, &out->attachments,
+		    &out->nattachments);
+	return rc;
+}
+
+enum tix_err
+tix_ticket_view_get(const struct tix_ctx *c, int64_t id,
+    struct tix_ticket_detail *out)
+{
+	return view_get(c, id, out);
+}
+
 enum tix_err
 tix_ticket_detail_get(const struct tix_ctx *c, int64_t id,
     struct tix_ticket_detail *out)
 {
-	struct tix_rows	rs;
-	enum tix_err	rc;
+	enum tix_err rc;
 
-	memset(out, 0, sizeof(*out));
-	rc = summary_rows(c, id, &rs);
-	if (rc != TIX_OK)
-		return rc;
-	tix_summary_read(&rs, 0, &out->summary);
-	out->description = tix_rows_get(&rs, 0, C_DESCRIPTION);
-	/* Reopening: a closed ticket, closed less than 30 days ago. */
-	out->can_reopen = out->summary.status != NULL &&
-	    strcmp(out->summary.status, "closed") == 0 &&
-	    tix_rows_bool(&rs, 0, C_REOPEN_WINDOW);
-	rc = tix_ticket_entries(c, id, &out->entries, &out->nentries);
-	if (rc == TIX_OK)
-		rc = tix_ticket_attachments(c, id, &out->attachments,
-		    &out->nattachments);
+	rc = view_get(c, id, out);
 	if (rc == TIX_OK)
 		rc = license_of(c, out, &out->license);
 	return rc;

@@ -92,18 +92,15 @@ struct tix_ticket_detail {
 	struct tix_license_view		*license;
 };
 
-/* The summary of ticket id.  TIX_ENOTFOUND when it is gone. */
-enum tix_err	tix_ticket_summary_get(const struct tix_ctx *c, int64_t id,
-		    struct tix_ticket_summary *out);
-
 /* The detail of ticket id: summary, description, attachments, timeline
  * and license.  TIX_ENOTFOUND when it is gone. */
 enum tix_err	tix_ticket_detail_get(const struct tix_ctx *c, int64_t id,
 		    struct tix_ticket_detail *out);
 
-/* The timeline of ticket id. */
-enum tix_err	tix_ticket_entries(const struct tix_ctx *c, int64_t id,
-		    struct tix_entry **out, size_t *n);
+/* The same without the license (no lookup of keys): for the answer to
+ * a reply, which shows no license. */
+enum tix_err	tix_ticket_view_get(const struct tix_ctx *c, int64_t id,
+		    struct tix_ticket_detail *out);
 
 /* The attachments of ticket id, in upload order. */
 enum tix_err	tix_ticket_attachments(const struct tix_ctx *c, int64_t id,

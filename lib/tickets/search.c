@@ -3,7 +3,9 @@
  *
  * One count and one page statement per request, both the agents' or
  * both the customers' variant: which one is decided here, from the
- * principal, and the customers' never reads internal notes.
+ * principal, and the customers' never reads internal notes.  They go
+ * to the database in one round trip (db/batch.h), except for a word
+ * search without a cursor, whose way to the page depends on the count.
  *
  * Pages continue by keyset: the page statement reads one row more than
  * the page, and when it comes the page's last row's sort keys become
@@ -26,6 +28,7 @@
 #include "core/str.h"
 #include "crypto/crypto.h"
 #include "crypto/stream.h"
+#include "db/batch.h"
 #include "tickets/search.h"
 
 /* Columns of the list statements after the summary's (lib/db/stmt.c):
@@ -254,14 +257,24 @@ cursor_of_row(const struct tix_rows *rs, size_t r, enum tix_sort sort,
  */
 #define RANK_MAX	1000
 
+/* The page statement of a way (ranked or walked), sort and viewer. */
+static enum tix_stmt
+page_stmt(bool ranked, enum tix_sort sort, bool staff)
+{
+	return (enum tix_stmt)((ranked ? TIX_STMT_SEARCH_RANKED :
+	    TIX_STMT_TICKET_LIST) + (int)sort * 2 + (staff ? 0 : 1));
+}
+
 enum tix_err
 tix_ticket_list(const struct tix_ctx *c, const struct tix_ticket_filter *f,
     struct tix_ticket_page *out)
 {
-	const char		*p[14];
+	const char		*p[14], *pc[12];
 	const struct tix_search	*s = f->search;
 	bool			 staff = tix_is_staff(c->who);
-	bool			 searching, ranked = false;
+	bool			 searching, ranked = false, by_count = false;
+	struct tix_db_batch	 b;
+	enum tix_stmt		 count_stmt;
 	enum tix_sort		 sort = f->sort;
 	struct tix_rows		 count, rows;
 	struct cursor		 k;
@@ -314,10 +327,35 @@ tix_ticket_list(const struct tix_ctx *c, const struct tix_ticket_filter *f,
 			return TIX_EBADREQ;
 	}
 
-	rc = tix_db_run(c->db, c->arena, searching ?
+	/* The count's parameters are the page's but for $12 (its cap). */
+	memcpy(pc, p, sizeof(pc));
+	count_stmt = searching ?
 	    (staff ? TIX_STMT_SEARCH_COUNT : TIX_STMT_SEARCH_COUNT_CUSTOMER) :
-	    (staff ? TIX_STMT_TICKET_COUNT : TIX_STMT_TICKET_COUNT_CUSTOMER),
-	    p, 12, &count);
+	    (staff ? TIX_STMT_TICKET_COUNT : TIX_STMT_TICKET_COUNT_CUSTOMER);
+	/* One row more than the page tells whether another page follows. */
+	p[11] = tix_db_i64(c->arena, f->per_page + 1);
+	p[12] = tix_db_i64(c->arena, f->cursor != NULL ? 0 :
+	    (f->page - 1) * f->per_page);
+	if (p[11] == NULL || p[12] == NULL)
+		return TIX_ENOMEM;
+	/* A cursor keeps the way of the page it came from; a number is
+	 * always ranked; else the count decides (RANK_MAX). */
+	if (searching && f->cursor != NULL && sort == TIX_SORT_RELEVANCE)
+		ranked = k.sort == TIX_SORT_RELEVANCE;
+	else if (searching && p[7] != NULL)
+		ranked = true;
+	else if (searching)
+		by_count = true;
+	tix_db_batch_init(&b, c->db, c->arena);
+	tix_db_batch_add(&b, count_stmt, pc, 12, &count);
+	if (!by_count) {
+		/* The page needs nothing of the count: both in one trip. */
+		if (!ranked && sort == TIX_SORT_RELEVANCE)
+			sort = TIX_SORT_UPDATED_DESC;
+		tix_db_batch_add(&b, page_stmt(ranked, sort, staff), p, 14,
+		    &rows);
+	}
+	rc = tix_db_batch_run(&b);
 	if (rc != TIX_OK)
 		return rc;
 	n = tix_rows_int(&count, 0, 0);
@@ -326,26 +364,15 @@ tix_ticket_list(const struct tix_ctx *c, const struct tix_ticket_filter *f,
 		out->total = TIX_LIST_TOTAL_CAP;
 		out->total_capped = true;
 	}
-	if (searching) {
-		/* A cursor keeps the way of the page it came from. */
-		if (f->cursor != NULL && sort == TIX_SORT_RELEVANCE)
-			ranked = k.sort == TIX_SORT_RELEVANCE;
-		else
-			ranked = p[7] != NULL || n <= RANK_MAX;
+	if (by_count) {
+		ranked = n <= RANK_MAX;
 		if (!ranked && sort == TIX_SORT_RELEVANCE)
 			sort = TIX_SORT_UPDATED_DESC;
+		rc = tix_db_run(c->db, c->arena, page_stmt(ranked, sort,
+		    staff), p, 14, &rows);
+		if (rc != TIX_OK)
+			return rc;
 	}
-	/* One row more than the page tells whether another page follows. */
-	p[11] = tix_db_i64(c->arena, f->per_page + 1);
-	p[12] = tix_db_i64(c->arena, f->cursor != NULL ? 0 :
-	    (f->page - 1) * f->per_page);
-	if (p[11] == NULL || p[12] == NULL)
-		return TIX_ENOMEM;
-	rc = tix_db_run(c->db, c->arena, (enum tix_stmt)((ranked ?
-	    TIX_STMT_SEARCH_RANKED : TIX_STMT_TICKET_LIST) + (int)sort * 2 +
-	    (staff ? 0 : 1)), p, 14, &rows);
-	if (rc != TIX_OK)
-		return rc;
 	if (rows.nrows > 0 && rows.ncols <= COL_K3)
 		return TIX_EINTERNAL;
 	if (rows.nrows > (size_t)f->per_page) {

@@ -5,6 +5,7 @@
 
 #include "core/log.h"
 #include "core/str.h"
+#include "db/batch.h"
 #include "outbox/queue.h"
 #include "tickets/lifecycle.h"
 #include "tickets/sla.h"
@@ -51,8 +52,43 @@ outbox(const struct tix_ctx *c)
 	return o;
 }
 
+/*
+ * Run id as tix_db_run does; when begin, after a BEGIN sent in the same
+ * round trip: the first statement of a call's own transaction.
+ */
+static enum tix_err
+run_first(const struct tix_ctx *c, bool begin, enum tix_stmt id,
+    const char *const *p, int n, struct tix_rows *rs)
+{
+	struct tix_db_batch b;
+
+	if (!begin)
+		return tix_db_run(c->db, c->arena, id, p, n, rs);
+	tix_db_batch_init(&b, c->db, c->arena);
+	tix_db_batch_begin(&b);
+	tix_db_batch_add(&b, id, p, n, rs);
+	return tix_db_batch_run(&b);
+}
+
 /* Who an entry is by: the caller, or the system (actor null). */
 enum by { BY_CALLER, BY_SYSTEM };
+
+/* The parameters of TIX_STMT_ENTRY_INSERT into p (in the arena). */
+static void
+entry_params(const struct tix_ctx *c, enum by by, int64_t ticket_id,
+    const char *type, const char *body, const char *from, const char *to,
+    const char *p[7])
+{
+	bool system = by == BY_SYSTEM || c->who->via == TIX_VIA_SYSTEM;
+
+	p[0] = tix_db_i64(c->arena, ticket_id);
+	p[1] = type;
+	p[2] = system ? NULL : tix_db_i64(c->arena, c->who->user_id);
+	p[3] = tix_via_name(system ? TIX_VIA_SYSTEM : c->who->via);
+	p[4] = body;
+	p[5] = from;
+	p[6] = to;
+}
 
 static enum tix_err
 add_entry_by(const struct tix_ctx *c, enum by by, int64_t ticket_id,
@@ -62,18 +98,8 @@ add_entry_by(const struct tix_ctx *c, enum by by, int64_t ticket_id,
 	const char	*p[7];
 	struct tix_rows	 rs;
 	enum tix_err	 rc;
-	bool		 system = by == BY_SYSTEM ||
-			    c->who->via == TIX_VIA_SYSTEM;
 
-	p[0] = tix_db_i64(c->arena, ticket_id);
-	p[1] = type;
-	p[2] = system ? NULL : tix_db_i64(c->arena, c->who->user_id);
-	p[3] = tix_via_name(system ? TIX_VIA_SYSTEM : c->who->via);
-	p[4] = body;
-	p[5] = from;
-	p[6] = to;
-	if (p[0] == NULL || (!system && p[2] == NULL))
-		return TIX_ENOMEM;
+	entry_params(c, by, ticket_id, type, body, from, to, p);
 	rc = tix_db_run(c->db, c->arena, TIX_STMT_ENTRY_INSERT, p, 7, &rs);
 	if (rc == TIX_OK && entry_id != NULL)
 		*entry_id = tix_rows_int(&rs, 0, 0);
@@ -105,8 +131,8 @@ tix_ticket_requester(const struct tix_ctx *c, const char *email,
 	return TIX_OK;
 }
 
-/* End the transaction begun for a call: commit after rc == TIX_OK,
- * roll back otherwise. */
+/* End the transaction begun for a call (by its first statement, see
+ * run_first): commit after rc == TIX_OK, roll back otherwise. */
 static enum tix_err
 in_transaction(const struct tix_ctx *c, enum tix_err rc)
 {
@@ -126,8 +152,8 @@ in_transaction(const struct tix_ctx *c, enum tix_err rc)
  * it is TIX_ECONFLICT.
  */
 static enum tix_err
-claim_key(const struct tix_ctx *c, const struct tix_ticket_new *in,
-    struct tix_ticket_made *out)
+claim_key(const struct tix_ctx *c, bool begin,
+    const struct tix_ticket_new *in, struct tix_ticket_made *out)
 {
 	const char	*p[3];
 	struct tix_rows	 rs;
@@ -136,7 +162,7 @@ claim_key(const struct tix_ctx *c, const struct tix_ticket_new *in,
 	p[0] = tix_db_i64(c->arena, c->who->user_id);
 	p[1] = in->idempotency_key;
 	p[2] = in->request_hash;
-	rc = tix_db_run(c->db, c->arena, TIX_STMT_IDEM_CLAIM, p, 3, &rs);
+	rc = run_first(c, begin, TIX_STMT_IDEM_CLAIM, p, 3, &rs);
 	if (rc != TIX_OK || rs.nrows == 1)
 		return rc;
 	rc = tix_db_run(c->db, c->arena, TIX_STMT_IDEM_GET, p, 2, &rs);
@@ -152,8 +178,9 @@ claim_key(const struct tix_ctx *c, const struct tix_ticket_new *in,
 	return TIX_OK;
 }
 
-enum tix_err
-tix_ticket_insert(const struct tix_ctx *c, const struct tix_ticket_new *in,
+/* tix_ticket_insert, beginning the transaction itself when begin. */
+static enum tix_err
+insert(const struct tix_ctx *c, bool begin, const struct tix_ticket_new *in,
     struct tix_ticket_made *out)
 {
 	const char	*p[7];
@@ -163,9 +190,10 @@ tix_ticket_insert(const struct tix_ctx *c, const struct tix_ticket_new *in,
 
 	memset(out, 0, sizeof(*out));
 	if (in->idempotency_key != NULL) {
-		rc = claim_key(c, in, out);
+		rc = claim_key(c, begin, in, out);
 		if (rc != TIX_OK || out->replayed)
 			return rc;
+		begin = false;
 	}
 	p[0] = tix_db_i64(c->arena, in->requester_id != 0 ?
 	    in->requester_id : c->who->user_id);
@@ -173,7 +201,7 @@ tix_ticket_insert(const struct tix_ctx *c, const struct tix_ticket_new *in,
 		return TIX_ENOMEM;
 	/* The transaction's own clock and the requester's zone: the due
 	 * time is computed from exactly the created_at that is stored. */
-	rc = tix_db_run(c->db, c->arena, TIX_STMT_TICKET_CONTEXT, p, 1, &rs);
+	rc = run_first(c, begin, TIX_STMT_TICKET_CONTEXT, p, 1, &rs);
 	if (rc != TIX_OK)
 		return rc;
 	if (rs.nrows != 1)
@@ -206,15 +234,17 @@ tix_ticket_insert(const struct tix_ctx *c, const struct tix_ticket_new *in,
 }
 
 enum tix_err
+tix_ticket_insert(const struct tix_ctx *c, const struct tix_ticket_new *in,
+    struct tix_ticket_made *out)
+{
+	return insert(c, false, in, out);
+}
+
+enum tix_err
 tix_ticket_create(const struct tix_ctx *c, const struct tix_ticket_new *in,
     struct tix_ticket_made *out)
 {
-	enum tix_err rc;
-
-	rc = tix_db_begin(c->db);
-	if (rc != TIX_OK)
-		return rc;
-	return in_transaction(c, tix_ticket_insert(c, in, out));
+	return in_transaction(c, insert(c, true, in, out));
 }
 
 /* A ticket_ref from the REF_COLS of TICKET_FIND, TICKET_LOCK(_ID). */
@@ -237,7 +267,7 @@ read_ref(const struct tix_rows *rs, struct tix_ticket_ref *out)
 }
 
 static enum tix_err
-find(const struct tix_ctx *c, const char *number_text, bool lock,
+find(const struct tix_ctx *c, const char *number_text, bool lock, bool begin,
     struct tix_ticket_ref *out)
 {
 	const char	*p[2];
@@ -249,7 +279,7 @@ find(const struct tix_ctx *c, const char *number_text, bool lock,
 		return TIX_ENOTFOUND;
 	p[0] = tix_db_i64(c->arena, number);
 	p[1] = scope(c);
-	rc = tix_db_run(c->db, c->arena, lock ? TIX_STMT_TICKET_LOCK :
+	rc = run_first(c, begin, lock ? TIX_STMT_TICKET_LOCK :
 	    TIX_STMT_TICKET_FIND, p, 2, &rs);
 	if (rc != TIX_OK)
 		return rc;
@@ -262,7 +292,7 @@ enum tix_err
 tix_ticket_find(const struct tix_ctx *c, const char *number_text,
     struct tix_ticket_ref *out)
 {
-	return find(c, number_text, false, out);
+	return find(c, number_text, false, false, out);
 }
 
 static enum tix_actor
@@ -320,20 +350,25 @@ change_priority(const struct tix_ctx *c, enum by by,
 	    tix_priority_names[t->priority], tix_priority_names[next], NULL);
 }
 
-enum tix_err
-tix_ticket_add_reply(const struct tix_ctx *c, const char *number_text,
+/* tix_ticket_add_reply, beginning the transaction itself when begin. */
+static enum tix_err
+add_reply(const struct tix_ctx *c, bool begin, const char *number_text,
     const struct tix_reply_in *in, int64_t *ticket_id, int64_t *entry_id)
 {
 	struct tix_ticket_ref	 t;
 	struct tix_transition	 tr;
 	enum tix_status		 next;
-	const char		*p[4];
+	enum tix_priority	 bump;
+	struct tix_db_batch	 b;
+	struct tix_rows		 made;
+	const char		*p[4], *pm[7], *ps[7], *pp[3], *pe[7];
 	bool			 staff = tix_is_staff(c->who);
+	int64_t			 due;
 	enum tix_err		 rc;
 
 	/* The row lock orders concurrent replies: each sees the status the
 	 * one before it left. */
-	rc = find(c, number_text, true, &t);
+	rc = find(c, number_text, true, begin, &t);
 	if (rc != TIX_OK)
 		return rc;
 	memset(&tr, 0, sizeof(tr));
@@ -346,27 +381,42 @@ tix_ticket_add_reply(const struct tix_ctx *c, const char *number_text,
 	rc = tix_lifecycle_next(&tr, &next);
 	if (rc != TIX_OK)
 		return rc;
-	rc = add_entry(c, t.id, in->internal ? "note" : "message", in->body,
-	    NULL, NULL, entry_id);
-	if (rc == TIX_OK && next != t.status)
-		rc = add_entry(c, t.id, "status_changed", NULL,
-		    tix_status_names[t.status], tix_status_names[next], NULL);
-	if (rc != TIX_OK)
-		return rc;
+	/* The entries and the ticket's new state need nothing of each
+	 * other in C: one round trip for all of them, in timeline order. */
+	tix_db_batch_init(&b, c->db, c->arena);
+	entry_params(c, BY_CALLER, t.id, in->internal ? "note" : "message",
+	    in->body, NULL, NULL, pm);
+	tix_db_batch_add(&b, TIX_STMT_ENTRY_INSERT, pm, 7, &made);
+	if (next != t.status) {
+		entry_params(c, BY_CALLER, t.id, "status_changed", NULL,
+		    tix_status_names[t.status], tix_status_names[next], ps);
+		tix_db_batch_add(&b, TIX_STMT_ENTRY_INSERT, ps, 7, NULL);
+	}
 	/* A customer who writes again after the due time passed unanswered
 	 * gets one step more urgency (the contract stops at high). */
 	if (!staff && t.overdue && t.priority < TIX_PRIORITY_HIGH) {
-		rc = change_priority(c, BY_SYSTEM, &t,
-		    (enum tix_priority)(t.priority + 1));
-		if (rc != TIX_OK)
-			return rc;
+		bump = (enum tix_priority)(t.priority + 1);
+		if (tix_sla_due(t.created, bump, t.timezone, &due) != TIX_OK)
+			return TIX_EINTERNAL;
+		pp[0] = tix_db_i64(c->arena, t.id);
+		pp[1] = tix_priority_names[bump];
+		pp[2] = tix_db_i64(c->arena, due);
+		tix_db_batch_add(&b, TIX_STMT_TICKET_SET_PRIORITY, pp, 3, NULL);
+		entry_params(c, BY_SYSTEM, t.id, "priority_changed", NULL,
+		    tix_priority_names[t.priority], tix_priority_names[bump],
+		    pe);
+		tix_db_batch_add(&b, TIX_STMT_ENTRY_INSERT, pe, 7, NULL);
 	}
 	p[0] = tix_db_i64(c->arena, t.id);
 	p[1] = tix_status_names[next];
 	p[2] = staff && !in->internal ? "t" : "f";
 	p[3] = in->internal ? "t" : "f";
-	rc = tix_db_run(c->db, c->arena, TIX_STMT_TICKET_AFTER_MESSAGE, p, 4,
-	    NULL);
+	tix_db_batch_add(&b, TIX_STMT_TICKET_AFTER_MESSAGE, p, 4, NULL);
+	rc = tix_db_batch_run(&b);
+	if (rc == TIX_OK && made.nrows != 1)
+		rc = TIX_EINTERNAL;
+	if (rc == TIX_OK)
+		*entry_id = tix_rows_int(&made, 0, 0);
 	if (rc == TIX_OK)
 		rc = tix_outbox_message(outbox(c), t.id, in->body, in->internal,
 		    tix_status_names[t.status], tix_status_names[next]);
@@ -376,15 +426,17 @@ tix_ticket_add_reply(const struct tix_ctx *c, const char *number_text,
 }
 
 enum tix_err
+tix_ticket_add_reply(const struct tix_ctx *c, const char *number_text,
+    const struct tix_reply_in *in, int64_t *ticket_id, int64_t *entry_id)
+{
+	return add_reply(c, false, number_text, in, ticket_id, entry_id);
+}
+
+enum tix_err
 tix_ticket_reply(const struct tix_ctx *c, const char *number_text,
     const struct tix_reply_in *in, int64_t *ticket_id, int64_t *entry_id)
 {
-	enum tix_err rc;
-
-	rc = tix_db_begin(c->db);
-	if (rc != TIX_OK)
-		return rc;
-	return in_transaction(c, tix_ticket_add_reply(c, number_text, in,
+	return in_transaction(c, add_reply(c, true, number_text, in,
 	    ticket_id, entry_id));
 }
 
@@ -451,7 +503,7 @@ update(const struct tix_ctx *c, const char *number_text,
 	const char		*p[2];
 	enum tix_err		 rc;
 
-	rc = find(c, number_text, true, &t);
+	rc = find(c, number_text, true, true, &t);
 	if (rc != TIX_OK)
 		return rc;
 	*ticket_id = t.id;
@@ -496,11 +548,7 @@ enum tix_err
 tix_ticket_update(const struct tix_ctx *c, const char *number_text,
     const struct tix_ticket_patch *p, int64_t *ticket_id)
 {
-	enum tix_err rc;
-
-	rc = tix_db_begin(c->db);
-	if (rc != TIX_OK)
-		return rc;
+	/* update's lock is the transaction's first statement. */
 	return in_transaction(c, update(c, number_text, p, ticket_id));
 }
 
@@ -514,7 +562,7 @@ reopen(const struct tix_ctx *c, const char *number_text, const char *body,
 	const char		*id;
 	enum tix_err		 rc;
 
-	rc = find(c, number_text, true, &t);
+	rc = find(c, number_text, true, true, &t);
 	if (rc != TIX_OK)
 		return rc;
 	*ticket_id = t.id;
@@ -542,11 +590,7 @@ enum tix_err
 tix_ticket_reopen(const struct tix_ctx *c, const char *number_text,
     const char *body, int64_t *ticket_id)
 {
-	enum tix_err rc;
-
-	rc = tix_db_begin(c->db);
-	if (rc != TIX_OK)
-		return rc;
+	/* reopen's lock is the transaction's first statement. */
 	return in_transaction(c, reopen(c, number_text, body, ticket_id));
 }
 

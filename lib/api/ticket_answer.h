@@ -1,15 +1,40 @@
 /*
- * tickets_api.h: pieces of the ticket routes that the upload routes
- * (api/upload.c) share, so that a ticket or reply sent as multipart
- * follows exactly the rules of one sent as JSON.
+ * ticket_answer.h: what the ticket routes (api/tickets_api.c), the
+ * upload routes (api/upload.c) and kept mails (api/inbound_api.c)
+ * share, so that a ticket or reply sent as multipart follows exactly
+ * the rules of one sent as JSON and is answered with the same JSON.
+ * Below all three: it includes none of them.
  */
-#ifndef TIX_API_TICKETS_API_H
-#define TIX_API_TICKETS_API_H
+#ifndef TIX_API_TICKET_ANSWER_H
+#define TIX_API_TICKET_ANSWER_H
 
 #include "api/render.h"
 #include "http/req.h"
 #include "json/json.h"
+#include "tickets/read.h"
 #include "tickets/ticket.h"
+
+/*
+ * TIX_ENOTFOUND unless the caller may see the path's ticket.  Checked
+ * before a role rule where the role rule would otherwise answer 403 for
+ * someone else's ticket.
+ */
+enum tix_err	tix_api_ticket_visible(struct tix_req *r);
+
+/* The fields of a list row (a summary) into the open object of w. */
+void		tix_api_summary_render(struct tix_jw *w,
+		    const struct tix_ticket_summary *t);
+/* The detail object of ticket id into w. */
+enum tix_err	tix_api_detail_render(struct tix_req *r, struct tix_jw *w,
+		    int64_t id);
+/*
+ * Write a JSON array of the n attachments in att that belong to
+ * entry_id, or all of them when entry_id is 0.  number is the ticket's
+ * TICK-number text, for the download URLs.
+ */
+void		tix_attachments_render(struct tix_jw *w,
+		    const struct tix_attachment *att, size_t n,
+		    int64_t entry_id, const char *number);
 
 /* Validate the fields of a new ticket (the contract's create rules). */
 enum tix_err	tix_api_ticket_fields(struct tix_req *r,
