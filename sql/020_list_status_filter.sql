@@ -1,4 +1,4 @@
--- 050_list_status_filter.sql: the list's status filter as a constant
+-- 020_list_status_filter.sql: the list's status filter as a constant
 -- the planner reads, and the open queue of a category in update order.
 --
 -- The list statements (lib/db/stmt.c) took $2, "a,b", as
