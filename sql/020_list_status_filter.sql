@@ -1,5 +1,5 @@
 -- 020_list_status_filter.sql: the list's status filter as a constant
--- the planner reads, and the open queue of a category in update order.
+-- the planner reads (the open queue's index is 021, built concurrently).
 --
 -- The list statements (lib/db/stmt.c) took $2, "a,b", as
 -- string_to_array($2, ',')::ticket_status[]: text to an enum is a stable
@@ -12,12 +12,3 @@
 CREATE FUNCTION tix_statuses(list text) RETURNS ticket_status[]
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     RETURN string_to_array(list, ',')::ticket_status[];
-
--- The agents' queue: the open tickets, by category, newest update
--- first.  Open tickets are few (2.5% of a million) but the newest, so
--- walking tickets_updated_idx for them checked 18,037 rows for a page of
--- status=open&category=license (23 to 78 ms); this index gives the page
--- in order (0.6 ms).  Only open tickets are in it, so it is small and
--- most writes (replies, closing) leave or skip it.
-CREATE INDEX tickets_open_idx ON tickets (category, updated_at DESC, id DESC)
-    WHERE status = 'open';
