@@ -3,9 +3,9 @@ trips").
 
 Each round trip is one send() of libpq: strace counts the sendto calls of
 every tix-tickets worker while one request is answered (the same request
-once before, so that its statements are prepared and the session's
-last_seen_at is fresh: "at most", since a session a minute old costs one
-more to touch it).  The answers are checked too: fewer trips must not
+a few times before, so that its statements are prepared and the
+session's last_seen_at is fresh; the fewest of three: "at most", since a
+session a minute old costs one more to touch it).  The answers are checked too: fewer trips must not
 mean another answer.
 """
 
@@ -70,14 +70,22 @@ class RoundTripTest(ApiTestCase):
         cls.path = "/api/tickets/" + cls.t["number"]
 
     def trips(self, request):
-        """Answer and round trips of request(), its second time."""
-        request()
-        with Trips() as t:
-            r = request()
-        # Every request checks its caller with PostgreSQL: none seen is
-        # strace failing, not a request without a trip.
-        self.assertGreaterEqual(t.count, 1)
-        return r, t.count
+        """Answer and fewest round trips of request() over three tries,
+        after a few unmeasured ones: each worker process prepares a
+        statement on its first use (one more trip), and which process
+        answers is the kernel's choice, so one earlier request may have
+        warmed another process than the one measured."""
+        for _ in range(4):
+            request()
+        counts = []
+        for _ in range(3):
+            with Trips() as t:
+                r = request()
+            # Every request checks its caller with PostgreSQL: none seen
+            # is strace failing, not a request without a trip.
+            self.assertGreaterEqual(t.count, 1)
+            counts.append(t.count)
+        return r, min(counts)
 
     def test_ticket_detail_is_three(self):
         # session, the ticket's lookup, then its summary, timeline,
