@@ -723,6 +723,33 @@ static const struct {
 	    "UPDATE attachments SET ticket_id = $2, entry_id = $3,"
 	    " uploader_id = coalesce(uploader_id, $4), review_id = NULL"
 	    " WHERE review_id = $1" },
+	/*
+	 * The files of kept mail $1 that do not fit on ticket $2 for
+	 * uploader $3 (the quotas of files/store.h: $4 files a ticket, $5
+	 * bytes a user a day), in file order: out of the attachments, into
+	 * the mail's refused files with the reason, each as its name.  Files
+	 * that already have an uploader were counted when they came.
+	 */
+	[TIX_STMT_REVIEW_FILES_OVER] = { "review_files_over",
+	    "WITH q AS (SELECT"
+	    "  (SELECT count(*) FROM attachments WHERE ticket_id = $2) AS n,"
+	    "  (SELECT coalesce(sum(size), 0) FROM attachments"
+	    "   WHERE uploader_id = $3"
+	    "   AND created_at > now() - interval '1 day') AS b),"
+	    " f AS (SELECT a.id, a.filename, row_number() OVER w AS k,"
+	    "  sum(CASE WHEN a.uploader_id IS NULL THEN a.size ELSE 0 END)"
+	    "   OVER w AS s"
+	    "  FROM attachments a WHERE a.review_id = $1"
+	    "  WINDOW w AS (ORDER BY a.id)),"
+	    " over AS (SELECT f.id, f.filename, CASE WHEN q.n + f.k > $4"
+	    "   THEN 'files' ELSE 'bytes' END AS why FROM f, q"
+	    "  WHERE q.n + f.k > $4 OR q.b + f.s > $5),"
+	    " gone AS (DELETE FROM attachments"
+	    "  WHERE id IN (SELECT id FROM over) RETURNING id)"
+	    " INSERT INTO entry_refused_files (review_id, filename, reason)"
+	    " SELECT $1, o.filename, CASE o.why WHEN 'files' THEN $6"
+	    "  ELSE $7 END FROM over o JOIN gone g ON g.id = o.id"
+	    " ORDER BY o.id" },
 	[TIX_STMT_REFUSED_FROM_REVIEW] = { "refused_from_review",
 	    "UPDATE entry_refused_files SET entry_id = $2, review_id = NULL"
 	    " WHERE review_id = $1" },

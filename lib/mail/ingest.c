@@ -317,10 +317,9 @@ quota_refusal(struct job *j, const struct place *to, size_t nids,
 	rc = tix_file_quota(j->db, j->a, to->ticket_id, j->s.who.user_id,
 	    nids + 1, f->len);
 	if (rc == TIX_ETOOMANYFILES)
-		*why = tix_arena_printf(j->a, "the ticket holds at most %d "
-		    "files", TIX_MAX_FILES_PER_TICKET);
+		*why = TIX_MAIL_REFUSED_TICKET_FULL;
 	else if (rc == TIX_EFILETOOBIG)
-		*why = "more than one user may upload in a day (2 GiB)";
+		*why = TIX_MAIL_REFUSED_DAY_FULL;
 	else
 		return rc;
 	return *why != NULL ? TIX_OK : TIX_ENOMEM;

@@ -54,6 +54,12 @@
 #include "tickets/license.h"
 #include "tickets/ticket.h"
 
+/* Why a file by mail did not go onto its ticket, past the quotas of
+ * uploads (files/store.h): listed in the entry's refused files. */
+#define TIX_MAIL_REFUSED_TICKET_FULL	"the ticket holds at most 100 files"
+#define TIX_MAIL_REFUSED_DAY_FULL \
+	"more than a user may upload in a day (2 GiB)"
+
 /* The text of a ticket or a reply from a mail that has none. */
 #define TIX_MAIL_NO_TEXT	"(no text)"
 

@@ -4,11 +4,18 @@
  */
 #include <string.h>
 
+#include "core/limits.h"
 #include "core/str.h"
 #include "db/db.h"
 #include "mail/ingest.h"
 #include "mail/review.h"
 #include "tickets/types.h"
+
+/* The reasons name the quotas of core/limits.h. */
+_Static_assert(TIX_MAX_FILES_PER_TICKET == 100,
+    "TIX_MAIL_REFUSED_TICKET_FULL");
+_Static_assert(TIX_MAX_UPLOAD_BYTES_PER_DAY == 2048ull * 1024 * 1024,
+    "TIX_MAIL_REFUSED_DAY_FULL");
 
 /* A kept mail, locked in the open transaction. */
 struct kept {
@@ -124,17 +131,28 @@ static enum tix_err
 move_files(const struct tix_ctx *c, int64_t id, int64_t ticket_id,
     int64_t entry_id, int64_t uploader)
 {
-	const char	*p[4], *q[2];
+	const char	*p[4], *q[2], *over[7];
 	enum tix_err	 rc;
 
 	p[0] = tix_db_i64(c->arena, id);
 	p[1] = tix_db_i64(c->arena, ticket_id);
 	p[2] = tix_db_i64(c->arena, entry_id);
 	p[3] = tix_db_i64(c->arena, uploader);
-	if (p[0] == NULL || p[1] == NULL || p[2] == NULL || p[3] == NULL)
-		return TIX_ENOMEM;
-	rc = tix_db_run(c->db, c->arena, TIX_STMT_ATTACH_FROM_REVIEW, p, 4,
+	/* The quotas of uploads, which the mail's files could not meet
+	 * while it had no ticket and no uploader: the files past them are
+	 * refused, the rest move. */
+	over[0] = p[0];
+	over[1] = p[1];
+	over[2] = p[3];
+	over[3] = tix_db_i64(c->arena, TIX_MAX_FILES_PER_TICKET);
+	over[4] = tix_db_i64(c->arena, (int64_t)TIX_MAX_UPLOAD_BYTES_PER_DAY);
+	over[5] = TIX_MAIL_REFUSED_TICKET_FULL;
+	over[6] = TIX_MAIL_REFUSED_DAY_FULL;
+	rc = tix_db_run(c->db, c->arena, TIX_STMT_REVIEW_FILES_OVER, over, 7,
 	    NULL);
+	if (rc == TIX_OK)
+		rc = tix_db_run(c->db, c->arena, TIX_STMT_ATTACH_FROM_REVIEW,
+		    p, 4, NULL);
 	q[0] = p[0];
 	q[1] = p[2];
 	if (rc == TIX_OK)

@@ -38,22 +38,36 @@ tix_mail_gmime_init(void)
 	gmime_ready = true;
 }
 
+#define TO_UTF8_STEP	4096
+
 bool
 tix_mail_to_utf8(const char *cs, const char *p, size_t n,
     struct tix_buf *out, enum tix_err *rc)
 {
 	GMimeFilter	*f;
 	char		*o;
-	size_t		 olen, pre;
+	size_t		 olen, pre, done, step;
 
 	*rc = TIX_OK;
 	tix_mail_gmime_init();
 	f = g_mime_filter_charset_new(cs, "UTF-8");
 	if (f == NULL)
 		return false;
-	/* The filter takes a writable buffer but does not write to it. */
-	g_mime_filter_filter(f, (char *)(uintptr_t)p, n, 0, &o, &olen, &pre);
-	*rc = tix_buf_add(out, o, olen);
+	/*
+	 * In pieces of TO_UTF8_STEP bytes: the filter calls iconv again
+	 * after each byte it cannot convert, with all the input that is
+	 * left, and a checker of iconv's arguments (AddressSanitizer's)
+	 * reads all of it each time, which makes a long invalid text
+	 * quadratic.  The filter keeps a character cut at a piece's end
+	 * for the next.  It takes a writable buffer but does not write
+	 * to it.
+	 */
+	for (done = 0; *rc == TIX_OK && done < n; done += step) {
+		step = n - done < TO_UTF8_STEP ? n - done : TO_UTF8_STEP;
+		g_mime_filter_filter(f, (char *)(uintptr_t)(p + done), step,
+		    0, &o, &olen, &pre);
+		*rc = tix_buf_add(out, o, olen);
+	}
 	if (*rc == TIX_OK) {
 		g_mime_filter_complete(f, NULL, 0, 0, &o, &olen, &pre);
 		*rc = tix_buf_add(out, o, olen);

@@ -1001,6 +1001,41 @@ class QuotaByMailTest(MailinCase):
         finally:
             drop_rows(ids)
 
+    def test_kept_mail_appended_meets_the_quota(self):
+        """A kept mail's files had no ticket and no uploader to count
+        against: appended to a ticket of 98 files, two move and the
+        third is refused, listed on the message."""
+        n = self.by_mail("Quota on review", [("first.txt", b"first\n",
+                                              "text/plain")])
+        ids = copy_rows(n, PER_TICKET - 3)      # 98 on the ticket
+        try:
+            subject = "Kept files %s" % uuid.uuid4().hex[:6]
+            stranger = "someone-%s@elsewhere.example" % uuid.uuid4().hex[:8]
+            self.deliver(with_files(stranger, subject, "Three logs.", [
+                ("k%d.txt" % i, b"kept %d\n" % i, "text/plain")
+                for i in range(3)]))
+            r = self.a.get("/api/tickets/inbound?per_page=100")
+            self.assertStatus(r, 200)
+            row = [i for i in r.body["inbound"] if i["subject"] == subject]
+            self.assertEqual(len(row), 1)
+            self.assertEqual(row[0]["attachment_count"], 3)
+            r = self.a.post("/api/tickets/inbound/%d/append" % row[0]["id"],
+                            {"number": n})
+            self.assertStatus(r, 201)
+            self.assertEqual([a["filename"] for a in
+                              r.body["entry"]["attachments"]],
+                             ["k0.txt", "k1.txt"])
+            msg = self.messages(n)[-1]
+            self.assertEqual([a["filename"] for a in msg["attachments"]],
+                             ["k0.txt", "k1.txt"])
+            self.assertEqual(
+                [(f["filename"], f["reason"])
+                 for f in msg["refused_attachments"]],
+                [("k2.txt", "the ticket holds at most 100 files")])
+            self.assertEqual(self.files_of(n), PER_TICKET)
+        finally:
+            drop_rows(ids)
+
     def test_bytes_per_user_and_day(self):
         n = self.by_mail("Quota per day", [("first.txt", b"first\n",
                                             "text/plain")])

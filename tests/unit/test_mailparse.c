@@ -22,6 +22,7 @@
 #include "core/buf.h"
 #include "core/str.h"
 #include "mail/parse.h"
+#include "mail/words.h"
 
 static struct tix_arena arena;
 
@@ -686,6 +687,50 @@ test_tags_and_ids(void **state)
 	assert_false(tix_mail_is_daemon("postmasters@example.com"));
 }
 
+/*
+ * A long text converts in pieces (words.c): a character cut at a
+ * piece's end comes out whole, and a long invalid text ends in time.
+ * Shift_JIS "\x82\xA0" is HIRAGANA A (U+3042, E3 81 82 in UTF-8); one
+ * ASCII byte first puts a character across every 4,096th byte.
+ */
+static void
+test_long_text_in_pieces(void **state)
+{
+	struct tix_buf	 out;
+	enum tix_err	 rc;
+	char		*in;
+	size_t		 i, n = 1 + 2 * 6000;
+
+	(void)state;
+	in = malloc(n);
+	assert_non_null(in);
+	in[0] = 'x';
+	for (i = 1; i < n; i += 2) {
+		in[i] = '\x82';
+		in[i + 1] = '\xA0';
+	}
+	tix_buf_init(&out, 1 << 20);
+	assert_true(tix_mail_to_utf8("Shift_JIS", in, n, &out, &rc));
+	assert_int_equal(rc, TIX_OK);
+	assert_int_equal(out.len, 1 + 3 * 6000);
+	assert_int_equal(out.data[0], 'x');
+	for (i = 1; i < out.len; i += 3)
+		assert_memory_equal(out.data + i, "\xE3\x81\x82", 3);
+	tix_buf_free(&out);
+	/* 3 MiB that are no UTF-32 at all: every code unit past U+10FFFF. */
+	free(in);
+	n = 3 << 20;
+	in = malloc(n);
+	assert_non_null(in);
+	memset(in, 0xFF, n);
+	tix_buf_init(&out, 16 << 20);
+	assert_true(tix_mail_to_utf8("UTF-32LE", in, n, &out, &rc));
+	assert_int_equal(rc, TIX_OK);
+	assert_true(tix_utf8_valid(out.data, out.len));
+	tix_buf_free(&out);
+	free(in);
+}
+
 int
 main(void)
 {
@@ -713,6 +758,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_parts_limit, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_charsets, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_long_text_in_pieces, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_html_only, setup,
 		    teardown),
