@@ -93,7 +93,12 @@
  *           page: for words that many tickets hold.  Relevance is then
  *           newest update first.
  * MATCHES(vec) is the ranked way's candidates: the word matches with
- * their rank, and the numbered ticket ($8) when the words miss it.
+ * their rank, and the numbered ticket ($8) when the words miss it,
+ * joined to their tickets only.  The ranked page filters, sorts and
+ * limits them in a subquery of its own (list_statement()) and joins the
+ * summary (requester, account, assignee) to the page's rows alone,
+ * whatever the plan: a generic plan estimates one candidate and would
+ * join the small tables by a scan each per candidate, before the sort.
  */
 #define SEARCH_WITH \
 	"WITH s AS MATERIALIZED (SELECT tix_search_all($9::text[]) AS qa," \
@@ -108,7 +113,7 @@
 	"  UNION ALL SELECT t.id, 0::real FROM tickets t" \
 	"  WHERE t.number = $8::int AND " MINE("t") \
 	"  AND NOT " WORD_HIT(vec) ") m(id, rank)" \
-	" JOIN tickets t ON t.id = m.id" SUMMARY_JOINS
+	" JOIN tickets t ON t.id = m.id"
 /* The walked way's check of one row: its document, by primary key. */
 #define WALK_HIT(vec) \
 	"($9::text[] IS NULL OR (SELECT d." vec " FROM ticket_search d" \
@@ -1017,12 +1022,27 @@ list_statement(bool ranked, int i)
 	if (n < 0 || m < 0 || (size_t)n >= sizeof(from) ||
 	    (size_t)m >= sizeof(hit))
 		return NULL;
-	n = snprintf(out, sizeof(list_sql[0][0]), SEARCH_WITH "SELECT "
-	    SUMMARY_COLS("%s", "%s") ", " MATCH("%s") ", %s%s" SEARCH_FROM
-	    " WHERE" LIST_FILTERS "%s AND ($14::text[] IS NULL OR %s)"
-	    " ORDER BY %s LIMIT $12 OFFSET $13", updated,
-	    i % 2 ? "true" : "false", i % 2 ? "" : NOTE_MATCH, sh->keys, from,
-	    hit, sh->after, sh->order);
+	if (ranked)
+		/* The page's ids and ranks first (m), from the candidates and
+		 * their tickets alone; then its summaries, in the same order
+		 * (the order and keys read only t and m). */
+		n = snprintf(out, sizeof(list_sql[0][0]), SEARCH_WITH
+		    "SELECT " SUMMARY_COLS("%s", "%s") ", " MATCH("%s") ", %s"
+		    " FROM (SELECT t.id, m.rank%s WHERE" LIST_FILTERS
+		    " AND ($14::text[] IS NULL OR %s)"
+		    " ORDER BY %s LIMIT $12 OFFSET $13) m"
+		    " JOIN tickets t ON t.id = m.id" SUMMARY_JOINS SEARCH_FROM
+		    " ORDER BY %s", updated, i % 2 ? "true" : "false",
+		    i % 2 ? "" : NOTE_MATCH, sh->keys, from, sh->after,
+		    sh->order, sh->order);
+	else
+		n = snprintf(out, sizeof(list_sql[0][0]), SEARCH_WITH "SELECT "
+		    SUMMARY_COLS("%s", "%s") ", " MATCH("%s") ", %s%s"
+		    SEARCH_FROM " WHERE" LIST_FILTERS
+		    "%s AND ($14::text[] IS NULL OR %s)"
+		    " ORDER BY %s LIMIT $12 OFFSET $13", updated,
+		    i % 2 ? "true" : "false", i % 2 ? "" : NOTE_MATCH, sh->keys,
+		    from, hit, sh->after, sh->order);
 	if (n < 0 || (size_t)n >= sizeof(list_sql[0][0])) {
 		out[0] = '\0';
 		return NULL;	/* cannot happen: the parts are constants */

@@ -115,10 +115,15 @@ class PlanTest(unittest.TestCase):
             raise RuntimeError("psql failed: %s" % p.stderr)
         return p.stdout.strip()
 
-    def plan(self, name, nparams, **params):
+    def plan(self, name, nparams, analyze=False, **params):
         """The plan of statement name after six executions; params by
         number (p1=..., p14=...), the others NULL; $7 is 'UTC', $12 26
-        and $13 0 unless given."""
+        and $13 0 unless given.  With analyze, the plan as run (actual
+        rows and loops)."""
+        return list(nodes(self.plan_tree(name, nparams, analyze,
+                                         **params)))
+
+    def plan_tree(self, name, nparams, analyze=False, **params):
         params.setdefault("p7", "UTC")
         params.setdefault("p12", 26)
         if nparams > 12:
@@ -126,12 +131,11 @@ class PlanTest(unittest.TestCase):
         args = ", ".join(lit(params.get("p%d" % i))
                          for i in range(1, nparams + 1))
         out = self.psql("SET jit = off;\nPREPARE p AS %s;\n%s"
-                        "EXPLAIN (FORMAT JSON) EXECUTE p(%s);\n"
+                        "EXPLAIN (%sFORMAT JSON) EXECUTE p(%s);\n"
                         % (stmt_sql(name), "EXECUTE p(%s);\n" % args * 6,
-                           args))
+                           "ANALYZE, " if analyze else "", args))
         start = out.index("[")
-        tree = json.loads(out[start:])[0]["Plan"]
-        return list(nodes(tree))
+        return json.loads(out[start:])[0]["Plan"]
 
     def assertNoSeqScan(self, plan, what):
         for n in plan:
@@ -220,6 +224,41 @@ class PlanTest(unittest.TestCase):
             with self.subTest(w=w):
                 self.assertNoSeqScan(self.plan("search_ranked/12", 14, **w),
                                      "ranked %s" % w)
+
+    def test_ranked_page_joins_the_summary_for_its_rows_only(self):
+        # "login" is in six descriptions of seven: far more candidates
+        # than a page.  They are filtered, ranked, sorted and limited on
+        # tickets alone; the requester, the account and the assignee are
+        # joined to the page's rows (at most $12), after the limit.
+        for name, who in (("search_ranked/12", None),
+                          ("search_ranked/13", self.customer)):
+            with self.subTest(name=name):
+                tree = self.plan_tree(name, 14, analyze=True, p1=who,
+                                      p9="{wlogin}", p12=26)
+                self.assertGreater(int(self.psql(
+                    "SELECT count(*) FROM tickets WHERE description"
+                    " LIKE '%% login' AND requester_id = coalesce(%s,"
+                    " requester_id)" % lit(who))), 26, name)
+                for n in nodes(tree):
+                    if n.get("Relation Name") not in ("users", "accounts"):
+                        continue
+                    self.assertNotEqual(n["Node Type"], "Seq Scan",
+                                        "%s: %s" % (name, json.dumps(tree)))
+                    self.assertLessEqual(n["Actual Loops"], 26,
+                                         "%s: %s" % (name, json.dumps(tree)))
+                self.assertFalse(self.summary_under_limit(tree),
+                                 "%s: %s" % (name, json.dumps(tree)))
+
+    def summary_under_limit(self, plan, below=False):
+        """Whether users or accounts are read below the page's Limit
+        (not counting the select list's subqueries)."""
+        if plan.get("Parent Relationship") in ("SubPlan", "InitPlan"):
+            return False
+        if below and plan.get("Relation Name") in ("users", "accounts"):
+            return True
+        below = below or plan["Node Type"] == "Limit"
+        return any(self.summary_under_limit(p, below)
+                   for p in plan.get("Plans", []))
 
     def test_detail(self):
         number = self.psql("SELECT number FROM tickets ORDER BY id LIMIT 1")
