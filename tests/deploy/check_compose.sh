@@ -18,16 +18,20 @@
 #     to Debian.
 #  6. .env.example documents exactly the variables docker-compose.yml
 #     reads.
+#  7. The database passwords are secrets: every Tix service mounts the
+#     pgpass file and names it in TIX_DATABASE_URL (passfile=), postgres
+#     takes its own through POSTGRES_PASSWORD_FILE, and no service's
+#     environment holds a password or secret value.
 set -euo pipefail
 
 build=$(cd "${1:?usage: check_compose.sh BUILD_DIR}" && pwd -P)
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 cd "$root"
 
-# The passwords and the SMTP URL are required by the file; any value
-# will do here.
-export POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-check}
-export TIX_DB_PASSWORD=${TIX_DB_PASSWORD:-check}
+# The secrets' host files and the SMTP URL are required by the file; any
+# value will do here.
+export TIX_POSTGRES_PASSWORD=${TIX_POSTGRES_PASSWORD:-/etc/tix/postgres-password}
+export TIX_DB_PGPASS=${TIX_DB_PGPASS:-/etc/tix/db.pgpass}
 export TIX_ATTACHMENT_KEY=${TIX_ATTACHMENT_KEY:-/etc/tix/attachment.key}
 export TIX_TOTP_KEY=${TIX_TOTP_KEY:-/etc/tix/totp.key}
 export TIX_MAIL_TOKEN_KEY=${TIX_MAIL_TOKEN_KEY:-/etc/tix/mail-token.key}
@@ -163,6 +167,58 @@ while read -r verdict name; do
 	else bad "key: $name lacks the attachment key secret"; fi
 done <"$tmp/secrets"
 
+# 7. The database passwords: files libpq and the postgres image read,
+# mounted as secrets; nothing of the kind in any environment.
+"$py" - "$tmp/compose.yml" >"$tmp/passwords" <<'EOF'
+import re, sys, yaml
+c = yaml.safe_load(open(sys.argv[1]))
+declared = c.get("secrets") or {}
+def mounts(s):
+    out = {}
+    for x in s.get("secrets") or []:
+        src = x if isinstance(x, str) else x["source"]
+        tgt = src if isinstance(x, str) else x.get("target", src)
+        out[tgt if tgt.startswith("/") else "/run/secrets/" + tgt] = src
+    return out
+for name, s in sorted(c["services"].items()):
+    env = {k: "" if v is None else str(v)
+           for k, v in (s.get("environment") or {}).items()}
+    m = mounts(s)
+    cmd = s.get("command") or []
+    if cmd and str(cmd[0]).startswith("tix-"):
+        url = env.get("TIX_DATABASE_URL", "")
+        pf = re.search(r"(?:^| )passfile=(\S+)", url)
+        fine = (pf is not None and m.get(pf.group(1)) == "tix_db_pgpass"
+                and "tix_db_pgpass" in declared)
+        print("%s %s: TIX_DATABASE_URL passfile=%s, secret %s" % (
+            "ok" if fine else "bad", name, pf.group(1) if pf else None,
+            m.get(pf.group(1)) if pf else None))
+    if name == "postgres":
+        f = env.get("POSTGRES_PASSWORD_FILE")
+        fine = f in m and "POSTGRES_PASSWORD" not in env
+        print("%s postgres: POSTGRES_PASSWORD_FILE=%s, secret %s" % (
+            "ok" if fine else "bad", f, m.get(f)))
+    # A password or key by name (FOO_PASSWORD, PGPASSWORD, ..._SECRET,
+    # ..._KEY, ..._TOKEN) may only point at a file; a value may hold none
+    # (conninfo password=, a URL's user:password@).
+    held = []
+    for k, v in sorted(env.items()):
+        if (re.search(r"PASSWORD|SECRET|TOKEN|(^|_)KEY($|_)", k)
+                and not k.endswith("_FILE")):
+            held.append(k)
+        elif re.search(r"(^|\s)password\s*=", v, re.I):
+            held.append(k + " (password=)")
+        elif re.search(r"^[a-z][a-z0-9+.-]*://[^/@\s]*:[^/@\s]*@", v, re.I):
+            held.append(k + " (user:password@)")
+    print("%s %s: %s" % ("bad" if held else "ok", name,
+                         "a password or secret in the environment: " +
+                         ", ".join(held) if held else
+                         "no password or secret in the environment"))
+EOF
+while read -r verdict rest; do
+	if [ "$verdict" = ok ]; then ok "secrets: $rest"; else bad "secrets: $rest"; fi
+done <"$tmp/passwords"
+
 # 4: render like docker-entrypoint.d/20-envsubst-on-templates.sh, with the
 # nginx service's environment; directories and upstreams point at this
 # machine so that `nginx -t` can check the result.
@@ -232,12 +288,11 @@ for v in $(grep -o -E '^#?[A-Z0-9_]+=' .env.example | tr -d '#=' | sort -u); do
 	grep -q -F "\${$v" docker-compose.yml ||
 		bad ".env.example has $v, which docker-compose.yml does not read"
 done
-sed -e 's/^POSTGRES_PASSWORD=$/POSTGRES_PASSWORD=x/' \
-	-e 's/^TIX_DB_PASSWORD=$/TIX_DB_PASSWORD=y/' .env.example >"$tmp/env"
-if env -u POSTGRES_PASSWORD -u TIX_DB_PASSWORD -u TIX_ATTACHMENT_KEY \
+cp .env.example "$tmp/env"
+if env -u TIX_POSTGRES_PASSWORD -u TIX_DB_PGPASS -u TIX_ATTACHMENT_KEY \
 	-u TIX_TOTP_KEY -u TIX_MAIL_TOKEN_KEY -u TIX_SMTP_URL \
 	docker-compose --env-file "$tmp/env" -f docker-compose.yml config -q; then
-	ok ".env.example (passwords filled in) makes a valid file"
+	ok ".env.example makes a valid file"
 else
 	bad "docker-compose config with .env.example"
 fi

@@ -216,6 +216,13 @@ def services(compose, img_tix, img_nginx, out):
                                         else sec.get("target", src))
             if src not in secrets:
                 die("%s: secret %s is not declared" % (name, src))
+            # docker-compose binds a file secret as it is on the host (its
+            # owner and mode): uid, gid and mode would be ignored, and the
+            # test would pass over a file the service cannot read.
+            if not isinstance(sec, str) and any(
+                    k in sec for k in ("uid", "gid", "mode")):
+                die("%s: secret %s: uid, gid and mode are ignored for a "
+                    "file secret" % (name, src))
             mounts.append(("ro", secrets[src]["file"], target))
         cmd = s.get("command") or []
         if isinstance(cmd, str):

@@ -29,7 +29,12 @@
 #  3. PostgreSQL is this machine's (Debian's postgresql-15, started the
 #     way scripts/lib/stack.sh starts it), not the postgres:15 image, on
 #     the bridge's address under the name "postgres", initialised by the
-#     compose file's deploy/postgres-init.sh.
+#     compose file's deploy/postgres-init.sh, as the user postgres, from
+#     a copy of the pgpass secret as the postgres service's entrypoint
+#     makes it.  The Tix services get no password in their environment
+#     (none of the compose file's holds the test's), only the pgpass
+#     secret; libpq must find it (mode 0400, the image's user) and must
+#     ignore it when it is group-readable.
 #  4. The one-shot migrate must exit 0; then each service's healthcheck,
 #     run inside its sandbox as compose declares it, must pass, and each
 #     process of every service must run as its non-root user.
@@ -220,12 +225,26 @@ ensure_attachment_key "$tmp/keys/attachment.key" 2>/dev/null
 ensure_key "$tmp/keys/totp.key" "two-factor key" 2>/dev/null
 ensure_mail_token_key "$tmp/keys/mail-token.key" 2>/dev/null
 printf 'imap-secret\n' >"$tmp/keys/imap-password"
+# The role tix's password, as the pgpass line docs/deploy.md shows; a ':'
+# and a '\' in it, escaped, as pgpass wants them.
+db_password=$("$py" -c 'import secrets; print(secrets.token_hex(16))')
+printf '*:*:*:tix:%s\\:%s\\\\x\n' "${db_password:0:16}" "${db_password:16}" \
+	>"$tmp/keys/db.pgpass"
+db_password="${db_password:0:16}:${db_password:16}\\x"
 # The image's user reads them (docs/deploy.md: mode 0400, owned by 10001).
 chown "$tix_uid:$tix_gid" "$tmp/keys"/*
 chmod 0400 "$tmp/keys"/*
-db_password=$("$py" -c 'import secrets; print(secrets.token_hex(16))')
+# Read as root by the postgres image (not run here: PostgreSQL is this
+# machine's).
+su_password=$("$py" -c 'import secrets; print(secrets.token_hex(16))')
+printf '%s\n' "$su_password" >"$tmp/keys/postgres-password"
+chmod 0400 "$tmp/keys/postgres-password"
 http_subnet_prefix=172.30.57
-export POSTGRES_PASSWORD=unused-here TIX_DB_PASSWORD=$db_password
+export TIX_POSTGRES_PASSWORD=$tmp/keys/postgres-password
+export TIX_DB_PGPASS=$tmp/keys/db.pgpass
+# The variables that held the passwords before they were secrets, as an
+# older .env still has them: none of it may reach a service.
+export TIX_DB_PASSWORD=$db_password POSTGRES_PASSWORD=$su_password
 export TIX_ATTACHMENT_KEY=$tmp/keys/attachment.key
 export TIX_TOTP_KEY=$tmp/keys/totp.key
 export TIX_MAIL_TOKEN_KEY=$tmp/keys/mail-token.key
@@ -240,6 +259,15 @@ docker-compose -f docker-compose.yml --profile imap config >"$tmp/compose.yml" |
 "$py" tests/deploy/image.py services "$tmp/compose.yml" "$img" "$ngx" \
 	"$tmp/svc" >"$tmp/names" || fatal "docker-compose.yml: services"
 mapfile -t names <"$tmp/names"
+# No service's environment holds either password (docker-compose would
+# show it to anyone allowed `docker inspect`).
+leaks=$(grep -l -F -e "$db_password" -e "${db_password%%:*}" -e "$su_password" \
+	"$tmp"/svc/*.env 2>/dev/null || true)
+if [ -z "$leaks" ]; then
+	ok "docker-compose.yml: no service's environment holds a database password"
+else
+	bad "docker-compose.yml: a database password in the environment of $(basename -s .env $leaks | tr '\n' ' ')"
+fi
 subnet=$("$py" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["networks"]["backend"]["ipam"]["config"][0]["subnet"])' "$tmp/compose.yml")
 [ "${subnet%.0/24}" = "$http_subnet_prefix" ] ||
 	fatal "backend subnet $subnet (the test expects $http_subnet_prefix.0/24)"
@@ -424,9 +452,16 @@ pg_start "$tmp/pg" 5432 >/dev/null
 pg_psql postgres -c "ALTER SYSTEM SET listen_addresses = '127.0.0.1,$gw'" >/dev/null
 printf 'host all all %s scram-sha-256\n' "$subnet" >>"$PG_DATA/pg_hba.conf"
 sh "$PG_AREA/stop.sh" >/dev/null && sh "$PG_AREA/start.sh" >/dev/null
-if env -i PATH="$PATH" POSTGRES_USER=postgres TIX_DB_PASSWORD="$db_password" \
-	PGHOST="$PG_SOCK" PGPORT=5432 sh deploy/postgres-init.sh >"$tmp/log/postgres-init.log" 2>&1; then
-	ok "postgres: deploy/postgres-init.sh made the role and database tix"
+# As the postgres service's entrypoint does it: as root, a copy of the
+# pgpass secret for the user postgres, who runs the init scripts.
+init_pgpass=$("$py" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["services"]["postgres"]["environment"]["TIX_DB_PGPASS_FILE"])' "$tmp/compose.yml")
+mkdir -p "$tmp/tix-init"
+install -o postgres -g postgres -m 0400 "$tmp/keys/db.pgpass" "$tmp/tix-init/pgpass"
+if (cd / && env -i PATH="$PATH" POSTGRES_USER=postgres \
+	TIX_DB_PGPASS_FILE="$tmp/tix-init/pgpass" PGHOST="$PG_SOCK" PGPORT=5432 \
+	setpriv --reuid=postgres --regid=postgres --init-groups -- \
+	"$root/deploy/postgres-init.sh") >"$tmp/log/postgres-init.log" 2>&1; then
+	ok "postgres: deploy/postgres-init.sh (TIX_DB_PGPASS_FILE=$init_pgpass) made the role and database tix"
 else
 	fatal "postgres: deploy/postgres-init.sh failed"
 fi
@@ -444,6 +479,19 @@ for s in "${names[@]}"; do
 	[ "$uid" -ne 0 ] || bad "$s: runs as root"
 done
 
+# libpq ignores a pgpass file that its group may read: the migration
+# cannot log in then, and says why.
+chmod 0440 "$tmp/keys/db.pgpass"
+start_service migrate
+if wait "$started_pid"; then
+	bad "migrate: logged in with a group-readable pgpass file"
+elif grep -q 'has group or world access' "$tmp/log/migrate.log"; then
+	ok "migrate: a group-readable pgpass file is ignored ($(grep -o 'has group or world access' "$tmp/log/migrate.log" | head -n 1))"
+else
+	bad "migrate: failed without libpq's warning of the pgpass file's mode"
+fi
+chmod 0400 "$tmp/keys/db.pgpass"
+: >"$tmp/log/migrate.log"
 start_service migrate
 migrate_pid=$started_pid
 if wait "$migrate_pid"; then
