@@ -4,30 +4,37 @@
  *
  *   tix-notify [--interval SECONDS] [--once]
  *
- * Each pass claims due rows of the outbox in batches of ten (FOR UPDATE
+ * Each pass claims due rows of the outbox in batches of 100 (FOR UPDATE
  * SKIP LOCKED, so any number of senders may run at once, on any hosts,
  * and none sends a row another has claimed), composes each message
- * (lib/mail/compose.c), hands it to TIX_SMTP_URL and marks the row:
+ * (lib/mail/compose.c), hands it to TIX_SMTP_URL (libcurl keeps the
+ * connection for the next one) and marks the rows, those sent in one
+ * statement per batch:
  *   accepted              sent
  *   4xx, no connection    queued again, due after a backoff (1 minute,
  *                         doubling, at most an hour); failed after 20 tries
  *   5xx                   failed, for good, with the server's answer in
  *                         last_error
  * Delivery is at least once: a sender that dies after the server
- * accepted a message and before marking it leaves the row claimed for a
- * lease of 15 minutes, after which it is sent again with the same
- * Message-ID (receivers can drop the duplicate).
+ * accepted messages and before marking them leaves the rows claimed for
+ * a lease of 15 minutes, after which they are sent again with the same
+ * Message-ID (receivers can drop the duplicate).  A batch starts no
+ * send after 5 minutes and releases the rows left (lib/outbox/claim.h),
+ * so no claim is still being sent when its lease ends.
  *
  * Between passes it waits for a NOTIFY on "tix_outbox" (sent by every
  * enqueue, at commit) or --interval seconds (default 30), whichever
  * comes first.  --once: one pass, exit 0 (1 when the database is
  * unreachable), for cron and tests.  SIGTERM or SIGINT: stop after the
- * message being sent.
+ * message being sent (the batch's rows sent are marked, the others
+ * released).
  *
  * Without TIX_SMTP_URL (the local default) nothing is sent: each message
  * is written whole, atomically, to TIX_MAIL_DIR (default var/mail) as
- * <outbox id>-TICK-<n>.eml, 0600, and the row marked sent; a directory
- * that cannot be written is a retry like an unreachable server.
+ * <outbox id>-TICK-<n>.eml, 0600, and the row marked sent once the
+ * batch's files and the directory are synced (together: one journal
+ * commit for the batch, not one a file); a directory that cannot be
+ * written is a retry like an unreachable server.
  *
  * SMS rows (sql/030: agent replies and resolutions for requesters who
  * opted in) come from the same outbox, claimed and retried the same
@@ -66,6 +73,7 @@ struct sender {
 	struct tix_arena	 arena;
 	struct tix_mailer	*mailer;	/* NULL: write files to dir */
 	struct tix_smser	*smser;		/* NULL: write .sms files */
+	struct tix_drop_batch	*files;		/* a claim's files */
 	const char		*dir;
 	const char		*from;
 	struct tix_buf		 msg;
@@ -80,47 +88,51 @@ clean(char *s)
 			*s = '?';
 }
 
-/* Mark a row by what became of it (path: the file it was written to,
- * NULL when it was sent). */
+/* What became of one claimed row in its batch. */
+struct outcome {
+	enum tix_mail_result	 res;
+	bool			 tried;		/* false: released */
+	bool			 in_file;	/* written, durable at the flush */
+	char			 err[512];
+};
+
+/* A row that did not go out: queued again with its backoff, or failed
+ * for good after its last try. */
 static enum tix_err
 record(struct sender *s, const struct tix_outbox_row *row,
-    enum tix_mail_result res, const char *path, const char *err, int *sent)
+    const struct outcome *o)
 {
-	if (res == TIX_MAIL_SENT) {
-		(*sent)++;
-		if (path != NULL)
-			tix_log_info("outbox %lld to %s: %s",
-			    (long long)row->id, row->recipient, path);
-		return tix_outbox_mark_sent(s->db, &s->arena, row->id);
-	}
-	if (res == TIX_MAIL_RETRY &&
+	if (o->res == TIX_MAIL_RETRY &&
 	    row->attempts < TIX_OUTBOX_MAX_ATTEMPTS) {
 		tix_log_warn("outbox %lld: attempt %lld failed, will retry: %s",
-		    (long long)row->id, (long long)row->attempts, err);
+		    (long long)row->id, (long long)row->attempts, o->err);
 		return tix_outbox_mark_retry(s->db, &s->arena, row->id,
-		    tix_outbox_backoff(row->attempts), err);
+		    tix_outbox_backoff(row->attempts), o->err);
 	}
 	tix_log_error("outbox %lld to %s failed after %lld attempt(s): %s",
 	    (long long)row->id, row->recipient, (long long)row->attempts,
-	    err);
-	return tix_outbox_mark_failed(s->db, &s->arena, row->id, err);
+	    o->err);
+	return tix_outbox_mark_failed(s->db, &s->arena, row->id, o->err);
 }
 
-/* Send one claimed mail row and record what became of it. */
-static enum tix_err
-deliver(struct sender *s, const struct tix_outbox_row *row, int *sent)
+/* Send one claimed mail row, or add its file to the batch. */
+static void
+deliver(struct sender *s, const struct tix_outbox_row *row,
+    struct outcome *o)
 {
 	struct tix_mail		 m;
-	enum tix_mail_result	 res;
-	char			 err[512], mac[TIX_REPLY_MAC_LEN + 1];
-	char			 path[4200];
+	char			 mac[TIX_REPLY_MAC_LEN + 1];
 	enum tix_err		 rc;
 
 	/* A mail of no ticket (a password reset) has no reply address. */
 	if (row->ticket_number > 0) {
 		rc = tix_reply_mac(row->ticket_number, row->recipient_id, mac);
-		if (rc != TIX_OK)
-			return rc;
+		if (rc != TIX_OK) {
+			o->res = TIX_MAIL_RETRY;
+			snprintf(o->err, sizeof(o->err), "reply address: %s",
+			    tix_err_name(rc));
+			return;
+		}
 	}
 	memset(&m, 0, sizeof(m));
 	m.id = row->id;
@@ -137,44 +149,106 @@ deliver(struct sender *s, const struct tix_outbox_row *row, int *sent)
 	if (rc != TIX_OK) {
 		tix_log_warn("outbox %lld: cannot compose: %s",
 		    (long long)row->id, tix_err_name(rc));
-		return tix_outbox_mark_failed(s->db, &s->arena, row->id,
-		    "cannot compose the message (invalid address or subject)");
+		o->res = TIX_MAIL_FAILED;
+		snprintf(o->err, sizeof(o->err), "%s", "cannot compose the "
+		    "message (invalid address or subject)");
+		return;
 	}
-	if (s->mailer != NULL)
-		res = tix_mail_send(s->mailer, s->from, row->recipient,
-		    s->msg.data, s->msg.len, err, sizeof(err));
-	else
-		res = tix_mail_drop(s->dir, row->id, row->ticket_number, "eml",
-		    s->msg.data, s->msg.len, path, sizeof(path), err,
-		    sizeof(err));
-	clean(err);
-	return record(s, row, res, s->mailer == NULL ? path : NULL, err,
-	    sent);
+	if (s->mailer != NULL) {
+		o->res = tix_mail_send(s->mailer, s->from, row->recipient,
+		    s->msg.data, s->msg.len, o->err, sizeof(o->err));
+		return;
+	}
+	o->res = tix_drop_batch_add(s->files, row->id, row->ticket_number,
+	    "eml", s->msg.data, s->msg.len, o->err, sizeof(o->err));
+	o->in_file = o->res == TIX_MAIL_SENT;
 }
 
 /* An SMS row: its body is the text, its recipient the number. */
-static enum tix_err
-deliver_sms(struct sender *s, const struct tix_outbox_row *row, int *sent)
+static void
+deliver_sms(struct sender *s, const struct tix_outbox_row *row,
+    struct outcome *o)
 {
-	enum tix_mail_result	 res;
-	char			 err[512], path[4200];
+	if (s->smser != NULL) {
+		o->res = tix_sms_send(s->smser, row->recipient, row->body,
+		    o->err, sizeof(o->err));
+		return;
+	}
+	o->res = tix_drop_batch_add(s->files, row->id, row->ticket_number,
+	    "sms", row->body, strlen(row->body), o->err, sizeof(o->err));
+	o->in_file = o->res == TIX_MAIL_SENT;
+}
 
-	if (s->smser != NULL)
-		res = tix_sms_send(s->smser, row->recipient, row->body, err,
-		    sizeof(err));
-	else
-		res = tix_mail_drop(s->dir, row->id, row->ticket_number, "sms",
-		    row->body, strlen(row->body), path, sizeof(path), err,
-		    sizeof(err));
-	clean(err);
-	return record(s, row, res, s->smser == NULL ? path : NULL, err, sent);
+/* Send the n claimed rows, then mark them: those that went out in one
+ * statement, after their files (if any) are durable; the rest each with
+ * what became of it.  Rows not tried are released. */
+static enum tix_err
+send_batch(struct sender *s, const struct tix_outbox_row *rows, size_t n,
+    int *sent)
+{
+	struct outcome		*o;
+	int64_t			*done, *untried;
+	size_t			 i, k, nd = 0, nu = 0;
+	time_t			 deadline = time(NULL) + TIX_OUTBOX_BATCH_SECONDS;
+	char			 ferr[512];
+	enum tix_err		 rc = TIX_OK, r;
+
+	o = tix_arena_alloc(&s->arena, n * sizeof(*o));
+	done = tix_arena_alloc(&s->arena, n * sizeof(*done));
+	untried = tix_arena_alloc(&s->arena, n * sizeof(*untried));
+	if (o == NULL || done == NULL || untried == NULL)
+		return TIX_ENOMEM;
+	memset(o, 0, n * sizeof(*o));
+	for (i = 0; i < n; i++) {
+		if (tix_daemon_stopping || time(NULL) >= deadline)
+			continue;
+		o[i].tried = true;
+		if (rows[i].is_sms)
+			deliver_sms(s, &rows[i], &o[i]);
+		else
+			deliver(s, &rows[i], &o[i]);
+		clean(o[i].err);
+	}
+	/* No row is marked sent before its file is on disk. */
+	if (tix_drop_batch_flush(s->files, ferr, sizeof(ferr)) !=
+	    TIX_MAIL_SENT) {
+		clean(ferr);
+		for (i = 0; i < n; i++) {
+			if (!o[i].in_file)
+				continue;
+			o[i].res = TIX_MAIL_RETRY;
+			memcpy(o[i].err, ferr, sizeof(ferr));
+		}
+	}
+	for (i = 0, k = 0; i < n; i++) {
+		if (!o[i].tried)
+			untried[nu++] = rows[i].id;
+		else if (o[i].res == TIX_MAIL_SENT)
+			done[nd++] = rows[i].id;
+		if (o[i].tried && o[i].in_file && o[i].res == TIX_MAIL_SENT)
+			tix_log_info("outbox %lld to %s: %s",
+			    (long long)rows[i].id, rows[i].recipient,
+			    tix_drop_batch_path(s->files, k));
+		if (o[i].in_file)
+			k++;
+	}
+	tix_drop_batch_clear(s->files);
+	rc = tix_outbox_mark_sent(s->db, &s->arena, done, nd);
+	if (rc == TIX_OK)
+		*sent += (int)nd;
+	for (i = 0; rc == TIX_OK && i < n; i++)
+		if (o[i].tried && o[i].res != TIX_MAIL_SENT)
+			rc = record(s, &rows[i], &o[i]);
+	/* Released even after a failure above: they were never tried. */
+	r = tix_outbox_release(s->db, &s->arena, untried, nu);
+	return rc != TIX_OK ? rc : r;
 }
 
 static enum tix_err
 pass(struct sender *s)
 {
 	struct tix_outbox_row	*rows;
-	size_t			 n = 0, i;
+	size_t			 n = 0;
 	int			 sent = 0;
 	enum tix_err		 rc;
 
@@ -183,9 +257,8 @@ pass(struct sender *s)
 		if (rc == TIX_OK)
 			rc = tix_outbox_claim(s->db, &s->arena,
 			    TIX_OUTBOX_BATCH, &rows, &n);
-		for (i = 0; rc == TIX_OK && i < n; i++)
-			rc = rows[i].is_sms ? deliver_sms(s, &rows[i], &sent) :
-			    deliver(s, &rows[i], &sent);
+		if (rc == TIX_OK && n > 0)
+			rc = send_batch(s, rows, n, &sent);
 		tix_arena_reset(&s->arena);
 	} while (rc == TIX_OK && n == TIX_OUTBOX_BATCH &&
 	    !tix_daemon_stopping);
@@ -279,7 +352,8 @@ main(int argc, char **argv)
 	s.dir = cfg.mail_dir;
 	tix_arena_init(&s.arena);
 	tix_buf_init(&s.msg, TIX_MAIL_MAX);
-	if (tix_db_open(cfg.database_url, &s.db) != TIX_OK ||
+	if (tix_drop_batch_new(s.dir, TIX_OUTBOX_BATCH, &s.files) != TIX_OK ||
+	    tix_db_open(cfg.database_url, &s.db) != TIX_OK ||
 	    (cfg.smtp_url != NULL &&
 	    tix_mailer_new(cfg.smtp_url, &s.mailer) != TIX_OK)) {
 		tix_log_error("cannot start");
@@ -287,6 +361,7 @@ main(int argc, char **argv)
 	}
 	if (cfg.sms_url != NULL && start_sms(&cfg, &s) != TIX_OK) {
 		tix_mailer_free(s.mailer);
+		tix_drop_batch_free(s.files);
 		tix_db_close(s.db);
 		return 2;
 	}
@@ -300,6 +375,7 @@ main(int argc, char **argv)
 		run(&s, interval);
 	tix_mailer_free(s.mailer);
 	tix_sms_free(s.smser);
+	tix_drop_batch_free(s.files);
 	tix_buf_free(&s.msg);
 	tix_db_close(s.db);
 	tix_arena_reset(&s.arena);

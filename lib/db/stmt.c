@@ -827,9 +827,17 @@ static const struct {
 	    "  LIMIT $1 FOR UPDATE SKIP LOCKED) c WHERE o.id = c.id"
 	    " RETURNING o.id, o.ticket_number, o.recipient, o.subject, o.body,"
 	    " o.recipient_id, o.attempts, o.channel = 'sms'" },
+	/* A claim's rows that went out, all at once ($1 an array of ids):
+	 * one commit for the batch rather than one a notice. */
 	[TIX_STMT_OUTBOX_SENT] = { "outbox_sent",
 	    "UPDATE outbox SET status = 'sent', sent_at = now(),"
-	    " last_error = NULL WHERE id = $1 AND status = 'queued'" },
+	    " last_error = NULL WHERE id = ANY($1::bigint[])"
+	    " AND status = 'queued'" },
+	/* Claimed rows not tried (the sender stopped, or the batch ran out
+	 * of time): due again at once, the claim's attempt not counted. */
+	[TIX_STMT_OUTBOX_RELEASE] = { "outbox_release",
+	    "UPDATE outbox SET attempts = attempts - 1, next_attempt_at = now()"
+	    " WHERE id = ANY($1::bigint[]) AND status = 'queued'" },
 	[TIX_STMT_OUTBOX_RETRY] = { "outbox_retry",
 	    "UPDATE outbox SET next_attempt_at = now() +"
 	    " make_interval(secs => $2::int), last_error = left($3, 1000)"

@@ -114,6 +114,33 @@ enum tix_mail_result tix_mail_drop(const char *dir, int64_t id,
 		    char *path_out, size_t path_cap, char *err, size_t errcap);
 
 /*
+ * The same for a batch of messages, made durable together (drop.c):
+ * tix_drop_batch_new makes one for up to cap files in dir (copied;
+ * TIX_EINVAL for a dir too long; free with tix_drop_batch_free, which
+ * accepts NULL).  tix_drop_batch_add writes a message under its
+ * temporary name (results as tix_mail_drop's, TIX_MAIL_RETRY when the
+ * batch is full); none is in place until tix_drop_batch_flush, which
+ * syncs every file, renames them all and syncs dir: TIX_MAIL_SENT when
+ * every file added is durable under its name, else TIX_MAIL_RETRY for
+ * them all (err set).  tix_drop_batch_path(b, i): the name of the i-th
+ * file added (until tix_drop_batch_clear, which empties the batch and
+ * removes the temporary files of one not flushed).
+ */
+struct tix_drop_batch;
+
+enum tix_err	tix_drop_batch_new(const char *dir, size_t cap,
+		    struct tix_drop_batch **out);
+void		tix_drop_batch_free(struct tix_drop_batch *b);
+enum tix_mail_result tix_drop_batch_add(struct tix_drop_batch *b, int64_t id,
+		    int64_t number, const char *ext, const char *msg,
+		    size_t len, char *err, size_t errcap);
+enum tix_mail_result tix_drop_batch_flush(struct tix_drop_batch *b,
+		    char *err, size_t errcap);
+size_t		tix_drop_batch_count(const struct tix_drop_batch *b);
+const char	*tix_drop_batch_path(const struct tix_drop_batch *b, size_t i);
+void		tix_drop_batch_clear(struct tix_drop_batch *b);
+
+/*
  * SMS through an HTTP gateway (sms.c): a POST to url of an
  * application/x-www-form-urlencoded body with the fields To (the
  * number, E.164), From (from) and Body (the text), with HTTP basic

@@ -3,6 +3,8 @@
  */
 #include "outbox/claim.h"
 
+#include <stdio.h>
+
 enum tix_err
 tix_outbox_claim(struct tix_db *db, struct tix_arena *a, int limit,
     struct tix_outbox_row **rows, size_t *n)
@@ -40,15 +42,51 @@ tix_outbox_claim(struct tix_db *db, struct tix_arena *a, int limit,
 	return TIX_OK;
 }
 
-enum tix_err
-tix_outbox_mark_sent(struct tix_db *db, struct tix_arena *a, int64_t id)
+/* ids as a PostgreSQL array literal, "{1,2,3}", in a. */
+static const char *
+id_array(struct tix_arena *a, const int64_t *ids, size_t n)
+{
+	char	*s;
+	size_t	 i, len = 0, cap = n * 21 + 3;
+
+	s = tix_arena_alloc(a, cap);
+	if (s == NULL)
+		return NULL;
+	s[len++] = '{';
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(s + len, cap - len, "%s%lld",
+		    i > 0 ? "," : "", (long long)ids[i]);
+	s[len++] = '}';
+	s[len] = '\0';
+	return s;
+}
+
+static enum tix_err
+run_ids(struct tix_db *db, struct tix_arena *a, enum tix_stmt id,
+    const int64_t *ids, size_t n)
 {
 	const char *p[1];
 
-	p[0] = tix_db_i64(a, id);
+	if (n == 0)
+		return TIX_OK;
+	p[0] = id_array(a, ids, n);
 	if (p[0] == NULL)
 		return TIX_ENOMEM;
-	return tix_db_run(db, a, TIX_STMT_OUTBOX_SENT, p, 1, NULL);
+	return tix_db_run(db, a, id, p, 1, NULL);
+}
+
+enum tix_err
+tix_outbox_mark_sent(struct tix_db *db, struct tix_arena *a,
+    const int64_t *ids, size_t n)
+{
+	return run_ids(db, a, TIX_STMT_OUTBOX_SENT, ids, n);
+}
+
+enum tix_err
+tix_outbox_release(struct tix_db *db, struct tix_arena *a,
+    const int64_t *ids, size_t n)
+{
+	return run_ids(db, a, TIX_STMT_OUTBOX_RELEASE, ids, n);
 }
 
 enum tix_err

@@ -697,6 +697,50 @@ class DaemonTest(NotifyCase):
             run_files(maildir)
             self.assertEqual(sorted(os.listdir(maildir)), before)
 
+    def test_senders_at_once_write_each_file_once(self):
+        """Three senders draining at once more rows than a claim takes
+        (100): every row sent by one of them, tried once, its file in
+        place and announced once; no temporary file left."""
+        cust = make_user("customer")
+        n = self.new_ticket(login(cust), subject="Many at once")
+        psql("INSERT INTO outbox (ticket_id, ticket_number, recipient_id,"
+             " recipient, kind, subject, body)"
+             " SELECT o.ticket_id, o.ticket_number, o.recipient_id,"
+             " o.recipient, o.kind, o.subject, o.body"
+             " FROM outbox o CROSS JOIN generate_series(1, 349) g"
+             " WHERE o.ticket_number = :'p1' AND o.recipient = :'p2'",
+             ticket_int(n), cust.email)
+        mine = rows(n)
+        self.assertGreater(len(mine), 350)
+        with tempfile.TemporaryDirectory() as tmp:
+            maildir = os.path.join(tmp, "mail")
+            env = dict(os.environ)
+            env.pop("TIX_SMTP_URL", None)
+            env["TIX_MAIL_DIR"] = maildir
+            env["TIX_SUPPORT_ADDRESS"] = SUPPORT
+            procs = [subprocess.Popen(["tix-notify", "--once"], env=env,
+                                      stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True)
+                     for _ in range(3)]
+            said = []
+            for p in procs:
+                out, err = p.communicate(timeout=300)
+                self.assertEqual(p.returncode, 0, err)
+                said += [int(line.split("outbox ", 1)[1].split(" ", 1)[0])
+                         for line in err.splitlines()
+                         if ": %s/" % maildir in line]
+            files = [f for f in os.listdir(maildir) if f.endswith(
+                "-%s.eml" % n)]
+            self.assertEqual(sorted(files), sorted(
+                "%012d-%s.eml" % (r["id"], n) for r in mine))
+            self.assertEqual([f for f in os.listdir(maildir)
+                              if f.startswith(".")], [])
+        ids = sorted(r["id"] for r in mine)
+        self.assertEqual(sorted(said), ids)         # each written once
+        after = rows(n)
+        self.assertEqual({(r["status"], r["attempts"]) for r in after},
+                         {("sent", 1)})
+
     def test_unwritable_mail_dir_is_retried(self):
         with tempfile.TemporaryDirectory() as tmp:
             blocked = os.path.join(tmp, "not-a-dir")

@@ -1,8 +1,9 @@
 /*
  * test_mail.c: composing a notification (lib/mail/compose.c) byte for
  * byte: the exact headers, RFC 2047 subjects (emoji, U+202E), header
- * injection refused, the quoted-printable body with CRLF line ends; and
- * the outbox's retry backoff.
+ * injection refused, the quoted-printable body with CRLF line ends; the
+ * outbox's retry backoff; and a batch of .eml files (drop.c), in place
+ * only after its flush.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -553,6 +556,81 @@ test_license_keys_masked(void **state)
 	free(msg);
 }
 
+/* Names in dir, counted: those starting with '.' and the others. */
+static void
+count_files(const char *dir, int *hidden, int *shown)
+{
+	DIR		*d = opendir(dir);
+	struct dirent	*e;
+
+	*hidden = *shown = 0;
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (e->d_name[0] == '.')
+			(*hidden)++;
+		else
+			(*shown)++;
+	}
+	closedir(d);
+}
+
+static void
+test_drop_batch(void **state)
+{
+	struct tix_drop_batch	*b;
+	char			 tmpl[] = "/tmp/tix-drop-XXXXXX", dir[64];
+	char			 err[256], buf[64];
+	int			 hidden, shown;
+	FILE			*f;
+	size_t			 n;
+
+	(void)state;
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(dir, sizeof(dir), "%s/mail", tmpl);
+	assert_int_equal(tix_drop_batch_new(dir, 2, &b), TIX_OK);
+	assert_int_equal(tix_drop_batch_add(b, 7, 1001, "eml", "one", 3, err,
+	    sizeof(err)), TIX_MAIL_SENT);
+	assert_int_equal(tix_drop_batch_add(b, 8, 1001, "sms", "two", 3, err,
+	    sizeof(err)), TIX_MAIL_SENT);
+	assert_int_equal(tix_drop_batch_add(b, 9, 1001, "eml", "x", 1, err,
+	    sizeof(err)), TIX_MAIL_RETRY);		/* full */
+	/* Nothing is in place before the flush. */
+	count_files(dir, &hidden, &shown);
+	assert_int_equal(hidden, 2);
+	assert_int_equal(shown, 0);
+	assert_int_equal(tix_drop_batch_flush(b, err, sizeof(err)),
+	    TIX_MAIL_SENT);
+	assert_string_equal(tix_drop_batch_path(b, 1),
+	    strcat(strcpy(buf, dir), "/000000000008-TICK-1001.sms"));
+	count_files(dir, &hidden, &shown);
+	assert_int_equal(hidden, 0);
+	assert_int_equal(shown, 2);
+	f = fopen(tix_drop_batch_path(b, 0), "r");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	assert_int_equal(n, 3);
+	assert_memory_equal(buf, "one", 3);
+	tix_drop_batch_clear(b);
+	assert_int_equal(tix_drop_batch_count(b), 0);
+	/* One cleared unflushed leaves no temporary file and no mail. */
+	assert_int_equal(tix_drop_batch_add(b, 10, 1001, "eml", "three", 5,
+	    err, sizeof(err)), TIX_MAIL_SENT);
+	tix_drop_batch_clear(b);
+	count_files(dir, &hidden, &shown);
+	assert_int_equal(hidden, 0);
+	assert_int_equal(shown, 2);
+	tix_drop_batch_free(b);
+	assert_int_equal(unlink(strcat(strcpy(buf, dir),
+	    "/000000000007-TICK-1001.eml")), 0);
+	assert_int_equal(unlink(strcat(strcpy(buf, dir),
+	    "/000000000008-TICK-1001.sms")), 0);
+	assert_int_equal(rmdir(dir), 0);
+	assert_int_equal(rmdir(tmpl), 0);
+}
+
 int
 main(void)
 {
@@ -570,6 +648,7 @@ main(void)
 		cmocka_unit_test(test_reply_mac),
 		cmocka_unit_test(test_auth_results),
 		cmocka_unit_test(test_license_keys_masked),
+		cmocka_unit_test(test_drop_batch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
