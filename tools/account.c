@@ -138,10 +138,8 @@ write_export(struct tix_db *db, struct tix_arena *a, const char *name,
 	}
 	names[0] = JSON_FILE;
 	for (i = 0; i < n; i++) {
-		names[i + 1] = tix_arena_printf(a, "files/%" PRId64 "-%s",
-		    files[i].id, files[i].filename);
-		path = names[i + 1] == NULL ? NULL :
-		    tix_arena_printf(a, "%s/%s", tmp, names[i + 1]);
+		names[i + 1] = files[i].path;
+		path = tix_arena_printf(a, "%s/%s", tmp, files[i].path);
 		f = create(path);
 		if (f == NULL) {
 			tix_db_rollback(db);
@@ -153,7 +151,7 @@ write_export(struct tix_db *db, struct tix_arena *a, const char *name,
 		if (finish(f, rc == TIX_OK) != 0 || rc != TIX_OK) {
 			tix_db_rollback(db);
 			fprintf(stderr, "tix-admin: file %" PRId64 " (%s): %s\n",
-			    files[i].id, files[i].filename, rc == TIX_EINTERNAL ?
+			    files[i].id, files[i].path, rc == TIX_EINTERNAL ?
 			    "does not decrypt or its SHA-256 differs (see the "
 			    "log)" : rc == TIX_OK ? strerror(errno) :
 			    err_text(rc));

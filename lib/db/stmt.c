@@ -43,6 +43,13 @@
 	" LEFT JOIN users asg ON asg.id = t.assignee_id"
 #define SUMMARY_FROM " FROM tickets t" SUMMARY_JOINS
 
+/* A file's path in an account export: files/ID-NAME, or files/ID when
+ * that would pass a file system's 255 bytes a name (the name is in
+ * account.json either way). */
+#define EXPORT_PATH \
+	"'files/' || x.id || CASE WHEN octet_length(x.filename) <= 200" \
+	" THEN '-' || x.filename ELSE '' END"
+
 /*
  * The list filters but the requester and the search, shared by the
  * counts and the pages: $2 statuses as "a,b", $3 category, $4 priority,
@@ -256,7 +263,7 @@ static const struct {
 	    "    'content_type', x.content_type, 'size', x.size,"
 	    "    'sha256', encode(x.sha256, 'hex'),"
 	    "    'created_at', tix_ts(x.created_at),"
-	    "    'file', 'files/' || x.id || '-' || x.filename) ORDER BY x.id)"
+	    "    'file', " EXPORT_PATH ") ORDER BY x.id)"
 	    "    FROM attachments x WHERE x.entry_id = e.id), '[]'))"
 	    "   ORDER BY e.id)"
 	    "   FROM ticket_entries e LEFT JOIN users ac ON ac.id = e.actor_id"
@@ -278,7 +285,7 @@ static const struct {
 	    " FROM accounts a WHERE a.name = $1" },
 	/* The files of that export: those of entries a customer sees. */
 	[TIX_STMT_ACCOUNT_FILES] = { "account_files",
-	    "SELECT x.id, x.filename, x.size, encode(x.sha256, 'hex'),"
+	    "SELECT x.id, " EXPORT_PATH ", x.size, encode(x.sha256, 'hex'),"
 	    " x.key_id, encode(x.header, 'hex'), x.nchunks"
 	    " FROM accounts a JOIN tickets t ON t.account_id = a.id"
 	    " JOIN ticket_entries e ON e.ticket_id = t.id AND NOT e.internal"

@@ -40,7 +40,7 @@ tix_account_export(struct tix_db *db, struct tix_arena *a, const char *name,
 	for (size_t i = 0; i < rs.nrows; i++)
 		f[i] = (struct tix_account_file){
 			.id = tix_rows_int(&rs, i, 0),
-			.filename = tix_rows_get(&rs, i, 1),
+			.path = tix_rows_get(&rs, i, 1),
 			.size = (uint64_t)tix_rows_int(&rs, i, 2),
 			.sha256 = tix_rows_get(&rs, i, 3),
 			.key_id = tix_rows_int(&rs, i, 4),

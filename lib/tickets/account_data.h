@@ -16,7 +16,7 @@
 /* A file of the export; strings in the arena. */
 struct tix_account_file {
 	int64_t		 id;
-	const char	*filename;	/* cleaned: no '/', no controls */
+	const char	*path;		/* "files/ID-NAME" (account.json's) */
 	uint64_t	 size;
 	const char	*sha256;	/* hex, of the plaintext */
 	int64_t		 key_id;

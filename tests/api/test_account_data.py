@@ -32,9 +32,12 @@ class AccountDataTest(ApiTestCase):
         self.agent = make_user("agent")
         self.c, self.s = login(self.cust), login(self.same)
         self.x, self.a = login(self.other), login(self.agent)
-        self.numbers = []
+        self.numbers, self.notes = [], []
+        # Too long for "ID-" before it in a file system's 255 bytes.
+        self.long_name = "\u00e9" * 110 + ".txt"
         for client, files in ((self.c, [("screen.png", PNG)]),
-                              (self.s, [("big log.txt", LOG)])):
+                              (self.s, [("big log.txt", LOG),
+                                        (self.long_name, b"long\n")])):
             body, ctype = multipart(ticket_body(), files)
             r = client.post("/api/tickets", raw=body, content_type=ctype)
             self.assertEqual(r.status, 201, r)
@@ -45,8 +48,9 @@ class AccountDataTest(ApiTestCase):
             r = self.a.post("/api/tickets/%s/messages" % n, raw=body,
                             content_type=ctype)
             self.assertEqual(r.status, 201, r)
-            self.note = "internal: NOTE-%s" % os.urandom(6).hex()
-            body, ctype = multipart({"body": self.note, "internal": "true"},
+            note = "internal: NOTE-%s" % os.urandom(6).hex()
+            self.notes.append(note)
+            body, ctype = multipart({"body": note, "internal": "true"},
                                     [("note-only.txt", b"staff eyes\n")])
             r = self.a.post("/api/tickets/%s/messages" % n, raw=body,
                             content_type=ctype)
@@ -75,7 +79,8 @@ class AccountDataTest(ApiTestCase):
         for secret in ("password", "$argon2", "totp_secret", "token"):
             self.assertNotIn(secret, text)
         # Internal notes, and the files on them, are left out.
-        self.assertNotIn(self.note.split(":")[1].strip(), text)
+        for note in self.notes:
+            self.assertNotIn(note.split(":")[1].strip(), text)
         self.assertNotIn("note-only.txt", text)
         self.assertNotIn("other-acct", text)
         self.assertNotIn(self.other_number, text)
@@ -113,7 +118,10 @@ class AccountDataTest(ApiTestCase):
                 self.assertEqual(meta["sha256"],
                                  hashlib.sha256(f.raw).hexdigest())
                 exported.add(meta["file"])
-        self.assertEqual(len(exported), 4)
+        self.assertEqual(len(exported), 5)
+        # The long name: files/ID only, the name in account.json.
+        self.assertEqual(len([x for x in exported if "-" not in x]), 1,
+                         exported)
         self.assertEqual(sorted("files/" + x for x in
                                 os.listdir(os.path.join(to, "files"))),
                          sorted(exported))
@@ -157,7 +165,8 @@ class AccountDataTest(ApiTestCase):
                       % self.account, p.stdout)
         self.assertIn("account %s deleted: 2 user(s)" % self.account,
                       p.stderr)
-        self.assertNotIn(self.note, p.stdout + p.stderr)
+        for note in self.notes:
+            self.assertNotIn(note, p.stdout + p.stderr)
         for n in self.numbers:
             self.assertEqual(self.a.get("/api/tickets/" + n).status, 404)
         # Their sessions are gone, and they cannot log in again.
