@@ -148,6 +148,23 @@ class AccountDataTest(ApiTestCase):
         self.assertIn("no such account", p.stderr)
         self.assertEqual(sorted(os.listdir(self.dir)), ["full"])
 
+    def test_damaged_file_fails_the_export(self):
+        # One byte of the big log's second chunk flipped: the first
+        # chunk is written out before the second fails.
+        subprocess.run(["psql", os.environ["TIX_DATABASE_URL"], "-X", "-q",
+                        "-v", "ON_ERROR_STOP=1", "-c",
+                        "UPDATE attachment_chunks SET data = set_byte(data,"
+                        " 40, get_byte(data, 40) # 1) WHERE attachment_id ="
+                        " (SELECT min(x.id) FROM attachments x JOIN users u"
+                        " ON u.id = x.uploader_id WHERE u.email = '%s')"
+                        " AND seq = 1" % self.same.email],
+                       check=True, capture_output=True, timeout=60)
+        to = os.path.join(self.dir, "damaged")
+        p = self.export(to, check=False)
+        self.assertEqual(p.returncode, 1, p)
+        self.assertIn("does not decrypt or its SHA-256 differs", p.stderr)
+        self.assertEqual(os.listdir(self.dir), [])
+
     def test_delete(self):
         p = tix_admin("account", "delete", "--account", self.account,
                       check=False)
@@ -181,6 +198,10 @@ class AccountDataTest(ApiTestCase):
             "SELECT count(*) FROM attachments a JOIN users u"
             " ON u.id = a.uploader_id WHERE u.email = :'p1'",
             self.cust.email), 0)
+        # Their security events stay, no longer linked to a user.
+        self.assertGreater(psql_int(
+            "SELECT count(*) FROM security_events WHERE email = :'p1'"
+            " AND user_id IS NULL", self.cust.email), 0)
         # Other accounts are untouched.
         self.assertEqual(self.x.get("/api/tickets/" +
                                     self.other_number).status, 200)
@@ -191,3 +212,14 @@ class AccountDataTest(ApiTestCase):
                       "--yes", check=False)
         self.assertEqual(p.returncode, 1, p)
         self.assertIn("no such account", p.stderr)
+
+    def test_delete_refused_for_a_user_named_elsewhere(self):
+        # The agent wrote on this account's tickets and on none of its
+        # own account's: the agent's account cannot go, whole.
+        p = tix_admin("account", "delete", "--account", self.agent.account,
+                      "--yes", check=False)
+        self.assertEqual(p.returncode, 1, p)
+        self.assertIn("was not deleted", p.stderr)
+        self.assertEqual(self.a.get("/api/me").status, 200)
+        for n in self.numbers:
+            self.assertEqual(self.a.get("/api/tickets/" + n).status, 200)
