@@ -5,6 +5,8 @@
  *   tix-admin config check [--for PROGRAM]
  *   tix-admin backup --to DIR
  *   tix-admin restore --from DIR [--force]
+ *   tix-admin account export --account NAME --to DIR
+ *   tix-admin account delete --account NAME [--yes]
  *   tix-admin user add --email E --name N --role customer|agent|admin
  *                      --account A [--timezone Europe/Berlin]
  *   tix-admin user disable --email E
@@ -41,6 +43,7 @@
 #include "mail/mail.h"
 #include "outbox/manage.h"
 #include "tickets/license.h"
+#include "account.h"
 #include "backup.h"
 
 #ifndef TIX_DEFAULT_SQL_DIR
@@ -61,6 +64,10 @@ usage(void)
 	    " (the settings, checked)\n"
 	    "       tix-admin backup --to DIR\n"
 	    "       tix-admin restore --from DIR [--force]\n"
+	    "       tix-admin account export --account NAME --to DIR"
+	    " (a customer's data)\n"
+	    "       tix-admin account delete --account NAME [--yes]"
+	    " (without --yes: counts only)\n"
 	    "       tix-admin user add --email E --name N "
 	    "--role customer|agent|admin\n"
 	    "                          --account A [--timezone ZONE]"
@@ -937,6 +944,9 @@ main(int argc, char **argv)
 	    strcmp(argv[2], "logout") == 0 ||
 	    strcmp(argv[2], "reset-2fa") == 0)) ||
 	    (strcmp(argv[1], "license") == 0 && strcmp(argv[2], "add") == 0) ||
+	    (strcmp(argv[1], "account") == 0 &&
+	    (strcmp(argv[2], "export") == 0 ||
+	    strcmp(argv[2], "delete") == 0)) ||
 	    (strcmp(argv[1], "activation") == 0 &&
 	    strcmp(argv[2], "add") == 0) ||
 	    (strcmp(argv[1], "outbox") == 0 && (strcmp(argv[2], "list") == 0 ||
@@ -944,9 +954,12 @@ main(int argc, char **argv)
 		usage();
 		return 2;
 	}
-	/* Backup reads the key files; no other command needs them. */
-	if (tix_config_load(&cfg, strcmp(argv[1], "backup") == 0 ?
-	    "tix-backup" : "tix-admin") != TIX_OK)
+	/* Backup and account export read the key files; no other command
+	 * needs them. */
+	if (tix_config_load(&cfg, strcmp(argv[1], "backup") == 0 ||
+	    (strcmp(argv[1], "account") == 0 &&
+	    strcmp(argv[2], "export") == 0) ? "tix-backup" : "tix-admin") !=
+	    TIX_OK)
 		return 2;
 	if (tix_crypto_init() != TIX_OK) {
 		fprintf(stderr, "tix-admin: libsodium failed to start\n");
@@ -969,6 +982,9 @@ main(int argc, char **argv)
 		status = tix_restore_main(db, &arena, &cfg, argc - 1, argv + 1);
 	else if (strcmp(argv[1], "security-events") == 0)
 		status = cmd_security_events(db, argc - 1, argv + 1);
+	else if (strcmp(argv[1], "account") == 0)
+		status = tix_account_main(db, &arena, &cfg, argc - 2,
+		    argv + 2);
 	else if (strcmp(argv[1], "license") == 0)
 		status = cmd_license_add(db, argc - 2, argv + 2);
 	else if (strcmp(argv[1], "activation") == 0)

@@ -43,6 +43,13 @@
 	" LEFT JOIN users asg ON asg.id = t.assignee_id"
 #define SUMMARY_FROM " FROM tickets t" SUMMARY_JOINS
 
+/* A file's path in an account export: files/ID-NAME, or files/ID when
+ * that would pass a file system's 255 bytes a name (the name is in
+ * account.json either way). */
+#define EXPORT_PATH \
+	"'files/' || x.id || CASE WHEN octet_length(x.filename) <= 200" \
+	" THEN '-' || x.filename ELSE '' END"
+
 /*
  * The list filters but the requester and the search, shared by the
  * counts and the pages: $2 statuses as "a,b", $3 category, $4 priority,
@@ -213,6 +220,109 @@ static const struct {
 	[TIX_STMT_SERVER_VERSION] = { "server_version",
 	    "SELECT current_setting('server_version_num')::int / 10000,"
 	    " current_database()" },
+	/*
+	 * One account's data as account.json (tix-admin account export):
+	 * users without password hashes, two-factor secrets or tokens; the
+	 * tickets with the timeline a customer sees (internal notes and
+	 * their files left out, as the API leaves them out for customers).
+	 */
+	[TIX_STMT_ACCOUNT_EXPORT] = { "account_export",
+	    "SELECT json_build_object("
+	    " 'account', json_build_object('id', a.id, 'name', a.name,"
+	    "  'timezone', a.timezone, 'created_at', tix_ts(a.created_at)),"
+	    " 'users', COALESCE((SELECT json_agg(json_build_object("
+	    "  'id', u.id, 'email', u.email, 'name', u.name, 'role', u.role,"
+	    "  'disabled_at', tix_ts(u.disabled_at),"
+	    "  'email_on_reply', u.email_on_reply,"
+	    "  'email_on_status', u.email_on_status,"
+	    "  'email_on_assigned', u.email_on_assigned,"
+	    "  'sms_number', u.sms_number, 'sms_enabled', u.sms_enabled,"
+	    "  'two_factor', u.totp_secret IS NOT NULL,"
+	    "  'created_at', tix_ts(u.created_at)) ORDER BY u.id)"
+	    "  FROM users u WHERE u.account_id = a.id), '[]'),"
+	    " 'tickets', COALESCE((SELECT json_agg(json_build_object("
+	    "  'number', 'TICK-' || t.number, 'subject', t.subject,"
+	    "  'description', t.description, 'status', t.status,"
+	    "  'priority', t.priority, 'category', t.category,"
+	    "  'license_key', t.license_key,"
+	    "  'requester', json_build_object('id', r.id, 'name', r.name,"
+	    "   'email', r.email),"
+	    "  'created_at', tix_ts(t.created_at),"
+	    "  'updated_at', tix_ts(t.customer_updated_at),"
+	    "  'resolved_at', tix_ts(t.resolved_at),"
+	    "  'closed_at', tix_ts(t.closed_at),"
+	    "  'timeline', COALESCE((SELECT json_agg(json_build_object("
+	    "   'id', e.id, 'type', e.type, 'at', tix_ts(e.created_at),"
+	    "   'actor', CASE WHEN ac.id IS NULL THEN NULL ELSE"
+	    "    json_build_object('id', ac.id, 'name', ac.name,"
+	    "    'role', ac.role) END,"
+	    "   'via', e.via, 'body', e.body, 'from', e.from_value,"
+	    "   'to', e.to_value,"
+	    "   'attachments', COALESCE((SELECT json_agg(json_build_object("
+	    "    'id', x.id, 'filename', x.filename,"
+	    "    'content_type', x.content_type, 'size', x.size,"
+	    "    'sha256', encode(x.sha256, 'hex'),"
+	    "    'created_at', tix_ts(x.created_at),"
+	    "    'file', " EXPORT_PATH ") ORDER BY x.id)"
+	    "    FROM attachments x WHERE x.entry_id = e.id), '[]'))"
+	    "   ORDER BY e.id)"
+	    "   FROM ticket_entries e LEFT JOIN users ac ON ac.id = e.actor_id"
+	    "   WHERE e.ticket_id = t.id AND NOT e.internal), '[]'))"
+	    "  ORDER BY t.number)"
+	    "  FROM tickets t JOIN users r ON r.id = t.requester_id"
+	    "  WHERE t.account_id = a.id), '[]'),"
+	    " 'licenses', COALESCE((SELECT json_agg(json_build_object("
+	    "  'key', l.key, 'product', l.product, 'status', l.status,"
+	    "  'expires_at', tix_ts(l.expires_at),"
+	    "  'max_activations', l.activations_max,"
+	    "  'created_at', tix_ts(l.created_at),"
+	    "  'activations', COALESCE((SELECT json_agg(json_build_object("
+	    "   'machine', v.machine, 'activated_at', tix_ts(v.activated_at),"
+	    "   'deactivated_at', tix_ts(v.deactivated_at)) ORDER BY v.id)"
+	    "   FROM activations v WHERE v.license_id = l.id), '[]'))"
+	    "  ORDER BY l.id)"
+	    "  FROM licenses l WHERE l.account_id = a.id), '[]'))::text"
+	    " FROM accounts a WHERE a.name = $1" },
+	/* The files of that export: those of entries a customer sees. */
+	[TIX_STMT_ACCOUNT_FILES] = { "account_files",
+	    "SELECT x.id, " EXPORT_PATH ", x.size, encode(x.sha256, 'hex'),"
+	    " x.key_id, encode(x.header, 'hex'), x.nchunks"
+	    " FROM accounts a JOIN tickets t ON t.account_id = a.id"
+	    " JOIN ticket_entries e ON e.ticket_id = t.id AND NOT e.internal"
+	    " JOIN attachments x ON x.entry_id = e.id"
+	    " WHERE a.name = $1 ORDER BY x.id" },
+	/* What account delete removes; FOR UPDATE: no user or ticket joins
+	 * the account meanwhile (their inserts wait for the lock). */
+	[TIX_STMT_ACCOUNT_COUNTS] = { "account_counts",
+	    "SELECT a.id,"
+	    " (SELECT count(*) FROM users u WHERE u.account_id = a.id),"
+	    " (SELECT count(*) FROM tickets t WHERE t.account_id = a.id),"
+	    " (SELECT count(*) FROM ticket_entries e JOIN tickets t"
+	    "  ON t.id = e.ticket_id WHERE t.account_id = a.id),"
+	    " (SELECT count(*) FROM attachments x JOIN tickets t"
+	    "  ON t.id = x.ticket_id WHERE t.account_id = a.id),"
+	    " (SELECT count(*) FROM sessions s JOIN users u"
+	    "  ON u.id = s.user_id WHERE u.account_id = a.id),"
+	    " (SELECT count(*) FROM api_tokens k JOIN users u"
+	    "  ON u.id = k.user_id WHERE u.account_id = a.id),"
+	    " (SELECT count(*) FROM licenses l WHERE l.account_id = a.id)"
+	    " FROM accounts a WHERE a.name = $1 FOR UPDATE OF a" },
+	/* Notices to the users outside their tickets (password resets);
+	 * those of the tickets go with the tickets. */
+	[TIX_STMT_ACCOUNT_DEL_OUTBOX] = { "account_del_outbox",
+	    "DELETE FROM outbox WHERE recipient_id IN"
+	    " (SELECT id FROM users WHERE account_id = $1)" },
+	/* Entries, files and their chunks, notices, search rows cascade. */
+	[TIX_STMT_ACCOUNT_DEL_TICKETS] = { "account_del_tickets",
+	    "DELETE FROM tickets WHERE account_id = $1" },
+	/* Sessions, tokens, 2FA codes, resets cascade; security events
+	 * stay, unlinked (sql/028). */
+	[TIX_STMT_ACCOUNT_DEL_USERS] = { "account_del_users",
+	    "DELETE FROM users WHERE account_id = $1" },
+	[TIX_STMT_ACCOUNT_DEL_LICENSES] = { "account_del_licenses",
+	    "DELETE FROM licenses WHERE account_id = $1" },
+	[TIX_STMT_ACCOUNT_DEL] = { "account_del",
+	    "DELETE FROM accounts WHERE id = $1" },
 	[TIX_STMT_SCHEMA_OBJECTS] = { "schema_objects",
 	    "SELECT count(*) FROM pg_class c"
 	    " JOIN pg_namespace n ON n.oid = c.relnamespace"
