@@ -1,4 +1,4 @@
--- 028_account_delete.sql: `tix-admin account delete` removes an
+-- 022_account_delete.sql: `tix-admin account delete` removes an
 -- account's users.  Their security events stay (the audit trail of who
 -- logged in from where, under the address they used), no longer linked
 -- to a user: the one change the append-only trigger lets through.
