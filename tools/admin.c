@@ -23,7 +23,6 @@
  * TIX_SQL_DIR).  Every command is one transaction; errors go to stderr
  * and the exit status is 1 (2 for a usage error).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -40,6 +39,7 @@
 #include "core/str.h"
 #include "crypto/crypto.h"
 #include "db/db.h"
+#include "db/migrate.h"
 #include "mail/mail.h"
 #include "outbox/manage.h"
 #include "tickets/license.h"
@@ -93,12 +93,6 @@ db_error(enum tix_err rc)
 	if (rc == TIX_EUNAVAIL)
 		return "the database is unreachable (see TIX_DATABASE_URL)";
 	return tix_err_name(rc);
-}
-
-static int
-cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* A migration's text, in an allocation of its own size: every file of
@@ -283,10 +277,7 @@ cmd_migrate(struct tix_db *db, const struct tix_config *cfg, int argc,
 	const char	*dir = cfg->sql_dir;
 	const char	*names[MAX_MIGRATIONS];
 	enum migrate_mode mode = MIGRATE_APPLY;
-	struct dirent	*e;
-	DIR		*d;
-	size_t		 n = 0, i, len;
-	int		 pending, count = 0;
+	int		 n, i, pending, count = 0;
 	enum tix_err	 rc;
 
 	if (argc == 2 && strcmp(argv[1], "--check") == 0)
@@ -299,19 +290,12 @@ cmd_migrate(struct tix_db *db, const struct tix_config *cfg, int argc,
 	}
 	if (dir == NULL)
 		dir = TIX_DEFAULT_SQL_DIR;
-	d = opendir(dir);
-	if (d == NULL) {
+	n = tix_migration_files(&arena, dir, names, MAX_MIGRATIONS);
+	if (n < 0) {
 		fprintf(stderr, "tix-admin: %s: %s (set TIX_SQL_DIR)\n", dir,
 		    strerror(errno));
 		return 1;
 	}
-	while ((e = readdir(d)) != NULL && n < MAX_MIGRATIONS) {
-		len = strlen(e->d_name);
-		if (len > 4 && strcmp(e->d_name + len - 4, ".sql") == 0)
-			names[n++] = tix_arena_strdup(&arena, e->d_name);
-	}
-	closedir(d);
-	qsort(names, n, sizeof(names[0]), cmp_names);
 	for (i = 0; i < n; i++) {
 		rc = migrate_one(db, dir, names[i], mode, &pending);
 		if (rc != TIX_OK) {

@@ -76,6 +76,10 @@ tix_api_metrics(struct tix_req *r)
 		rc = gauge(&b, "tix_sla_breaches_total", "counter",
 		    "First-response targets missed, ever.", g.sla_breaches);
 	if (rc == TIX_OK)
+		rc = gauge(&b, "tix_scheduler_lag_seconds", "gauge",
+		    "Age of the oldest missed first response the scheduler "
+		    "has not yet recorded.", g.scheduler_lag);
+	if (rc == TIX_OK)
 		rc = tix_resp_begin(r, 200,
 		    "text/plain; version=0.0.4; charset=utf-8", (int64_t)b.len);
 	if (rc == TIX_OK)

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "api/ctx.h"
+#include "api/ready_api.h"
 #include "api/serve.h"
 #include "auth/auth.h"
 #include "core/log.h"
@@ -141,7 +142,8 @@ tix_serve(struct FCGX_Request *fr, struct tix_arena *arena,
 	c = tix_api_ctx(&r);
 
 	rc = tix_route_find(&r, routes, nroutes, &route);
-	if (rc == TIX_OK)
+	/* The readiness check reports a database that is down itself. */
+	if (rc == TIX_OK && route->handler != tix_api_ready)
 		rc = tix_work_ready(&c);
 	if (rc == TIX_OK && !route->public) {
 		rc = tix_auth_resolve(&r);

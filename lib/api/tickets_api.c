@@ -10,6 +10,7 @@
 #include "api/ctx.h"
 #include "api/fields.h"
 #include "api/metrics_api.h"
+#include "api/ready_api.h"
 #include "api/inbound_api.h"
 #include "api/render.h"
 #include "api/serve.h"
@@ -524,6 +525,7 @@ h_list(struct tix_req *r)
 
 const struct tix_route tix_ticket_routes[] = {
 	{ TIX_GET, "/api/health", h_health, true },
+	{ TIX_GET, "/api/ready", tix_api_ready, true },
 	/* Public here: the handler lets in loopback clients and admins. */
 	{ TIX_GET, "/api/metrics", tix_api_metrics, true },
 	{ TIX_GET, "/api/tickets", h_list, false },

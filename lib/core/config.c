@@ -61,7 +61,7 @@ static const struct setting settings[] = {
 	    .off = F(database_read_url), .secret = true,
 	    .readers = "tix-tickets" },
 	{ .name = "TIX_SQL_DIR", .kind = K_DIR, .off = F(sql_dir),
-	    .readers = "tix-admin" },
+	    .readers = "tix-admin tix-tickets" },
 	{ .name = "TIX_SESSION_IDLE_MINUTES", .kind = K_INT,
 	    .off = F(session_idle_minutes), .def = "480", .min = 1,
 	    .max = 525600 },
@@ -431,6 +431,30 @@ reads(const char *program, size_t i)
 
 	return program == NULL || r == NULL ||
 	    is_in_words(r, program, strlen(program));
+}
+
+const char *
+tix_config_keys_problem(const struct tix_config *cfg, const char *program,
+    const char **setting)
+{
+	const char	*path, *bad;
+	size_t		 i;
+
+	*setting = NULL;
+	for (i = 0; i < NSETTINGS; i++) {
+		if (settings[i].kind != K_KEYFILE || !reads(program, i))
+			continue;
+		path = *(const char *const *)(const void *)
+		    ((const char *)cfg + settings[i].off);
+		if (path == NULL)
+			continue;
+		bad = keyfile_problem(path);
+		if (bad != NULL) {
+			*setting = settings[i].name;
+			return bad;
+		}
+	}
+	return NULL;
 }
 
 enum tix_err

@@ -115,6 +115,15 @@ enum tix_err	tix_config_load(struct tix_config *cfg, const char *program);
 void		tix_config_print(FILE *out, const struct tix_config *cfg);
 
 /*
+ * Whether the key files program reads (TIX_*_KEY_FILE, those set) are
+ * still readable and hold a key, as at start-up: NULL when they are,
+ * else what is wrong with the first that is not (static text, valid
+ * until the next call), its setting's name into *setting.
+ */
+const char	*tix_config_keys_problem(const struct tix_config *cfg,
+		    const char *program, const char **setting);
+
+/*
  * The secret on the first line of the file at path (the file of
  * setting, named in messages): a password of up to cap - 1 bytes,
  * without the line end, into out.  TIX_EINVAL (and a message on

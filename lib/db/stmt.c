@@ -1028,7 +1028,13 @@ static const struct {
 	    " (SELECT count(*) FROM outbox WHERE status = 'failed'),"
 	    " (SELECT count(*) FROM tickets t WHERE " BREACHED
 	    "  AND status NOT IN ('resolved', 'closed')),"
-	    " (SELECT count(*) FROM ticket_entries WHERE type = 'sla_breached')" },
+	    " (SELECT count(*) FROM ticket_entries WHERE type = 'sla_breached'),"
+	    /* How late the scheduler is: the oldest miss it has not marked
+	     * (the rows sched_breaches picks), in seconds; 0 when none. */
+	    " (SELECT COALESCE(extract(epoch FROM now()"
+	    "  - min(first_response_due_at))::bigint, 0) FROM tickets"
+	    "  WHERE sla_breached_at IS NULL AND first_response_at IS NULL"
+	    "  AND first_response_due_at < now())" },
 	/* On the primary: where its WAL ends now, past the commit record of
 	 * every transaction committed so far (asynchronous ones too). */
 	[TIX_STMT_WAL_INSERTED] = { "wal_inserted",

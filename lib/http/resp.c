@@ -88,7 +88,8 @@ tix_resp_error(struct tix_req *r, enum tix_err rc)
 	tix_jw_obj_open(&w);
 	tix_jw_kstr(&w, "code", errors[rc].code);
 	tix_jw_kstr(&w, "message", r->err_message);
-	if (rc == TIX_EINVAL && r->nfields > 0) {
+	/* EUNAVAIL: the parts of GET /api/ready that are not ready. */
+	if ((rc == TIX_EINVAL || rc == TIX_EUNAVAIL) && r->nfields > 0) {
 		tix_jw_key(&w, "fields");
 		tix_jw_obj_open(&w);
 		for (i = 0; i < r->nfields; i++)
