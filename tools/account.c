@@ -116,7 +116,12 @@ write_export(struct tix_db *db, struct tix_arena *a, const char *name,
 	enum tix_err		 rc;
 	int			 ok;
 
+	/* One snapshot for the JSON and every file: a file added or
+	 * deleted meanwhile is in both or in neither. */
 	rc = tix_db_begin(db);
+	if (rc == TIX_OK)
+		rc = tix_db_script(db, "SET TRANSACTION ISOLATION LEVEL "
+		    "REPEATABLE READ, READ ONLY");
 	if (rc == TIX_OK)
 		rc = tix_account_export(db, a, name, &json, &files, &n);
 	if (rc != TIX_OK) {
