@@ -16,7 +16,6 @@
  * are renamed and the directory is synced once.  A flush that fails
  * leaves the files to be written again (the rows are retried).
  */
-#define _GNU_SOURCE	/* sync_file_range */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
