@@ -8,6 +8,8 @@
  *                            share the name: ticket_list/I and
  *                            search_ranked/I are the sort I / 2 of
  *                            enum tix_sort, the customers' when I is odd
+ *   tix-stmt-sql shaped/X    the list statement of shape X (TIX_SHAPE_*
+ *                            of db/stmt.h, an integer; 0x for hex)
  *
  * The SQL goes to standard output with a newline.  Exit status 0, or 1
  * when there is no such statement, 64 for wrong arguments.
@@ -33,6 +35,15 @@ main(int argc, char **argv)
 	}
 	slash = strchr(argv[1], '/');
 	len = slash != NULL ? (size_t)(slash - argv[1]) : strlen(argv[1]);
+	if (len == 6 && strncmp(argv[1], "shaped", 6) == 0 && slash != NULL) {
+		want = strtol(slash + 1, &end, 0);
+		sql = *end == '\0' && want >= 0 && want < TIX_SHAPE__LIMIT ?
+		    tix_stmt_sql(TIX_STMT_SHAPED + (int)want) : NULL;
+		if (sql != NULL) {
+			printf("%s\n", sql);
+			return 0;
+		}
+	}
 	if (slash != NULL) {
 		want = strtol(slash + 1, &end, 10);
 		if (end == slash + 1 || *end != '\0' || want < 0) {

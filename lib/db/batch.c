@@ -113,7 +113,7 @@ send_all(struct tix_db_batch *b, PGconn *conn, const struct cmd *cmds,
 			    NULL, NULL, 0);
 			continue;
 		}
-		tix_db_stmt_name(b->q[cmds[i].q].id, name);
+		tix_db_stmt_name(b->db, b->q[cmds[i].q].id, name);
 		if (cmds[i].kind == CMD_PREPARE)
 			ok = PQsendPrepare(conn, name,
 			    tix_stmt_sql(b->q[cmds[i].q].id), 0, NULL);

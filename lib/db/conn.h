@@ -17,7 +17,8 @@
 PGconn		*tix_db_pgconn(struct tix_db *db);
 /* The name statement id is prepared under, and whether it is on this
  * connection (set when a batch prepared it). */
-void		 tix_db_stmt_name(enum tix_stmt id, char name[16]);
+void		 tix_db_stmt_name(const struct tix_db *db, enum tix_stmt id,
+		    char name[16]);
 bool		 tix_db_is_prepared(const struct tix_db *db, enum tix_stmt id);
 void		 tix_db_set_prepared(struct tix_db *db, enum tix_stmt id);
 /* What the failed result res of id means (tix_db_run's errors); may

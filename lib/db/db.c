@@ -22,12 +22,19 @@
 
 /* Don't hammer a server that is down: one connection attempt a second. */
 #define RECONNECT_INTERVAL_MS 1000
+/* Shaped statements kept prepared per connection: a worker's agents
+ * use a few dozen filter combinations; each costs the server a plan. */
+#define SHAPED_MAX 128
 
 struct tix_db {
 	PGconn	*conn;		/* NULL when not connected */
 	char	*conninfo;
 	int64_t	 last_fail_ms;	/* monotonic time of the last failed connect */
 	bool	 prepared[TIX_STMT__MAX];	/* on this connection */
+	/* The shaped statements prepared on it (stmt.h); past
+	 * SHAPED_MAX, a shape is parsed anew each time, unnamed. */
+	unsigned shaped[SHAPED_MAX];
+	size_t	 nshaped;
 	struct tix_db *replica;	/* NULL, or the read replica's (owned) */
 };
 
@@ -127,13 +134,17 @@ static enum tix_err
 prepare(struct tix_db *db, enum tix_stmt id, const char *name)
 {
 	PGresult	*res;
+	const char	*sql;
 	enum tix_err	 rc;
 
-	if (db->prepared[id])
+	if (tix_db_is_prepared(db, id))
 		return TIX_OK;
-	res = PQprepare(db->conn, name, tix_stmt_sql(id), 0, NULL);
+	sql = tix_stmt_sql(id);
+	if (sql == NULL)
+		return TIX_EINTERNAL;
+	res = PQprepare(db->conn, name, sql, 0, NULL);
 	if (res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK) {
-		db->prepared[id] = true;
+		tix_db_set_prepared(db, id);
 		rc = TIX_OK;
 	} else
 		rc = classify(db, res, id);
@@ -211,6 +222,7 @@ tix_db_ensure(struct tix_db *db)
 	}
 	PQsetNoticeProcessor(db->conn, ignore_notice, NULL);
 	memset(db->prepared, 0, sizeof(db->prepared));
+	db->nshaped = 0;
 	return TIX_OK;
 }
 
@@ -302,7 +314,7 @@ exec_prepared(struct tix_db *db, enum tix_stmt id, int n,
 	for (i = 0; i < n; i++)
 		if (vals[i] == tix_db_nomem)
 			return TIX_ENOMEM;
-	snprintf(name, sizeof(name), "s%d", (int)id);
+	tix_db_stmt_name(db, id, name);
 	rc = prepare(db, id, name);
 	if (rc != TIX_OK)
 		return rc;
@@ -582,22 +594,55 @@ tix_db_pgconn(struct tix_db *db)
 	return db->conn;
 }
 
-void
-tix_db_stmt_name(enum tix_stmt id, char name[16])
+static bool
+shaped_known(const struct tix_db *db, unsigned x)
 {
-	snprintf(name, 16, "s%d", (int)id);
+	size_t i;
+
+	for (i = 0; i < db->nshaped; i++)
+		if (db->shaped[i] == x)
+			return true;
+	return false;
+}
+
+void
+tix_db_stmt_name(const struct tix_db *db, enum tix_stmt id, char name[16])
+{
+	unsigned x;
+
+	if ((int)id < TIX_STMT_SHAPED) {
+		snprintf(name, 16, "s%d", (int)id);
+		return;
+	}
+	/* A shape that cannot be kept goes unnamed: the next Parse
+	 * replaces it. */
+	x = (unsigned)(id - TIX_STMT_SHAPED);
+	if (shaped_known(db, x) || db->nshaped < SHAPED_MAX)
+		snprintf(name, 16, "l%x", x);
+	else
+		name[0] = '\0';
 }
 
 bool
 tix_db_is_prepared(const struct tix_db *db, enum tix_stmt id)
 {
+	if ((int)id >= TIX_STMT_SHAPED)
+		return shaped_known(db, (unsigned)(id - TIX_STMT_SHAPED));
 	return db->prepared[id];
 }
 
 void
 tix_db_set_prepared(struct tix_db *db, enum tix_stmt id)
 {
-	db->prepared[id] = true;
+	unsigned x;
+
+	if ((int)id < TIX_STMT_SHAPED) {
+		db->prepared[id] = true;
+		return;
+	}
+	x = (unsigned)(id - TIX_STMT_SHAPED);
+	if (!shaped_known(db, x) && db->nshaped < SHAPED_MAX)
+		db->shaped[db->nshaped++] = x;
 }
 
 enum tix_err

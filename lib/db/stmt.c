@@ -7,7 +7,9 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "core/limits.h"
 #include "db/stmt.h"
 
 /* Who is asking: eight columns, the same in every principal lookup. */
@@ -650,17 +652,9 @@ static const struct {
 	    " customer_updated_at = CASE WHEN $4::bool"
 	    "  THEN customer_updated_at ELSE now() END"
 	    " WHERE id = $1" },
-	/* The count stops at $12 rows (TIX_LIST_TOTAL_CAP + 1), so that
-	 * a list of a million tickets does not count them all.  Without a
-	 * search ($8 and $9 NULL); with one, the SEARCH_COUNT ones. */
-	[TIX_STMT_TICKET_COUNT] = { "ticket_count",
-	    "SELECT count(*) FROM (SELECT 1 FROM tickets t WHERE " MINE("t")
-	    " AND" LIST_FILTERS " AND $8::int IS NULL AND $9::text[] IS NULL"
-	    " LIMIT $12) c" },
-	[TIX_STMT_TICKET_COUNT_CUSTOMER] = { "ticket_count_c",
-	    "SELECT count(*) FROM (SELECT 1 FROM tickets t WHERE " MINE("t")
-	    " AND" LIST_FILTERS " AND $8::int IS NULL AND $9::text[] IS NULL"
-	    " LIMIT $12) c" },
+	/* The search's count stops at $12 rows (TIX_LIST_TOTAL_CAP + 1),
+	 * so that a list of a million tickets does not count them all (the
+	 * lists' own counts are shaped: TIX_STMT_SHAPED). */
 	[TIX_STMT_SEARCH_COUNT] = { "search_count",
 	    SEARCH_COUNT("staff_doc") },
 	[TIX_STMT_SEARCH_COUNT_CUSTOMER] = { "search_count_c",
@@ -1174,9 +1168,146 @@ list_statement(bool ranked, int i)
 	return out;
 }
 
+/*
+ * The shaped list statements (TIX_STMT_SHAPED, stmt.h).  The parameters
+ * of a shape's filters are those of LIST_FILTERS, compared without an
+ * "IS NULL OR": a filter the shape lacks is not in the text at all.  The
+ * statuses are the enum's labels, from the mask (a constant that the
+ * partial index of open tickets matches).  Every parameter's type is
+ * named once, in a WITH query that nothing reads (PostgreSQL drops it
+ * before planning), so that each shape takes the same parameters
+ * whichever of them it uses.
+ */
+static const char *const shape_statuses[] = {
+	"open", "in_progress", "waiting", "resolved", "closed"
+};
+#define SHAPE_TYPES \
+	"WITH unused AS (SELECT $1::bigint, $2::text, $3::text, $4::text," \
+	" $5::date, $6::date, $7::text, $8::int, $9::text[], $10::text," \
+	" $11::bool, $12::bigint"
+#define SHAPE_BUFS	4
+static char shape_sql[SHAPE_BUFS][8192];
+static unsigned shape_next;
+
+struct shape_text {
+	char	*p;
+	size_t	 len, size;
+	bool	 over;
+};
+
+static void
+shape_add(struct shape_text *t, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (t->over || t->len + n >= t->size) {
+		t->over = true;
+		return;
+	}
+	memcpy(t->p + t->len, s, n + 1);
+	t->len += n;
+}
+
+static void
+shape_filters(struct shape_text *t, unsigned x)
+{
+	unsigned	m = TIX_SHAPE_STATUSES_OF(x);
+	size_t		i;
+	const char	*sep = " AND t.status IN (";
+
+	if (x & TIX_SHAPE_CUSTOMER)
+		shape_add(t, " AND t.requester_id = $1::bigint");
+	for (i = 0; i < sizeof(shape_statuses) / sizeof(shape_statuses[0]);
+	    i++)
+		if (m & (1u << i)) {
+			shape_add(t, sep);
+			shape_add(t, "'");
+			shape_add(t, shape_statuses[i]);
+			shape_add(t, "'");
+			sep = ", ";
+		}
+	if (m != 0)
+		shape_add(t, ")");
+	if (x & TIX_SHAPE_CATEGORY)
+		shape_add(t, " AND t.category = $3::text::ticket_category");
+	if (x & TIX_SHAPE_PRIORITY)
+		shape_add(t, " AND t.priority = $4::text::ticket_priority");
+	if (x & TIX_SHAPE_FROM)
+		shape_add(t, " AND t.created_at >="
+		    " ($5::date::timestamp AT TIME ZONE $7::text)");
+	if (x & TIX_SHAPE_TO)
+		shape_add(t, " AND t.created_at <"
+		    " (($6::date + 1)::timestamp AT TIME ZONE $7::text)");
+	if (x & TIX_SHAPE_UNASSIGNED)
+		shape_add(t, " AND t.assignee_id IS NULL");
+	if (x & TIX_SHAPE_ASSIGNEE)
+		shape_add(t, " AND t.assignee_id = $10::text::bigint");
+	if (x & TIX_SHAPE_BREACHED)
+		shape_add(t, " AND " BREACHED);
+	if (x & TIX_SHAPE_NOT_BREACHED)
+		shape_add(t, " AND NOT " BREACHED);
+}
+
+/* The text of shape x, or NULL for a shape with none. */
+static const char *
+shaped_statement(unsigned x)
+{
+	struct shape_text	 t;
+	const struct list_shape	*sh;
+	bool			 customer = x & TIX_SHAPE_CUSTOMER;
+	unsigned		 sort = TIX_SHAPE_SORT_OF(x);
+
+	unsigned		 limit = TIX_SHAPE_LIMIT_OF(x);
+	char			 n[64];
+
+	if (x >= TIX_SHAPE__LIMIT || sort >= 6 ||
+	    ((x & TIX_SHAPE_UNASSIGNED) && (x & TIX_SHAPE_ASSIGNEE)) ||
+	    ((x & TIX_SHAPE_BREACHED) && (x & TIX_SHAPE_NOT_BREACHED)))
+		return NULL;
+	if ((x & TIX_SHAPE_COUNT) ? (sort != 0 || limit != 0 ||
+	    (x & (TIX_SHAPE_CURSOR | TIX_SHAPE_OFFSET))) :
+	    (limit < 2 || limit > TIX_MAX_PER_PAGE + 1))
+		return NULL;
+	t.p = shape_sql[shape_next++ % SHAPE_BUFS];
+	t.p[0] = '\0';
+	t.len = 0;
+	t.size = sizeof(shape_sql[0]);
+	t.over = false;
+	if (x & TIX_SHAPE_COUNT) {
+		shape_add(&t, SHAPE_TYPES ") SELECT count(*) FROM (SELECT 1"
+		    " FROM tickets t WHERE true");
+		shape_filters(&t, x);
+		snprintf(n, sizeof(n), " LIMIT %d) c", TIX_LIST_TOTAL_CAP + 1);
+		shape_add(&t, n);
+		return t.over ? NULL : t.p;
+	}
+	sh = &list_shapes[sort * 2 + (customer ? 1 : 0)];
+	shape_add(&t, SHAPE_TYPES ", $13::bigint, $14::text[]) SELECT ");
+	shape_add(&t, customer ?
+	    SUMMARY_COLS("t.customer_updated_at", "true") :
+	    SUMMARY_COLS("t.updated_at", "false"));
+	shape_add(&t, ", NULL::text, ");
+	shape_add(&t, sh->keys);
+	shape_add(&t, SUMMARY_FROM " WHERE true");
+	shape_filters(&t, x);
+	if (x & TIX_SHAPE_CURSOR) {
+		shape_add(&t, " AND ");
+		shape_add(&t, sh->after);
+	}
+	shape_add(&t, " ORDER BY ");
+	shape_add(&t, sh->order);
+	snprintf(n, sizeof(n), " LIMIT %u", limit);
+	shape_add(&t, n);
+	if (x & TIX_SHAPE_OFFSET)
+		shape_add(&t, " OFFSET $13");
+	return t.over ? NULL : t.p;
+}
+
 const char *
 tix_stmt_sql(int id)
 {
+	if (id >= TIX_STMT_SHAPED)
+		return shaped_statement((unsigned)(id - TIX_STMT_SHAPED));
 	if (id >= TIX_STMT_TICKET_LIST && id <= TIX_STMT_TICKET_LIST_LAST)
 		return list_statement(false, id - TIX_STMT_TICKET_LIST);
 	if (id >= TIX_STMT_SEARCH_RANKED && id <= TIX_STMT_SEARCH_RANKED_LAST)
@@ -1189,6 +1320,9 @@ tix_stmt_sql(int id)
 const char *
 tix_stmt_name(int id)
 {
+	if (id >= TIX_STMT_SHAPED)
+		return (id - TIX_STMT_SHAPED) & TIX_SHAPE_COUNT ?
+		    "ticket_count_shaped" : "ticket_list_shaped";
 	if (id >= TIX_STMT_TICKET_LIST && id <= TIX_STMT_TICKET_LIST_LAST)
 		return "ticket_list";
 	if (id >= TIX_STMT_SEARCH_RANKED && id <= TIX_STMT_SEARCH_RANKED_LAST)

@@ -86,8 +86,6 @@ enum tix_stmt {
 	TIX_STMT_TICKET_SUMMARY,
 	TIX_STMT_TICKET_ENTRIES,
 	TIX_STMT_TICKET_AFTER_MESSAGE,
-	TIX_STMT_TICKET_COUNT,		/* agents' */
-	TIX_STMT_TICKET_COUNT_CUSTOMER,
 	/* Fourteen statements: TIX_STMT_TICKET_LIST + sort * 2 +
 	 * is_customer, with sort an enum tix_sort (lib/tickets/search.h):
 	 * the lists, and the search that walks a list's order. */
@@ -180,7 +178,44 @@ enum tix_stmt {
 	TIX_STMT__MAX
 };
 
-/* The SQL of id, or NULL for an id with none. */
+/*
+ * A list statement shaped by its filters (lib/tickets/search.c, without
+ * a search): its id is TIX_STMT_SHAPED + the OR of the TIX_SHAPE_*
+ * below.  Its text names only the filters the shape has, so that one
+ * plan serves every request of that shape and PostgreSQL need not plan
+ * each one again; it takes the same fourteen parameters as
+ * TIX_STMT_TICKET_LIST (a count: the first twelve), the unused ones
+ * ignored.  A count stops at TIX_LIST_TOTAL_CAP + 1 rows.
+ */
+#define TIX_STMT_SHAPED		(1 << 28)
+#define TIX_SHAPE_CUSTOMER	(1u << 0)	/* $1 is the requester */
+#define TIX_SHAPE_COUNT		(1u << 1)	/* the capped count */
+#define TIX_SHAPE_SORT(s)	((unsigned)(s) << 2)	/* enum tix_sort, 0-5 */
+#define TIX_SHAPE_SORT_OF(x)	(((x) >> 2) & 7u)
+#define TIX_SHAPE_CURSOR	(1u << 5)	/* $14 */
+/* Statuses as a mask of 1 << enum tix_status (the database enum's
+ * order, lib/tickets/types.h). */
+#define TIX_SHAPE_STATUSES(m)	((unsigned)(m) << 6)
+#define TIX_SHAPE_STATUSES_OF(x) (((x) >> 6) & 31u)
+#define TIX_SHAPE_CATEGORY	(1u << 11)	/* $3 */
+#define TIX_SHAPE_PRIORITY	(1u << 12)	/* $4 */
+#define TIX_SHAPE_FROM		(1u << 13)	/* $5, in zone $7 */
+#define TIX_SHAPE_TO		(1u << 14)	/* $6, in zone $7 */
+#define TIX_SHAPE_UNASSIGNED	(1u << 15)
+#define TIX_SHAPE_ASSIGNEE	(1u << 16)	/* $10, a user id */
+#define TIX_SHAPE_BREACHED	(1u << 17)
+#define TIX_SHAPE_NOT_BREACHED	(1u << 18)
+/* The page's LIMIT, a constant: per_page + 1 (2-101).  A parameter
+ * there would make PostgreSQL guess a tenth of the table for it and keep
+ * planning each request anew. */
+#define TIX_SHAPE_LIMIT(n)	((unsigned)(n) << 19)
+#define TIX_SHAPE_LIMIT_OF(x)	(((x) >> 19) & 127u)
+#define TIX_SHAPE_OFFSET	(1u << 26)	/* $13: a page past the first */
+#define TIX_SHAPE__LIMIT	(1u << 27)
+
+/* The SQL of id, or NULL for an id with none.  A shaped statement's text
+ * is made on each call, in one of a few buffers that the following
+ * calls reuse: use it before the fourth call after. */
 const char	*tix_stmt_sql(int id);
 /* A short name for logs. */
 const char	*tix_stmt_name(int id);

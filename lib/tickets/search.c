@@ -29,7 +29,9 @@
 #include "crypto/crypto.h"
 #include "crypto/stream.h"
 #include "db/batch.h"
+#include "db/stmt.h"
 #include "tickets/search.h"
+#include "tickets/types.h"
 
 /* Columns of the list statements after the summary's (lib/db/stmt.c):
  * the match cell follows the ticket id, then the row's sort keys. */
@@ -265,6 +267,51 @@ page_stmt(bool ranked, enum tix_sort sort, bool staff)
 	    TIX_STMT_TICKET_LIST) + (int)sort * 2 + (staff ? 0 : 1));
 }
 
+/*
+ * The shape of a list without a search (db/stmt.h): which filters it
+ * has, so that its statements name those alone.  TIX_SHAPE__LIMIT for
+ * statuses that are not a list of tix_status_names (the caller checked
+ * them: it cannot happen).
+ */
+static unsigned
+list_shape(const struct tix_ticket_filter *f, bool staff)
+{
+	unsigned	 x = staff ? 0 : TIX_SHAPE_CUSTOMER, mask = 0;
+	const char	*s = f->statuses, *comma;
+	char		 name[32];
+	enum tix_status	 st;
+	size_t		 n;
+
+	while (s != NULL) {
+		comma = strchr(s, ',');
+		n = comma != NULL ? (size_t)(comma - s) : strlen(s);
+		if (n >= sizeof(name))
+			return TIX_SHAPE__LIMIT;
+		memcpy(name, s, n);
+		name[n] = '\0';
+		if (!tix_status_parse(name, &st))
+			return TIX_SHAPE__LIMIT;
+		mask |= 1u << st;
+		s = comma != NULL ? comma + 1 : NULL;
+	}
+	x |= TIX_SHAPE_STATUSES(mask);
+	if (f->category != NULL)
+		x |= TIX_SHAPE_CATEGORY;
+	if (f->priority != NULL)
+		x |= TIX_SHAPE_PRIORITY;
+	if (f->created_from != NULL)
+		x |= TIX_SHAPE_FROM;
+	if (f->created_to != NULL)
+		x |= TIX_SHAPE_TO;
+	if (f->assignee != NULL)
+		x |= strcmp(f->assignee, "none") == 0 ? TIX_SHAPE_UNASSIGNED :
+		    TIX_SHAPE_ASSIGNEE;
+	if (f->breached != NULL)
+		x |= strcmp(f->breached, "true") == 0 ? TIX_SHAPE_BREACHED :
+		    TIX_SHAPE_NOT_BREACHED;
+	return x;
+}
+
 enum tix_err
 tix_ticket_list(const struct tix_ctx *c, const struct tix_ticket_filter *f,
     struct tix_ticket_page *out)
@@ -274,7 +321,8 @@ tix_ticket_list(const struct tix_ctx *c, const struct tix_ticket_filter *f,
 	bool			 staff = tix_is_staff(c->who);
 	bool			 searching, ranked = false, by_count = false;
 	struct tix_db_batch	 b;
-	enum tix_stmt		 count_stmt;
+	enum tix_stmt		 count_stmt, page_id;
+	unsigned		 shape = 0;
 	enum tix_sort		 sort = f->sort;
 	struct tix_rows		 count, rows;
 	struct cursor		 k;
@@ -329,9 +377,16 @@ tix_ticket_list(const struct tix_ctx *c, const struct tix_ticket_filter *f,
 
 	/* The count's parameters are the page's but for $12 (its cap). */
 	memcpy(pc, p, sizeof(pc));
-	count_stmt = searching ?
-	    (staff ? TIX_STMT_SEARCH_COUNT : TIX_STMT_SEARCH_COUNT_CUSTOMER) :
-	    (staff ? TIX_STMT_TICKET_COUNT : TIX_STMT_TICKET_COUNT_CUSTOMER);
+	if (searching)
+		count_stmt = staff ? TIX_STMT_SEARCH_COUNT :
+		    TIX_STMT_SEARCH_COUNT_CUSTOMER;
+	else {
+		shape = list_shape(f, staff);
+		if (shape >= TIX_SHAPE__LIMIT)
+			return TIX_EINTERNAL;
+		count_stmt = (enum tix_stmt)(TIX_STMT_SHAPED +
+		    (int)(shape | TIX_SHAPE_COUNT));
+	}
 	/* One row more than the page tells whether another page follows. */
 	p[11] = tix_db_i64(c->arena, f->per_page + 1);
 	p[12] = tix_db_i64(c->arena, f->cursor != NULL ? 0 :
@@ -352,8 +407,12 @@ tix_ticket_list(const struct tix_ctx *c, const struct tix_ticket_filter *f,
 		/* The page needs nothing of the count: both in one trip. */
 		if (!ranked && sort == TIX_SORT_RELEVANCE)
 			sort = TIX_SORT_UPDATED_DESC;
-		tix_db_batch_add(&b, page_stmt(ranked, sort, staff), p, 14,
-		    &rows);
+		page_id = searching ? page_stmt(ranked, sort, staff) :
+		    (enum tix_stmt)(TIX_STMT_SHAPED + (int)(shape |
+		    TIX_SHAPE_SORT(sort) | TIX_SHAPE_LIMIT(f->per_page + 1) |
+		    (f->cursor != NULL ? TIX_SHAPE_CURSOR : 0) |
+		    (f->page > 1 ? TIX_SHAPE_OFFSET : 0)));
+		tix_db_batch_add(&b, page_id, p, 14, &rows);
 	}
 	rc = tix_db_batch_run(&b);
 	if (rc != TIX_OK)
