@@ -1208,15 +1208,18 @@ shape_add(struct shape_text *t, const char *s)
 	t->len += n;
 }
 
+/* " AND tab.status IN ('a', 'b')" for status mask m, nothing for 0. */
 static void
-shape_filters(struct shape_text *t, unsigned x)
+shape_statuses_in(struct shape_text *t, const char *tab, unsigned m)
 {
-	unsigned	m = TIX_SHAPE_STATUSES_OF(x);
 	size_t		i;
-	const char	*sep = " AND t.status IN (";
+	const char	*sep = " IN (";
 
-	if (x & TIX_SHAPE_CUSTOMER)
-		shape_add(t, " AND t.requester_id = $1::bigint");
+	if (m == 0)
+		return;
+	shape_add(t, " AND ");
+	shape_add(t, tab);
+	shape_add(t, ".status");
 	for (i = 0; i < sizeof(shape_statuses) / sizeof(shape_statuses[0]);
 	    i++)
 		if (m & (1u << i)) {
@@ -1226,8 +1229,15 @@ shape_filters(struct shape_text *t, unsigned x)
 			shape_add(t, "'");
 			sep = ", ";
 		}
-	if (m != 0)
-		shape_add(t, ")");
+	shape_add(t, ")");
+}
+
+static void
+shape_filters(struct shape_text *t, unsigned x)
+{
+	if (x & TIX_SHAPE_CUSTOMER)
+		shape_add(t, " AND t.requester_id = $1::bigint");
+	shape_statuses_in(t, "t", TIX_SHAPE_STATUSES_OF(x));
 	if (x & TIX_SHAPE_CATEGORY)
 		shape_add(t, " AND t.category = $3::text::ticket_category");
 	if (x & TIX_SHAPE_PRIORITY)
@@ -1273,6 +1283,17 @@ shaped_statement(unsigned x)
 	t.len = 0;
 	t.size = sizeof(shape_sql[0]);
 	t.over = false;
+	if ((x & TIX_SHAPE_COUNT) && (x & ~(TIX_SHAPE_COUNT |
+	    TIX_SHAPE_STATUSES(31u) | TIX_SHAPE_UNASSIGNED)) == 0) {
+		/* An agent's count by status and assignment alone: the sum
+		 * of ticket_counts (sql/025), exact, whatever the total. */
+		shape_add(&t, SHAPE_TYPES ") SELECT coalesce(sum(c.n), 0)"
+		    " FROM ticket_counts c WHERE true");
+		shape_statuses_in(&t, "c", TIX_SHAPE_STATUSES_OF(x));
+		if (x & TIX_SHAPE_UNASSIGNED)
+			shape_add(&t, " AND c.unassigned");
+		return t.over ? NULL : t.p;
+	}
 	if (x & TIX_SHAPE_COUNT) {
 		shape_add(&t, SHAPE_TYPES ") SELECT count(*) FROM (SELECT 1"
 		    " FROM tickets t WHERE true");

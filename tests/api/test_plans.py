@@ -177,8 +177,13 @@ class PlanTest(unittest.TestCase):
                 self.assertNoSeqScan(p, "shaped list %d" % sort)
         p = self.plan(self.shaped(self.PAGE), 14)
         self.assertIn("tickets_updated_idx", self.indexes(p))
-        self.assertNoSeqScan(self.plan(self.shaped(self.COUNT), 12),
-                             "shaped count")
+        # The agent's count, by status and assignment alone: the sums of
+        # ticket_counts (sql/025), never a walk of the tickets.
+        for x in (self.COUNT, self.COUNT | self.OPEN,
+                  self.COUNT | self.OPEN | 1 << 15):
+            rels = {n.get("Relation Name") for n in self.plan(
+                self.shaped(x), 12)} - {None}
+            self.assertEqual(rels, {"ticket_counts"}, x)
         p = self.plan(self.shaped(self.PAGE | self.CURSOR), 14,
                       p14=self.after)
         self.assertIn("tickets_updated_idx", self.indexes(p))
