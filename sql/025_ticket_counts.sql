@@ -12,8 +12,12 @@
 -- of status or assignment adjusts its two rows in one statement, in key
 -- order, so that two such changes never deadlock.
 --
--- The table is filled while tickets is locked against writes (the
--- triggers exist from then on): at a million tickets about a second.
+-- The table is filled while tickets is locked against writes (reads go
+-- on; the triggers exist from then on): one scan of the tickets, about
+-- a second at a million (docs/upgrade.md).  A migration that cannot get
+-- the lock within 5 s fails, to be run again, rather than queue every
+-- write behind it.
+SET LOCAL lock_timeout = '5s';
 CREATE TABLE ticket_counts (
     status      ticket_status NOT NULL,
     unassigned  boolean NOT NULL,

@@ -53,8 +53,9 @@
 	" THEN '-' || x.filename ELSE '' END"
 
 /*
- * The list filters but the requester and the search, shared by the
- * counts and the pages: $2 statuses as "a,b", $3 category, $4 priority,
+ * The search's filters but the requester and the words, shared by its
+ * counts and pages (the lists without a search have shaped statements of
+ * the same parameters, shaped_statement() below): $2 statuses as "a,b", $3 category, $4 priority,
  * $5/$6 first and last day, $7 the viewer's time zone, $10 assignee
  * ("none" or an id), $11 breached.  $1 is the customer whose tickets
  * these are (NULL for staff), $8 a ticket number, $9 search terms (the
@@ -63,7 +64,7 @@
  * an allowlist or parsed in C first, so the casts to the enums cannot
  * fail; comparing the enums themselves (not their text) lets the
  * indexes of sql/015 answer the status and category filters, and
- * tix_statuses() (sql/050, immutable) makes the statuses a constant the
+ * tix_statuses() (sql/020, immutable) makes the statuses a constant the
  * planner estimates and matches to the partial index of open tickets.  The
  * workers run these with the values bound (custom plans), so a filter
  * that is NULL folds away before planning.
