@@ -237,6 +237,9 @@ SELECT t.id,
  ORDER BY t.id, m;
 
 SELECT tix_search_fill();
+-- And the counts by status and assignment (sql/025), which the
+-- triggers would have kept.
+SELECT tix_ticket_counts_fill();
 CREATE INDEX ticket_search_doc_idx ON ticket_search USING gin (doc);
 CREATE INDEX ticket_search_staff_doc_idx ON ticket_search USING gin (staff_doc);
 
