@@ -7,10 +7,12 @@
 -- both a sum of a few rows, exact as a count(*) in the same snapshot,
 -- since they change in the transaction that changes the ticket.
 --
--- A change adds to one of 32 rows of its key (the ticket's id modulo 32),
--- so that concurrent writers seldom wait for each other's row; a change
--- of status or assignment adjusts its two rows in one statement, in key
--- order, so that two such changes never deadlock.
+-- A key's count is the sum of up to 64 rows: a change adds to the row of
+-- its database session (pg_backend_pid() modulo 64, so a row may go
+-- below zero), so that concurrent writers, each in a session of its own,
+-- do not wait for each other's row lock until commit.  A change of
+-- status or assignment adjusts its two rows in one statement, in key
+-- order, so that two sessions that share rows never deadlock.
 --
 -- The table is filled while tickets is locked against writes (reads go
 -- on; the triggers exist from then on): one scan of the tickets, about
@@ -35,8 +37,8 @@ CREATE FUNCTION tix_ticket_counts_fill() RETURNS void
     LANGUAGE sql AS $$
     DELETE FROM ticket_counts;
     INSERT INTO ticket_counts (status, unassigned, shard, n)
-    SELECT status, assignee_id IS NULL, (id % 32)::smallint, count(*)
-      FROM tickets GROUP BY 1, 2, 3;
+    SELECT status, assignee_id IS NULL, 0, count(*)
+      FROM tickets GROUP BY 1, 2;
 $$;
 SELECT tix_ticket_counts_fill();
 
@@ -46,14 +48,16 @@ CREATE FUNCTION tix_ticket_counts_rows() RETURNS trigger
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO ticket_counts AS c (status, unassigned, shard, n)
-        SELECT status, assignee_id IS NULL, (id % 32)::smallint, count(*)
-          FROM new_rows GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        SELECT status, assignee_id IS NULL,
+               (pg_backend_pid() % 64)::smallint, count(*)
+          FROM new_rows GROUP BY 1, 2 ORDER BY 1, 2
         ON CONFLICT (status, unassigned, shard)
         DO UPDATE SET n = c.n + EXCLUDED.n;
     ELSE
         INSERT INTO ticket_counts AS c (status, unassigned, shard, n)
-        SELECT status, assignee_id IS NULL, (id % 32)::smallint, -count(*)
-          FROM old_rows GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        SELECT status, assignee_id IS NULL,
+               (pg_backend_pid() % 64)::smallint, -count(*)
+          FROM old_rows GROUP BY 1, 2 ORDER BY 1, 2
         ON CONFLICT (status, unassigned, shard)
         DO UPDATE SET n = c.n + EXCLUDED.n;
     END IF;
@@ -67,7 +71,7 @@ CREATE FUNCTION tix_ticket_counts_change() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO ticket_counts AS c (status, unassigned, shard, n)
-    SELECT k.status, k.unassigned, (NEW.id % 32)::smallint, k.d
+    SELECT k.status, k.unassigned, (pg_backend_pid() % 64)::smallint, k.d
       FROM (VALUES (OLD.status, OLD.assignee_id IS NULL, -1),
                    (NEW.status, NEW.assignee_id IS NULL, 1))
            k(status, unassigned, d)
