@@ -490,6 +490,28 @@ test_mem_equal(void **state)
 }
 
 static void
+test_hex_digit(void **state)
+{
+	const char	*digits = "0123456789abcdef", *upper = "ABCDEF";
+	int		 c, i;
+
+	(void)state;
+	for (i = 0; i < 16; i++)
+		assert_int_equal(tix_hex_digit(digits[i]), i);
+	for (i = 0; i < 6; i++)
+		assert_int_equal(tix_hex_digit(upper[i]), 10 + i);
+	/* Every other byte, the neighbours of the ranges and the high
+	 * half (as an unsigned char) included. */
+	for (c = 0; c < 256; c++) {
+		if (c != 0 && (strchr(digits, c) != NULL ||
+		    strchr(upper, c) != NULL))
+			continue;
+		assert_int_equal(tix_hex_digit(c), -1);
+	}
+	assert_int_equal(tix_hex_digit(-1), -1);
+}
+
+static void
 test_str_ieq(void **state)
 {
 	(void)state;
@@ -646,6 +668,7 @@ main(void)
 		cmocka_unit_test(test_has_control),
 		cmocka_unit_test(test_parse_int64),
 		cmocka_unit_test(test_mem_equal),
+		cmocka_unit_test(test_hex_digit),
 		cmocka_unit_test(test_str_ieq),
 		cmocka_unit_test(test_log),
 		cmocka_unit_test(test_addr),
