@@ -108,12 +108,8 @@ prune(const struct tix_ctx *c, const struct tix_config *cfg)
 			p[0] = tix_db_i64(c->arena, all[i].days);
 			p[1] = tix_db_i64(c->arena, PRUNE_BATCH);
 			p[2] = tix_db_i64(c->arena, cfg->session_idle_minutes);
-			if (p[0] == NULL || p[1] == NULL || p[2] == NULL)
-				rc = TIX_ENOMEM;
-			else
-				rc = tix_db_run(c->db, c->arena, all[i].stmt, p,
-				    all[i].stmt == TIX_STMT_PRUNE_SESSIONS ? 3 :
-				    2, &rs);
+			rc = tix_db_run(c->db, c->arena, all[i].stmt, p,
+			    all[i].stmt == TIX_STMT_PRUNE_SESSIONS ? 3 : 2, &rs);
 			tix_arena_reset(c->arena);
 			if (rc == TIX_OK)
 				total += rs.affected;

@@ -30,8 +30,6 @@ tix_auth_password_change(struct tix_req *r, const char *current,
 	if (rc != TIX_OK)
 		return rc;
 	p[0] = tix_db_i64(r->arena, r->who.user_id);
-	if (p[0] == NULL)
-		return TIX_ENOMEM;
 	rc = tix_db_run(r->db, r->arena, TIX_STMT_PASSWORD_GET, p, 1, &rs);
 	if (rc != TIX_OK)
 		return rc;
@@ -54,8 +52,7 @@ tix_auth_password_change(struct tix_req *r, const char *current,
 		return rc;
 	p[1] = hash;
 	p[2] = tix_db_i64(r->arena, r->who.session_id);
-	rc = p[2] == NULL ? TIX_ENOMEM : tix_db_run(r->db, r->arena,
-	    TIX_STMT_PASSWORD_SET, p, 3, NULL);
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_PASSWORD_SET, p, 3, NULL);
 	tix_wipe(hash, sizeof(hash));
 	return rc;
 }

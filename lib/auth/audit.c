@@ -39,8 +39,6 @@ tix_auth_audit(struct tix_req *r, int64_t user_id, const char *email,
 	p[1] = email;
 	p[4] = tix_auth_client_addr(r);
 	p[5] = tix_auth_user_agent(r);
-	if (user_id != 0 && p[0] == NULL)
-		return;
 	e = tix_db_run(r->db, r->arena, TIX_STMT_SECURITY_EVENT, p, 6, NULL);
 	if (e != TIX_OK)
 		tix_log_error("security event %s: %s", kind, tix_err_name(e));

@@ -41,8 +41,6 @@ delete_own(struct tix_req *r, enum tix_stmt stmt, int64_t id)
 
 	p[0] = tix_db_i64(r->arena, id);
 	p[1] = uid_of(r);
-	if (p[0] == NULL || p[1] == NULL)
-		return TIX_ENOMEM;
 	rc = tix_db_run(r->db, r->arena, stmt, p, 2, &rs);
 	if (rc == TIX_OK && rs.affected == 0)
 		rc = TIX_ENOTFOUND;
@@ -64,8 +62,6 @@ tix_auth_token_create(struct tix_req *r, const char *name,
 	p[0] = uid_of(r);
 	p[1] = name;
 	p[2] = hash;
-	if (p[0] == NULL)
-		return TIX_ENOMEM;
 	rc = tix_db_run(r->db, r->arena, TIX_STMT_TOKEN_INSERT, p, 3, &rs);
 	if (rc != TIX_OK)
 		return rc;
@@ -86,8 +82,6 @@ tix_auth_token_list(struct tix_req *r, struct tix_token_row **rows,
 	size_t			 i;
 
 	*n = 0;
-	if (uid == NULL)
-		return TIX_ENOMEM;
 	rc = run_list(r, TIX_STMT_TOKEN_LIST, &uid, 1, &rs, sizeof(*t),
 	    (void **)&t);
 	if (rc != TIX_OK)
@@ -122,8 +116,6 @@ tix_auth_session_list(struct tix_req *r, struct tix_session_row **rows,
 	*n = 0;
 	p[0] = uid_of(r);
 	p[1] = tix_db_i64(r->arena, r->cfg->session_idle_minutes);
-	if (p[0] == NULL || p[1] == NULL)
-		return TIX_ENOMEM;
 	rc = run_list(r, TIX_STMT_SESSION_LIST, p, 2, &rs, sizeof(*s),
 	    (void **)&s);
 	if (rc != TIX_OK)
@@ -154,8 +146,6 @@ tix_auth_session_revoke_others(struct tix_req *r)
 
 	p[0] = uid_of(r);
 	p[1] = tix_db_i64(r->arena, r->who.session_id);
-	if (p[0] == NULL || p[1] == NULL)
-		return TIX_ENOMEM;
 	return tix_db_run(r->db, r->arena, TIX_STMT_SESSION_REVOKE_OTHERS, p,
 	    2, NULL);
 }
@@ -168,8 +158,6 @@ tix_auth_prefs_get(struct tix_req *r, struct tix_prefs *out)
 	enum tix_err	 rc;
 
 	memset(out, 0, sizeof(*out));
-	if (uid == NULL)
-		return TIX_ENOMEM;
 	rc = tix_db_run(r->db, r->arena, TIX_STMT_PREFS_GET, &uid, 1, &rs);
 	if (rc != TIX_OK)
 		return rc;
@@ -194,8 +182,6 @@ tix_auth_prefs_set(struct tix_req *r, const struct tix_prefs *pf)
 	p[3] = pf->on_assigned ? "t" : "f";
 	p[4] = pf->sms_number;
 	p[5] = pf->sms_enabled ? "t" : "f";
-	if (p[0] == NULL)
-		return TIX_ENOMEM;
 	return tix_db_run(r->db, r->arena, TIX_STMT_PREFS_SET, p, 6, NULL);
 }
 

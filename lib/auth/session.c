@@ -78,8 +78,6 @@ resolve_session(struct tix_req *r, const struct tix_str *cookie)
 	tix_hash_hex(cookie->p, cookie->n, hash);
 	p[0] = hash;
 	p[1] = tix_db_i64(r->arena, r->cfg->session_idle_minutes);
-	if (p[1] == NULL)
-		return TIX_ENOMEM;
 	rc = tix_db_run(r->db, r->arena, TIX_STMT_SESSION_LOOKUP, p, 2, &rs);
 	if (rc != TIX_OK)
 		return rc;
@@ -238,8 +236,6 @@ throttle_claim(struct tix_req *r, const char *email, const char *kind,
 	p[3] = tix_db_i64(r->arena, r->cfg->login_max_per_email);
 	p[4] = tix_db_i64(r->arena, r->cfg->login_max_per_address);
 	p[5] = kind;
-	if (p[2] == NULL || p[3] == NULL || p[4] == NULL)
-		return TIX_ENOMEM;
 	rc = tix_db_begin(r->db);
 	if (rc != TIX_OK)
 		return rc;
@@ -291,8 +287,6 @@ tix_auth_throttle_clear(struct tix_req *r, const char *email,
 	p[0] = tix_db_i64(r->arena, t->claim);
 	p[1] = tix_auth_client_addr(r);
 	p[2] = email;
-	if (p[0] == NULL)
-		return TIX_ENOMEM;
 	return tix_db_run(r->db, r->arena, TIX_STMT_LOGIN_FAILURES_CLEAR, p,
 	    3, NULL);
 }
@@ -393,8 +387,6 @@ tix_auth_logout(struct tix_req *r)
 	if (r->who.session_id == 0)
 		return TIX_OK;
 	id = tix_db_i64(r->arena, r->who.session_id);
-	if (id == NULL)
-		return TIX_ENOMEM;
 	return tix_db_run(r->db, r->arena, TIX_STMT_SESSION_DELETE, &id, 1,
 	    NULL);
 }

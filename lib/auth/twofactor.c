@@ -164,8 +164,6 @@ check_code(struct tix_req *r, const char *user_id, const char *sealed,
 		if (!match)
 			return TIX_OK;
 		p[1] = tix_db_i64(r->arena, step);
-		if (p[1] == NULL)
-			return TIX_ENOMEM;
 		rc = tix_db_run(r->db, r->arena, TIX_STMT_TOTP_USE_STEP, p, 2,
 		    &rs);
 	} else if (normalise_recovery(code, rec)) {
@@ -263,7 +261,7 @@ tix_auth_2fa_setup(struct tix_req *r, const char **secret, const char **uri)
 		return tix_req_fail(r, TIX_ETRANSITION, "Two-factor login is "
 		    "already on; turn it off first.");
 	p[0] = tix_db_i64(r->arena, r->who.user_id);
-	ad = p[0] != NULL ? owner_ad(r, p[0]) : NULL;
+	ad = owner_ad(r, p[0]);
 	if (ad == NULL)
 		return TIX_ENOMEM;
 	tix_totp_new(raw);
@@ -307,8 +305,6 @@ tix_auth_2fa_qr(struct tix_req *r, struct tix_buf *svg)
 	enum tix_err	 rc;
 
 	uid = tix_db_i64(r->arena, r->who.user_id);
-	if (uid == NULL)
-		return TIX_ENOMEM;
 	rc = load_state(r, uid, &rs);
 	if (rc != TIX_OK)
 		return rc;
@@ -387,8 +383,6 @@ tix_auth_2fa_enable(struct tix_req *r, const char *code,
 		return tix_req_fail(r, TIX_ETRANSITION, "Two-factor login is "
 		    "already on.");
 	uid = tix_db_i64(r->arena, r->who.user_id);
-	if (uid == NULL)
-		return TIX_ENOMEM;
 	rc = load_state(r, uid, &rs);
 	if (rc != TIX_OK)
 		return rc;
@@ -419,8 +413,7 @@ tix_auth_2fa_enable(struct tix_req *r, const char *code,
 	p[0] = uid;
 	p[1] = tix_db_i64(r->arena, step);
 	p[2] = pending;
-	rc = p[1] == NULL ? TIX_ENOMEM : tix_db_run(r->db, r->arena,
-	    TIX_STMT_TOTP_ENABLE, p, 3, &rs);
+	rc = tix_db_run(r->db, r->arena, TIX_STMT_TOTP_ENABLE, p, 3, &rs);
 	if (rc == TIX_OK && rs.nrows != 1)
 		rc = TIX_ETRANSITION;	/* a new setup or enable meanwhile */
 	p[1] = hashes;
@@ -431,8 +424,8 @@ tix_auth_2fa_enable(struct tix_req *r, const char *code,
 		rc = tix_auth_throttle_clear(r, r->who.email, &t);
 	if (rc == TIX_OK && r->who.session_id != 0) {
 		p[0] = tix_db_i64(r->arena, r->who.session_id);
-		rc = p[0] == NULL ? TIX_ENOMEM : tix_db_run(r->db, r->arena,
-		    TIX_STMT_SESSION_MARK_2FA, p, 1, NULL);
+		rc = tix_db_run(r->db, r->arena, TIX_STMT_SESSION_MARK_2FA,
+		    p, 1, NULL);
 	}
 	if (rc == TIX_OK)
 		rc = tix_db_commit(r->db);
@@ -456,8 +449,6 @@ tix_auth_2fa_disable(struct tix_req *r, const char *password,
 		return tix_req_fail(r, TIX_ETRANSITION, "Two-factor login is "
 		    "off.");
 	uid = tix_db_i64(r->arena, r->who.user_id);
-	if (uid == NULL)
-		return TIX_ENOMEM;
 	rc = tix_auth_throttle_claim(r, r->who.email, &t);
 	if (rc == TIX_ERATE)
 		*retry_after = t.retry_after;

@@ -7,7 +7,8 @@
  * from 64 bytes and never beyond max + 1.
  *
  * The buffer holds bytes, not text: it neither checks nor escapes
- * what is appended.
+ * what is appended (tix_buf_add_cut only finds where a UTF-8 character
+ * starts).
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -104,6 +105,20 @@ enum tix_err
 tix_buf_adds(struct tix_buf *b, const char *s)
 {
 	return tix_buf_add(b, s, strlen(s));
+}
+
+enum tix_err
+tix_buf_add_cut(struct tix_buf *b, const char *s, size_t n)
+{
+	size_t room = b->max > b->len ? b->max - b->len : 0;
+
+	if (n > room) {
+		/* s[n] is a byte of s: back off to where a character starts. */
+		n = room;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	return n > 0 ? tix_buf_add(b, s, n) : TIX_OK;
 }
 
 enum tix_err

@@ -24,6 +24,9 @@ void		tix_buf_free(struct tix_buf *b);	/* accepts a zeroed buf */
 void		tix_buf_clear(struct tix_buf *b);	/* keeps the memory */
 enum tix_err	tix_buf_add(struct tix_buf *b, const void *p, size_t n);
 enum tix_err	tix_buf_adds(struct tix_buf *b, const char *s);
+/* As much of the n bytes of UTF-8 s as fits below max, cut at the start
+ * of a character: TIX_OK with less (or nothing) rather than TIX_ETOOBIG. */
+enum tix_err	tix_buf_add_cut(struct tix_buf *b, const char *s, size_t n);
 enum tix_err	tix_buf_printf(struct tix_buf *b, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 

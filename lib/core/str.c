@@ -182,3 +182,15 @@ tix_str_ieq(const char *s, size_t n, const char *lit)
 	}
 	return lit[n] == '\0';
 }
+
+int
+tix_hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

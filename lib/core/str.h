@@ -37,5 +37,7 @@ bool	tix_parse_int64(const char *s, size_t n, bool allow_neg, int64_t *out);
 bool	tix_mem_equal(const void *a, const void *b, size_t n);
 /* ASCII-only case-insensitive equality of s (length n) and NUL-terminated lit. */
 bool	tix_str_ieq(const char *s, size_t n, const char *lit);
+/* The value of hexadecimal digit c (either case), or -1. */
+int	tix_hex_digit(int c);
 
 #endif

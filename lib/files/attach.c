@@ -42,8 +42,6 @@ tix_attach_find(const struct tix_ctx *c, int64_t ticket_id, int64_t id,
 	p[0] = tix_db_i64(c->arena, id);
 	p[1] = tix_db_i64(c->arena, ticket_id);
 	p[2] = tix_is_staff(c->who) ? "t" : "f";
-	if (p[0] == NULL || p[1] == NULL)
-		return TIX_ENOMEM;
 	rc = tix_db_run(c->db, c->arena, TIX_STMT_ATTACH_GET, p, 3, &rs);
 	if (rc != TIX_OK)
 		return rc;

@@ -197,11 +197,8 @@ link_run(struct tix_db *db, struct tix_arena *a, enum tix_stmt stmt,
 		return TIX_OK;
 	rc = id_list(&list, ids, n);
 	p[0] = list.data;
-	for (i = 0; i < nmore; i++) {
+	for (i = 0; i < nmore; i++)
 		p[1 + i] = tix_db_i64(a, more[i]);
-		if (p[1 + i] == NULL)
-			rc = TIX_ENOMEM;
-	}
 	if (rc == TIX_OK)
 		rc = tix_db_run(db, a, stmt, p, 1 + nmore, NULL);
 	tix_buf_free(&list);
@@ -294,8 +291,6 @@ tix_file_quota(struct tix_db *db, struct tix_arena *a, int64_t ticket_id,
 
 	p[0] = tix_db_i64(a, ticket_id);
 	p[1] = tix_db_i64(a, user_id);
-	if (p[0] == NULL || p[1] == NULL)
-		return TIX_ENOMEM;
 	rc = tix_db_run(db, a, TIX_STMT_ATTACH_QUOTA, p, 2, &rs);
 	if (rc != TIX_OK)
 		return rc;

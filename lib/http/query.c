@@ -21,19 +21,8 @@
 #include <string.h>
 
 #include "core/limits.h"
+#include "core/str.h"
 #include "http/query.h"
-
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /*
  * Decode n bytes of a name or value ('+' is a space, %XX a byte) into a
@@ -61,8 +50,8 @@ query_decode(struct tix_arena *a, const char *s, size_t n, char **out,
 		}
 		if (n - i < 3)
 			return TIX_EBADREQ;
-		hi = hexval((unsigned char)s[i + 1]);
-		lo = hexval((unsigned char)s[i + 2]);
+		hi = tix_hex_digit((unsigned char)s[i + 1]);
+		lo = tix_hex_digit((unsigned char)s[i + 2]);
 		if (hi < 0 || lo < 0)
 			return TIX_EBADREQ;
 		d[len++] = (char)(hi << 4 | lo);

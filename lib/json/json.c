@@ -48,6 +48,7 @@
 #include <json-c/json.h>
 
 #include "core/limits.h"
+#include "core/str.h"
 #include "json/json.h"
 
 /* FNV-1a over decoded code points: a cheap filter before comparing keys. */
@@ -101,21 +102,15 @@ jv_hex4(const unsigned char *s, size_t end, size_t i, uint32_t *out)
 {
 	uint32_t	 cp = 0;
 	size_t		 k;
-	unsigned char	 c;
+	int		 d;
 
 	if (i > end || end - i < 4)
 		return false;
 	for (k = 0; k < 4; k++) {
-		c = s[i + k];
-		cp <<= 4;
-		if (c >= '0' && c <= '9')
-			cp |= (uint32_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			cp |= (uint32_t)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			cp |= (uint32_t)(c - 'A' + 10);
-		else
+		d = tix_hex_digit(s[i + k]);
+		if (d < 0)
 			return false;
+		cp = cp << 4 | (uint32_t)d;
 	}
 	*out = cp;
 	return true;

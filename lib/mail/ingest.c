@@ -197,8 +197,6 @@ load_ticket(struct job *j, int64_t number, struct named *t)
 	memset(t, 0, sizeof(*t));
 	t->number = number;
 	p = tix_db_i64(j->a, number);
-	if (p == NULL)
-		return TIX_ENOMEM;
 	rc = tix_db_run(j->db, j->a, TIX_STMT_MAIL_TICKET, &p, 1, &rs);
 	if (rc != TIX_OK || rs.nrows != 1)
 		return rc;
@@ -226,8 +224,6 @@ id_ticket(struct job *j, const char *id, int64_t *number)
 		return TIX_OK;
 	}
 	p = tix_db_i64(j->a, ob);
-	if (p == NULL)
-		return TIX_ENOMEM;
 	rc = tix_db_run(j->db, j->a, TIX_STMT_MAIL_OUTBOX_TICKET, &p, 1, &rs);
 	if (rc == TIX_OK && rs.nrows == 1 && tix_rows_int(&rs, 0, 0) == n)
 		*number = n;
@@ -411,8 +407,6 @@ review(struct job *j, const char *reason, int64_t ticket_id)
 	p[3] = j->m->text != NULL ? j->m->text : "";
 	p[4] = reason;
 	p[5] = ticket_id != 0 ? tix_db_i64(j->a, ticket_id) : NULL;
-	if (ticket_id != 0 && p[5] == NULL)
-		return TIX_ENOMEM;
 	rc = tix_db_run(j->db, j->a, TIX_STMT_INBOUND_REVIEW, p, 6, &rs);
 	if (rc != TIX_OK || !j->keep_files)
 		return rc;

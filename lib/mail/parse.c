@@ -479,22 +479,6 @@ own_text(const struct walk *w, size_t *len, bool *from_html)
 	return w->found ? w->text : *from_html ? w->html : NULL;
 }
 
-/* n bytes of UTF-8 s onto b, as many as fit, cut at a character. */
-static enum tix_err
-add_cut(struct tix_buf *b, const char *s, size_t n)
-{
-	size_t room = b->max > b->len ? b->max - b->len : 0;
-
-	if (n > room) {
-		n = room;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	if (n == 0)
-		return TIX_OK;
-	return tix_buf_add(b, s, n);
-}
-
 /* The text s (n bytes) without its trailing white space onto b, after a
  * blank line when b has text already. */
 static enum tix_err
@@ -506,8 +490,8 @@ add_block(struct tix_buf *b, const char *s, size_t n)
 	    s[n - 1] == '\t'))
 		n--;
 	if (n > 0 && b->len > 0)
-		rc = add_cut(b, "\n\n", 2);
-	return rc == TIX_OK ? add_cut(b, s, n) : rc;
+		rc = tix_buf_add_cut(b, "\n\n", 2);
+	return rc == TIX_OK ? tix_buf_add_cut(b, s, n) : rc;
 }
 
 static enum tix_err entity(struct walk *, GMimeObject *, int);
@@ -527,7 +511,8 @@ add_field(struct walk *w, GMimeHeaderList *hl, const char *name,
 	line = tix_mail_decode_header(w->a, v, strlen(v));
 	line = line != NULL ? tix_arena_printf(w->a, "\n%s: %s", name,
 	    line) : NULL;
-	return line != NULL ? add_cut(b, line, strlen(line)) : TIX_ENOMEM;
+	return line != NULL ? tix_buf_add_cut(b, line, strlen(line)) :
+	    TIX_ENOMEM;
 }
 
 /*
@@ -569,7 +554,7 @@ forwarded(struct walk *w, GMimeMessagePart *mp, int depth)
 	w->nforwards = sub.nforwards;
 	hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
 	if (rc == TIX_OK)
-		rc = add_cut(&block, "---------- Forwarded message "
+		rc = tix_buf_add_cut(&block, "---------- Forwarded message "
 		    "----------", 39);
 	if (rc == TIX_OK)
 		rc = add_field(w, hl, "From", &block);

@@ -45,8 +45,6 @@ tix_review_list(const struct tix_ctx *c, int64_t page, int64_t per_page,
 		return rc;
 	p[0] = tix_db_i64(c->arena, per_page);
 	p[1] = tix_db_i64(c->arena, page);
-	if (p[0] == NULL || p[1] == NULL)
-		return TIX_ENOMEM;
 	rc = tix_db_run(c->db, c->arena, TIX_STMT_REVIEW_COUNT, NULL, 0,
 	    &cnt);
 	if (rc == TIX_OK)
@@ -84,8 +82,6 @@ lock(const struct tix_ctx *c, int64_t id, struct kept *k)
 	enum tix_err	 rc;
 
 	p[0] = tix_db_i64(c->arena, id);
-	if (p[0] == NULL)
-		return TIX_ENOMEM;
 	rc = tix_db_begin(c->db);
 	if (rc != TIX_OK)
 		return rc;
@@ -170,8 +166,6 @@ author(const struct tix_ctx *c, int64_t user_id, struct tix_principal *who)
 	enum tix_err	 rc;
 
 	p[0] = tix_db_i64(c->arena, user_id);
-	if (p[0] == NULL)
-		return TIX_ENOMEM;
 	rc = tix_db_run(c->db, c->arena, TIX_STMT_REVIEW_USER, p, 1, &rs);
 	if (rc != TIX_OK)
 		return rc;
@@ -245,8 +239,8 @@ tix_review_append(const struct tix_ctx *c, int64_t id,
 	if (rc != TIX_OK)
 		return rc;
 	p[0] = tix_db_i64(c->arena, number);
-	rc = p[0] != NULL ? tix_db_run(c->db, c->arena,
-	    TIX_STMT_REVIEW_REQUESTER, p, 1, &rs) : TIX_ENOMEM;
+	rc = tix_db_run(c->db, c->arena, TIX_STMT_REVIEW_REQUESTER, p, 1,
+	    &rs);
 	if (rc == TIX_OK && rs.nrows != 1)
 		rc = TIX_EINVAL;
 	if (rc == TIX_OK)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/str.h"
 #include "mail/rtf.h"
 
 /* Destinations whose groups hold no text of the document. */
@@ -49,18 +50,6 @@ static bool
 is_alpha(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int
-hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static bool
@@ -189,8 +178,8 @@ control(struct rtf *r)
 				r->p = r->end;	/* cut short */
 				return TIX_OK;
 			}
-			h = hex(r->p[0]);
-			l = hex(r->p[1]);
+			h = tix_hex_digit((unsigned char)r->p[0]);
+			l = tix_hex_digit((unsigned char)r->p[1]);
 			r->p += 2;
 			return h < 0 || l < 0 ? TIX_OK :
 			    put(r, from_1252((unsigned char)(h * 16 + l)));

@@ -85,19 +85,6 @@ rtf_safe(const variableLength *v)
 	return true;
 }
 
-/* n bytes of UTF-8 s onto out, as many as fit, cut at a character. */
-static enum tix_err
-add_cut(struct tix_buf *out, const char *s, size_t n)
-{
-	size_t room = out->max > out->len ? out->max - out->len : 0;
-
-	if (n > room) {
-		n = room;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	return n > 0 ? tix_buf_add(out, s, n) : TIX_OK;
-}
 
 /* 8-bit text s (n bytes) of code page cp into out as UTF-8. */
 static enum tix_err
@@ -113,7 +100,7 @@ text8(const TNEFStruct *t, const char *s, size_t n, struct tix_buf *out)
 		cp = le32(t->CodePage.data);
 	snprintf(cs, sizeof(cs), "cp%u", (unsigned)cp);
 	if (cp == 65001)
-		return add_cut(out, s, n);
+		return tix_buf_add_cut(out, s, n);
 	if ((cp == 0 || !tix_mail_to_utf8(cs, s, n, out, &rc)) &&
 	    !tix_mail_to_utf8("windows-1252", s, n, out, &rc))
 		return TIX_OK;
@@ -134,7 +121,7 @@ body_of(TNEFStruct *t, struct tix_buf *out)
 	v = MAPIFindProperty(&t->MapiProperties, PROP_TAG(PT_UNICODE,
 	    PR_BODY));
 	if (v != MAPI_UNDEFINED && v->data != NULL && v->size > 0)
-		return add_cut(out, (const char *)v->data,
+		return tix_buf_add_cut(out, (const char *)v->data,
 		    strnlen((const char *)v->data, (size_t)v->size / 2 * 3));
 	v = MAPIFindProperty(&t->MapiProperties, PROP_TAG(PT_STRING8,
 	    PR_BODY));

@@ -166,17 +166,6 @@ tix_mail_clean(struct tix_arena *a, const char *s, size_t n, bool one_line,
 
 /* ---------------------------------------------------------- RFC 2047 */
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tix_mail_lower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* The Q encoding (RFC 2047 4.2): "=XX" a byte, '_' a space. */
 static enum tix_err
 q_decode(const char *s, size_t n, struct tix_buf *out)
@@ -187,9 +176,11 @@ q_decode(const char *s, size_t n, struct tix_buf *out)
 
 	while (i < n && rc == TIX_OK) {
 		c = s[i];
-		if (c == '=' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
-		    hexval(s[i + 2]) >= 0) {
-			c = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+		if (c == '=' && i + 2 < n &&
+		    tix_hex_digit((unsigned char)s[i + 1]) >= 0 &&
+		    tix_hex_digit((unsigned char)s[i + 2]) >= 0) {
+			c = (char)(tix_hex_digit((unsigned char)s[i + 1]) * 16 +
+			    tix_hex_digit((unsigned char)s[i + 2]));
 			i += 3;
 		} else {
 			if (c == '_')

@@ -19,8 +19,6 @@ tix_outbox_claim(struct tix_db *db, struct tix_arena *a, int limit,
 	*n = 0;
 	p[0] = tix_db_i64(a, limit);
 	p[1] = tix_db_i64(a, TIX_OUTBOX_LEASE);
-	if (p[0] == NULL || p[1] == NULL)
-		return TIX_ENOMEM;
 	rc = tix_db_run(db, a, TIX_STMT_OUTBOX_CLAIM, p, 2, &rs);
 	if (rc != TIX_OK || rs.nrows == 0)
 		return rc;
@@ -98,8 +96,6 @@ tix_outbox_mark_retry(struct tix_db *db, struct tix_arena *a, int64_t id,
 	p[0] = tix_db_i64(a, id);
 	p[1] = tix_db_i64(a, delay);
 	p[2] = error;
-	if (p[0] == NULL || p[1] == NULL)
-		return TIX_ENOMEM;
 	return tix_db_run(db, a, TIX_STMT_OUTBOX_RETRY, p, 3, NULL);
 }
 
@@ -111,8 +107,6 @@ tix_outbox_mark_failed(struct tix_db *db, struct tix_arena *a, int64_t id,
 
 	p[0] = tix_db_i64(a, id);
 	p[1] = error;
-	if (p[0] == NULL)
-		return TIX_ENOMEM;
 	return tix_db_run(db, a, TIX_STMT_OUTBOX_FAILED, p, 2, NULL);
 }
 

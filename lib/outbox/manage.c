@@ -17,8 +17,6 @@ tix_outbox_list(struct tix_db *db, struct tix_arena *a, bool failed_only,
 	*n = 0;
 	p[0] = failed_only ? "t" : "f";
 	p[1] = tix_db_i64(a, limit);
-	if (p[1] == NULL)
-		return TIX_ENOMEM;
 	rc = tix_db_run(db, a, TIX_STMT_OUTBOX_LIST, p, 2, &rs);
 	if (rc != TIX_OK)
 		return rc;
@@ -51,8 +49,6 @@ tix_outbox_requeue(struct tix_db *db, struct tix_arena *a, int64_t id,
 
 	*count = 0;
 	p[0] = id > 0 ? tix_db_i64(a, id) : NULL;
-	if (id > 0 && p[0] == NULL)
-		return TIX_ENOMEM;
 	rc = tix_db_begin(db);
 	if (rc != TIX_OK)
 		return rc;

@@ -48,8 +48,6 @@ load(const struct tix_outbox_ctx *o, int64_t ticket_id, struct info *t)
 	enum tix_err	 rc;
 
 	p[0] = tix_db_i64(o->arena, ticket_id);
-	if (p[0] == NULL)
-		return TIX_ENOMEM;
 	rc = tix_db_run(o->db, o->arena, TIX_STMT_OUTBOX_TICKET, p, 1, &rs);
 	if (rc != TIX_OK)
 		return rc;
@@ -455,7 +453,7 @@ tix_outbox_password_reset(struct tix_db *db, struct tix_arena *a,
 	    "If you did not ask, ignore this mail: your password stays as it\n"
 	    "is.  The request came from the address %s.\n", base_url, token,
 	    address);
-	if (p[0] == NULL || p[3] == NULL)
+	if (p[3] == NULL)
 		return TIX_ENOMEM;
 	rc = tix_db_run(db, a, TIX_STMT_OUTBOX_ACCOUNT, p, 4, &rs);
 	if (rc != TIX_OK || rs.affected == 0)

@@ -130,8 +130,6 @@ tix_account_delete(struct tix_db *db, struct tix_arena *a, const char *name,
 		return rc;
 	rc = tix_account_count(db, a, name, out);
 	id = rc == TIX_OK ? tix_db_i64(a, out->account_id) : NULL;
-	if (rc == TIX_OK && id == NULL)
-		rc = TIX_ENOMEM;
 	for (size_t i = 0; rc == TIX_OK && i < sizeof(steps) / sizeof(steps[0]);
 	    i++)
 		rc = tix_db_run(db, a, steps[i], &id, 1, NULL);

@@ -19,8 +19,6 @@ tix_ticket_files_added(const struct tix_ctx *c, int64_t ticket_id,
 	p[2] = tix_db_i64(c->arena, c->who->user_id);
 	p[3] = tix_via_name(c->who->via);
 	p[4] = p[5] = p[6] = NULL;
-	if (p[0] == NULL || p[2] == NULL)
-		return TIX_ENOMEM;
 	rc = tix_db_run(c->db, c->arena, TIX_STMT_ENTRY_INSERT, p, 7, &rs);
 	if (rc != TIX_OK)
 		return rc;
@@ -36,8 +34,6 @@ tix_ticket_delete(const struct tix_ctx *c, int64_t ticket_id)
 	enum tix_err	 rc;
 
 	p[0] = tix_db_i64(c->arena, ticket_id);
-	if (p[0] == NULL)
-		return TIX_ENOMEM;
 	rc = tix_db_run(c->db, c->arena, TIX_STMT_TICKET_DELETE, p, 1, &rs);
 	if (rc == TIX_OK && rs.affected != 1)
 		rc = TIX_ENOTFOUND;	/* deleted in between */

@@ -76,8 +76,6 @@ ticket_rows(const struct tix_ctx *c, enum tix_stmt stmt, int64_t id,
 
 	p[0] = tix_db_i64(c->arena, id);
 	p[1] = tix_is_staff(c->who) ? "t" : "f";
-	if (p[0] == NULL)
-		return TIX_ENOMEM;
 	return tix_db_run(c->db, c->arena, stmt, p, 2, rs);
 }
 
@@ -233,11 +231,8 @@ license_of(const struct tix_ctx *c, const struct tix_ticket_detail *d,
 			n += tix_license_keys_find(texts[i], strlen(texts[i]),
 			    keys + n, MAX_KEYS - n);
 	p[1] = NULL;
-	if (!tix_is_staff(c->who)) {
+	if (!tix_is_staff(c->who))
 		p[1] = tix_db_i64(c->arena, c->who->account_id);
-		if (p[1] == NULL)
-			return TIX_ENOMEM;
-	}
 	for (i = 0; i < n; i++) {
 		p[0] = keys[i];
 		rc = tix_db_run(c->db, c->arena, TIX_STMT_LICENSE_FOR_TICKET,

@@ -354,9 +354,6 @@ tix_ticket_list(const struct tix_ctx *c, const struct tix_ticket_filter *f,
 	p[9] = f->assignee;
 	p[10] = f->breached;
 	p[11] = tix_db_i64(c->arena, TIX_LIST_TOTAL_CAP + 1);
-	if ((!staff && p[0] == NULL) || p[11] == NULL ||
-	    (s != NULL && s->is_number && p[7] == NULL))
-		return TIX_ENOMEM;
 	searching = p[7] != NULL || p[8] != NULL;
 	/* Without q, relevance is newest update first. */
 	if (!searching && sort == TIX_SORT_RELEVANCE)
@@ -391,8 +388,6 @@ tix_ticket_list(const struct tix_ctx *c, const struct tix_ticket_filter *f,
 	p[11] = tix_db_i64(c->arena, f->per_page + 1);
 	p[12] = tix_db_i64(c->arena, f->cursor != NULL ? 0 :
 	    (f->page - 1) * f->per_page);
-	if (p[11] == NULL || p[12] == NULL)
-		return TIX_ENOMEM;
 	/* A cursor keeps the way of the page it came from; a number is
 	 * always ranked; else the count decides (RANK_MAX). */
 	if (searching && f->cursor != NULL && sort == TIX_SORT_RELEVANCE)

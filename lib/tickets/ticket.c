@@ -197,8 +197,6 @@ insert(const struct tix_ctx *c, bool begin, const struct tix_ticket_new *in,
 	}
 	p[0] = tix_db_i64(c->arena, in->requester_id != 0 ?
 	    in->requester_id : c->who->user_id);
-	if (p[0] == NULL)
-		return TIX_ENOMEM;
 	/* The transaction's own clock and the requester's zone: the due
 	 * time is computed from exactly the created_at that is stored. */
 	rc = run_first(c, begin, TIX_STMT_TICKET_CONTEXT, p, 1, &rs);
@@ -671,8 +669,6 @@ autoclose(const struct tix_ctx *c, int days, struct tix_sched_batch *b)
 	p[0] = tix_db_i64(c->arena, days);
 	p[1] = tix_db_i64(c->arena, b->limit);
 	p[2] = tix_db_i64(c->arena, b->after);
-	if (p[0] == NULL || p[1] == NULL || p[2] == NULL)
-		return TIX_ENOMEM;
 	rc = tix_db_run(c->db, c->arena, TIX_STMT_SCHED_AUTOCLOSE, p, 3, &rs);
 	for (i = 0; rc == TIX_OK && i < rs.nrows; i++) {
 		b->seen++;
@@ -732,8 +728,6 @@ breaches(const struct tix_ctx *c, struct tix_sched_batch *b)
 
 	p[0] = tix_db_i64(c->arena, b->limit);
 	p[1] = tix_db_i64(c->arena, b->after);
-	if (p[0] == NULL || p[1] == NULL)
-		return TIX_ENOMEM;
 	rc = tix_db_run(c->db, c->arena, TIX_STMT_SCHED_BREACHES, p, 2, &rs);
 	for (i = 0; rc == TIX_OK && i < rs.nrows; i++) {
 		b->seen++;

@@ -78,6 +78,9 @@ holders=()
 on_exit() {
 	local rc=$? pid
 	trap - EXIT INT TERM
+	if [ "$rc" -ne 0 ] || [ "$fails" -ne 0 ]; then
+		declare -F net_report >/dev/null && net_report
+	fi
 	# PID 1 of each container: when it ends, the kernel ends the rest of
 	# its PID namespace (bubblewrap's --die-with-parent does not survive
 	# the change of user).
@@ -274,8 +277,15 @@ subnet=$("$py" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["ne
 gw=$http_subnet_prefix.1
 
 # The bridge of the backend network, in this namespace ("the host").
+# Its MAC address is fixed: without one, a Linux bridge takes the lowest
+# of its ports' addresses, and changes it whenever a port with a lower
+# one joins.  A namespace that had learnt the gateway's address before
+# (from an ARP request of the host's) keeps sending to the old one, a
+# port's, which the bridge takes in but IP then drops as another host's:
+# a connection to "postgres" from there times out (connect_timeout=5)
+# until ARP asks again, 5 s and more later.
 ip link set lo up
-ip link add tixbr type bridge
+ip link add tixbr address 02:42:ac:1e:39:01 type bridge
 ip addr add "$gw/24" dev tixbr
 ip link set tixbr up
 
@@ -296,19 +306,54 @@ done
 } >"$tmp/hosts"
 
 # make_netns NAME ADDR: a network namespace with lo and eth0 (ADDR) on
-# the bridge; prints the pid of the process that holds it.
+# the bridge, held by a process whose pid goes to netns_of[NAME].  The
+# veth's far end goes into that process's namespace only once it has one
+# of its own (until unshare has run, it is still in this one); any step
+# that fails ends the test.
+host_netns=$(readlink /proc/self/ns/net)
 make_netns() {
-	local name=$1 addr=$2 pid
+	local name=$1 addr=$2 pid i ns=
 	unshare --net -- sleep 100000 &
 	pid=$!
 	holders+=("$pid")
-	sleep 0.1
-	ip link add "v-$name" type veth peer name eth0 netns "$pid"
-	ip link set "v-$name" master tixbr up
-	nsenter -t "$pid" -n sh -c "ip link set lo up &&
-		ip addr add $addr/24 dev eth0 && ip link set eth0 up &&
-		ip route add default via $gw"
+	for ((i = 0; i < 300; i++)); do
+		ns=$(readlink "/proc/$pid/ns/net" 2>/dev/null) || ns=
+		[ -n "$ns" ] && [ "$ns" != "$host_netns" ] && break
+		sleep 0.05
+	done
+	if [ -z "$ns" ] || [ "$ns" = "$host_netns" ]; then
+		fatal "$name: no network namespace of its own after 15 s (unshare, pid $pid)"
+	fi
+	ip link add "v-$name" type veth peer name eth0 netns "$pid" ||
+		fatal "$name: ip link add v-$name (veth into pid $pid's namespace)"
+	ip link set "v-$name" master tixbr up ||
+		fatal "$name: ip link set v-$name master tixbr up"
+	nsenter -t "$pid" -n sh -ec "ip link set lo up
+		ip addr add $addr/24 dev eth0
+		ip link set eth0 up
+		ip route add default via $gw" ||
+		fatal "$name: setting up eth0 ($addr) in its namespace"
 	netns_of[$name]=$pid
+}
+
+# net_report [NAME...]: the network as the host and NAME's namespace (by
+# default every service's) see it, for a failure: addresses, routes, and
+# the neighbours, the gateway's MAC address among them.
+net_report() {
+	local s pid
+	local -a which=("$@")
+	[ $# -gt 0 ] || which=("${!netns_of[@]}")
+	echo "--- network of the host (tixbr $(ip -br link show tixbr 2>&1))"
+	ip -br addr 2>&1
+	ip neigh 2>&1
+	ip route 2>&1
+	bridge link 2>&1
+	for s in "${which[@]}"; do
+		pid=${netns_of[$s]:-}
+		[ -n "$pid" ] || continue
+		echo "--- network of $s (pid $pid, $(readlink "/proc/$pid/ns/net" 2>&1))"
+		nsenter -t "$pid" -n sh -c 'ip -br link; ip -br addr; ip route; ip neigh' 2>&1
+	done
 }
 
 # Named volumes: a directory each, filled from the image's directory at
@@ -497,6 +542,7 @@ migrate_pid=$started_pid
 if wait "$migrate_pid"; then
 	ok "migrate: $(tail -n 1 "$tmp/log/migrate.log")"
 else
+	net_report migrate
 	fatal "migrate: exit status non-zero (log: $(tail -n 3 "$tmp/log/migrate.log" | tr '\n' ' '))"
 fi
 for s in "${names[@]}"; do
@@ -572,7 +618,10 @@ printf '%s\n' "$password" >"$tmp/pw"
 svc_stdin=$tmp/pw start_service migrate tix-admin user add \
 	--email customer@compose.test --name 'Compose Customer' \
 	--role customer --account 'Compose Co'
-wait "$started_pid" || bad "tix-admin user add in the migrate container failed"
+if ! wait "$started_pid"; then
+	bad "tix-admin user add in the migrate container failed"
+	net_report migrate
+fi
 if "$py" - "http://${addr_of[nginx]}:8080" customer@compose.test "$password" <<'EOF'; then
 import http.cookiejar, json, sys, urllib.request
 base, email, password = sys.argv[1:4]

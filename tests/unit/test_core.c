@@ -250,6 +250,54 @@ test_buf_max(void **state)
 	tix_buf_free(&b);
 }
 
+static void
+test_buf_add_cut(void **state)
+{
+	struct tix_buf	 b;
+
+	(void)state;
+	tix_buf_init(&b, 8);
+	/* What fits goes in whole, invalid UTF-8 or not. */
+	assert_int_equal(tix_buf_add_cut(&b, "ab", 2), TIX_OK);
+	assert_int_equal(tix_buf_add_cut(&b, "\x80", 1), TIX_OK);
+	assert_int_equal(b.len, 3);
+	/* "d\u00e9j\u00e0" is 6 bytes and 5 are left: cut before the
+	 * 2-byte \u00e0, not in it. */
+	assert_int_equal(tix_buf_add_cut(&b, "d\xc3\xa9j\xc3\xa0", 6),
+	    TIX_OK);
+	assert_int_equal(b.len, 7);
+	assert_memory_equal(b.data, "ab\x80" "d\xc3\xa9j", 7);
+	/* One byte left: a 3-byte character does not go in at all; an
+	 * ASCII one does; then the buffer is full, and that is no error. */
+	assert_int_equal(tix_buf_add_cut(&b, "\xe2\x82\xac", 3), TIX_OK);
+	assert_int_equal(b.len, 7);
+	assert_int_equal(tix_buf_add_cut(&b, "xyz", 3), TIX_OK);
+	assert_int_equal(b.len, 8);
+	assert_string_equal(b.data + 7, "x");
+	assert_int_equal(tix_buf_add_cut(&b, "q", 1), TIX_OK);
+	assert_int_equal(tix_buf_add_cut(&b, "", 0), TIX_OK);
+	assert_int_equal(b.len, 8);
+	tix_buf_free(&b);
+
+	/* Exactly to max, a character at the end. */
+	tix_buf_init(&b, 4);
+	assert_int_equal(tix_buf_add_cut(&b, "a\xe2\x82\xac", 4), TIX_OK);
+	assert_int_equal(b.len, 4);
+	tix_buf_clear(&b);
+	/* The cut falls after a character: all of it, none of the '!'. */
+	assert_int_equal(tix_buf_add_cut(&b, "\xf0\x9f\x98\x80!", 5),
+	    TIX_OK);
+	assert_int_equal(b.len, 4);
+	assert_string_equal(b.data, "\xf0\x9f\x98\x80");
+	tix_buf_free(&b);
+	/* A cut that leaves nothing adds nothing (not even the memory). */
+	tix_buf_init(&b, 3);
+	assert_int_equal(tix_buf_add_cut(&b, "\xf0\x9f\x98\x80", 4), TIX_OK);
+	assert_int_equal(b.len, 0);
+	assert_null(b.data);
+	tix_buf_free(&b);
+}
+
 struct utf8_case {
 	const char	*s;
 	size_t		 n;
@@ -442,6 +490,28 @@ test_mem_equal(void **state)
 }
 
 static void
+test_hex_digit(void **state)
+{
+	const char	*digits = "0123456789abcdef", *upper = "ABCDEF";
+	int		 c, i;
+
+	(void)state;
+	for (i = 0; i < 16; i++)
+		assert_int_equal(tix_hex_digit(digits[i]), i);
+	for (i = 0; i < 6; i++)
+		assert_int_equal(tix_hex_digit(upper[i]), 10 + i);
+	/* Every other byte, the neighbours of the ranges and the high
+	 * half (as an unsigned char) included. */
+	for (c = 0; c < 256; c++) {
+		if (c != 0 && (strchr(digits, c) != NULL ||
+		    strchr(upper, c) != NULL))
+			continue;
+		assert_int_equal(tix_hex_digit(c), -1);
+	}
+	assert_int_equal(tix_hex_digit(-1), -1);
+}
+
+static void
 test_str_ieq(void **state)
 {
 	(void)state;
@@ -593,10 +663,12 @@ main(void)
 		cmocka_unit_test(test_arena_strings),
 		cmocka_unit_test(test_buf_basic),
 		cmocka_unit_test(test_buf_max),
+		cmocka_unit_test(test_buf_add_cut),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_has_control),
 		cmocka_unit_test(test_parse_int64),
 		cmocka_unit_test(test_mem_equal),
+		cmocka_unit_test(test_hex_digit),
 		cmocka_unit_test(test_str_ieq),
 		cmocka_unit_test(test_log),
 		cmocka_unit_test(test_addr),
