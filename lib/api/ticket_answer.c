@@ -160,37 +160,56 @@ render_license(struct tix_jw *w, const struct tix_license_view *l)
 	tix_jw_obj_close(w);
 }
 
-/* The detail object: the summary and description, can_reopen,
+/* The detail object d: the summary and description, can_reopen,
  * attachments, license and timeline. */
+static void
+render_detail(struct tix_req *r, struct tix_jw *w,
+    const struct tix_ticket_detail *d)
+{
+	const char	*number = number_of(r, &d->summary);
+	size_t		 i;
+
+	tix_jw_obj_open(w);
+	tix_api_summary_render(w, &d->summary);
+	tix_jw_kstr(w, "description", d->description);
+	tix_jw_kbool(w, "can_reopen", d->can_reopen);
+	tix_jw_key(w, "attachments");
+	tix_attachments_render(w, d->attachments, d->nattachments, 0, number);
+	tix_jw_key(w, "license");
+	render_license(w, d->license);
+	tix_jw_key(w, "timeline");
+	tix_jw_arr_open(w);
+	for (i = 0; i < d->nentries; i++)
+		render_entry(w, &d->entries[i], d->attachments,
+		    d->nattachments, number);
+	tix_jw_arr_close(w);
+	tix_jw_obj_close(w);
+}
+
 enum tix_err
 tix_api_detail_render(struct tix_req *r, struct tix_jw *w, int64_t id)
 {
 	struct tix_ctx			c = tix_api_ctx(r);
 	struct tix_ticket_detail	d;
-	const char			*number;
 	enum tix_err			rc;
-	size_t				i;
 
 	rc = tix_ticket_detail_get(&c, id, &d);
-	if (rc != TIX_OK)
-		return rc;
-	number = number_of(r, &d.summary);
-	tix_jw_obj_open(w);
-	tix_api_summary_render(w, &d.summary);
-	tix_jw_kstr(w, "description", d.description);
-	tix_jw_kbool(w, "can_reopen", d.can_reopen);
-	tix_jw_key(w, "attachments");
-	tix_attachments_render(w, d.attachments, d.nattachments, 0, number);
-	tix_jw_key(w, "license");
-	render_license(w, d.license);
-	tix_jw_key(w, "timeline");
-	tix_jw_arr_open(w);
-	for (i = 0; i < d.nentries; i++)
-		render_entry(w, &d.entries[i], d.attachments, d.nattachments,
-		    number);
-	tix_jw_arr_close(w);
-	tix_jw_obj_close(w);
-	return TIX_OK;
+	if (rc == TIX_OK)
+		render_detail(r, w, &d);
+	return rc;
+}
+
+enum tix_err
+tix_api_detail_render_path(struct tix_req *r, struct tix_jw *w)
+{
+	struct tix_ctx			c = tix_api_ctx(r);
+	struct tix_ticket_detail	d;
+	enum tix_err			rc;
+
+	rc = tix_ticket_detail_find(&c, r->args[0], &d);
+	if (rc == TIX_OK)
+		render_detail(r, w, &d);
+	return rc;
 }
 
 enum tix_err

@@ -27,6 +27,10 @@ void		tix_api_summary_render(struct tix_jw *w,
 /* The detail object of ticket id into w. */
 enum tix_err	tix_api_detail_render(struct tix_req *r, struct tix_jw *w,
 		    int64_t id);
+/* The same of the path's ticket if the caller may see it, in one round
+ * trip (TIX_ENOTFOUND, and nothing in w, when not). */
+enum tix_err	tix_api_detail_render_path(struct tix_req *r,
+		    struct tix_jw *w);
 /*
  * Write a JSON array of the n attachments in att that belong to
  * entry_id, or all of them when entry_id is 0.  number is the ticket's

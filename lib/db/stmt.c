@@ -45,6 +45,43 @@
 	" LEFT JOIN users asg ON asg.id = t.assignee_id"
 #define SUMMARY_FROM " FROM tickets t" SUMMARY_JOINS
 
+/*
+ * The detail of a ticket (lib/tickets/read.c), four statements of one
+ * batch, each of the ticket given by the SQL ticket: its id $1 in the
+ * by-id ones (the answers of writes), VISIBLE_ID in the _N ones (GET).
+ * $2 is the viewer's role: a customer (the summary: customer_updated_at,
+ * no count of files on notes) or staff (the others: internal notes and
+ * their files and refused files).
+ */
+#define DETAIL_SUMMARY(where) \
+	"SELECT " SUMMARY_COLS("CASE WHEN $2::bool" \
+	" THEN t.customer_updated_at ELSE t.updated_at END", "$2::bool") \
+	", t.description, t.closed_at > now() - interval '30 days'" \
+	SUMMARY_FROM " WHERE " where
+#define DETAIL_ENTRIES(ticket) \
+	"SELECT e.id, e.type, tix_ts(e.created_at), u.id, u.name," \
+	" u.role, e.via, e.body, e.from_value, e.to_value" \
+	" FROM ticket_entries e LEFT JOIN users u ON u.id = e.actor_id" \
+	" WHERE e.ticket_id = " ticket " AND (NOT e.internal OR $2::bool)" \
+	" ORDER BY e.id"
+#define DETAIL_REFUSED(ticket) \
+	"SELECT r.entry_id, r.filename, r.reason" \
+	" FROM entry_refused_files r" \
+	" JOIN ticket_entries e ON e.id = r.entry_id" \
+	" WHERE e.ticket_id = " ticket " AND (NOT e.internal OR $2::bool)" \
+	" ORDER BY r.entry_id, r.id"
+#define DETAIL_ATTACHMENTS(ticket) \
+	"SELECT a.id, a.filename, a.content_type, a.size," \
+	" tix_ts(a.created_at), a.entry_id FROM attachments a" \
+	" JOIN ticket_entries e ON e.id = a.entry_id" \
+	" WHERE a.ticket_id = " ticket " AND (NOT e.internal OR $2::bool)" \
+	" ORDER BY a.id"
+/* The id of ticket number $1 if the caller may see it ($3: the
+ * customer, NULL for staff), else NULL (no row matches NULL). */
+#define VISIBLE_ID \
+	"(SELECT v.id FROM tickets v WHERE v.number = $1" \
+	" AND ($3::bigint IS NULL OR v.requester_id = $3))"
+
 /* A file's path in an account export: files/ID-NAME, or files/ID when
  * that would pass a file system's 255 bytes a name (the name is in
  * account.json either way). */
@@ -630,16 +667,21 @@ static const struct {
 	    " FOR UPDATE OF t" },
 	/* $2: the viewer is a customer (sees customer_updated_at). */
 	[TIX_STMT_TICKET_SUMMARY] = { "ticket_summary",
-	    "SELECT " SUMMARY_COLS("CASE WHEN $2::bool"
-	    " THEN t.customer_updated_at ELSE t.updated_at END", "$2::bool")
-	    ", t.description, t.closed_at > now() - interval '30 days'"
-	    SUMMARY_FROM " WHERE t.id = $1" },
+	    DETAIL_SUMMARY("t.id = $1") },
 	[TIX_STMT_TICKET_ENTRIES] = { "ticket_entries",
-	    "SELECT e.id, e.type, tix_ts(e.created_at), u.id, u.name,"
-	    " u.role, e.via, e.body, e.from_value, e.to_value"
-	    " FROM ticket_entries e LEFT JOIN users u ON u.id = e.actor_id"
-	    " WHERE e.ticket_id = $1 AND (NOT e.internal OR $2::bool)"
-	    " ORDER BY e.id" },
+	    DETAIL_ENTRIES("$1") },
+	/* The detail's four by ticket number $1 in the caller's scope $3
+	 * (the ticket_find rule): nothing of a ticket the caller may not
+	 * see; $2 as in the four by id. */
+	[TIX_STMT_TICKET_SUMMARY_N] = { "ticket_summary_n",
+	    DETAIL_SUMMARY("t.number = $1"
+	    " AND ($3::bigint IS NULL OR t.requester_id = $3)") },
+	[TIX_STMT_TICKET_ENTRIES_N] = { "ticket_entries_n",
+	    DETAIL_ENTRIES(VISIBLE_ID) },
+	[TIX_STMT_REFUSED_LIST_N] = { "refused_list_n",
+	    DETAIL_REFUSED(VISIBLE_ID) },
+	[TIX_STMT_ATTACH_LIST_N] = { "attach_list_n",
+	    DETAIL_ATTACHMENTS(VISIBLE_ID) },
 	/* $2 new status, $3 counts as the first response, $4 internal
 	 * (customers don't see the change). */
 	[TIX_STMT_TICKET_AFTER_MESSAGE] = { "ticket_after_message",
@@ -806,11 +848,7 @@ static const struct {
 	    "  WHERE uploader_id = $2 AND created_at > now() - interval '1 day')" },
 	/* $2: the viewer is staff (sees files on internal notes). */
 	[TIX_STMT_ATTACH_LIST] = { "attach_list",
-	    "SELECT a.id, a.filename, a.content_type, a.size,"
-	    " tix_ts(a.created_at), a.entry_id FROM attachments a"
-	    " JOIN ticket_entries e ON e.id = a.entry_id"
-	    " WHERE a.ticket_id = $1 AND (NOT e.internal OR $2::bool)"
-	    " ORDER BY a.id" },
+	    DETAIL_ATTACHMENTS("$1") },
 	/* The files of a mail that were not taken (lib/mail/ingest.c),
 	 * and those of ticket $1 as the viewer may see them ($2: staff). */
 	/* $1 the entry or $2 the kept mail. */
@@ -818,11 +856,7 @@ static const struct {
 	    "INSERT INTO entry_refused_files (entry_id, review_id, filename,"
 	    " reason) VALUES ($1, $2, $3, $4)" },
 	[TIX_STMT_REFUSED_LIST] = { "refused_list",
-	    "SELECT r.entry_id, r.filename, r.reason"
-	    " FROM entry_refused_files r"
-	    " JOIN ticket_entries e ON e.id = r.entry_id"
-	    " WHERE e.ticket_id = $1 AND (NOT e.internal OR $2::bool)"
-	    " ORDER BY r.entry_id, r.id" },
+	    DETAIL_REFUSED("$1") },
 	/* The files of a kept mail ($1 as "{1,2}") on review row $2, and
 	 * moved from it to ticket $2 and entry $3 (uploader $4 when the
 	 * sender was no user). */

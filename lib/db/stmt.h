@@ -85,6 +85,11 @@ enum tix_stmt {
 	TIX_STMT_TICKET_LOCK,
 	TIX_STMT_TICKET_SUMMARY,
 	TIX_STMT_TICKET_ENTRIES,
+	/* The detail by number in the caller's scope (GET). */
+	TIX_STMT_TICKET_SUMMARY_N,
+	TIX_STMT_TICKET_ENTRIES_N,
+	TIX_STMT_REFUSED_LIST_N,
+	TIX_STMT_ATTACH_LIST_N,
 	TIX_STMT_TICKET_AFTER_MESSAGE,
 	/* Fourteen statements: TIX_STMT_TICKET_LIST + sort * 2 +
 	 * is_customer, with sort an enum tix_sort (lib/tickets/search.h):

@@ -4,7 +4,9 @@
  *
  * The detail's four statements (summary, timeline, refused files,
  * attachments) need nothing of each other: they go in one batch, one
- * round trip (db/batch.h).  Each takes the viewer's role itself.
+ * round trip (db/batch.h).  Each takes the viewer's role itself, and
+ * by number the caller's scope too, so that a GET needs no lookup of
+ * the ticket before them.
  */
 #include <string.h>
 
@@ -275,33 +277,49 @@ license_of(const struct tix_ctx *c, const struct tix_ticket_detail *d,
 	return TIX_OK;
 }
 
+/* The detail's four statements: by the ticket's id, by its number. */
+static const enum tix_stmt by_id[4] = {
+	TIX_STMT_TICKET_SUMMARY, TIX_STMT_TICKET_ENTRIES,
+	TIX_STMT_REFUSED_LIST, TIX_STMT_ATTACH_LIST
+};
+static const enum tix_stmt by_number[4] = {
+	TIX_STMT_TICKET_SUMMARY_N, TIX_STMT_TICKET_ENTRIES_N,
+	TIX_STMT_REFUSED_LIST_N, TIX_STMT_ATTACH_LIST_N
+};
+
 /*
- * The detail of ticket id without its license: the summary, timeline,
- * refused files and attachments in one batch.
+ * The detail without its license: the summary, timeline, refused files
+ * and attachments of the ticket that key (and, by number, scope) names,
+ * in one batch.  nparams: 2 by id, 3 by number (scope the third).
  */
 static enum tix_err
-view_get(const struct tix_ctx *c, int64_t id, struct tix_ticket_detail *out)
+view_get(const struct tix_ctx *c, const enum tix_stmt q[4], const char *key,
+    const char *scope, int nparams, struct tix_ticket_detail *out)
 {
 	struct tix_db_batch	b;
 	struct tix_rows		sum, ents, refused, att;
-	const char		*sp[2], *tp[2];
+	const char		*sp[3], *tp[3];
 	bool			staff = tix_is_staff(c->who);
 	enum tix_err		rc;
 
 	memset(out, 0, sizeof(*out));
-	sp[0] = tp[0] = tix_db_i64(c->arena, id);
+	if (key == NULL)
+		return TIX_ENOMEM;
+	sp[0] = tp[0] = key;
 	sp[1] = staff ? "f" : "t";	/* a customer: customer_updated_at */
 	tp[1] = staff ? "t" : "f";	/* whether they see internal notes */
+	sp[2] = tp[2] = scope;
 	tix_db_batch_init(&b, c->db, c->arena);
-	tix_db_batch_add(&b, TIX_STMT_TICKET_SUMMARY, sp, 2, &sum);
-	tix_db_batch_add(&b, TIX_STMT_TICKET_ENTRIES, tp, 2, &ents);
-	tix_db_batch_add(&b, TIX_STMT_REFUSED_LIST, tp, 2, &refused);
-	tix_db_batch_add(&b, TIX_STMT_ATTACH_LIST, tp, 2, &att);
+	tix_db_batch_add(&b, q[0], sp, nparams, &sum);
+	tix_db_batch_add(&b, q[1], tp, nparams, &ents);
+	tix_db_batch_add(&b, q[2], tp, nparams, &refused);
+	tix_db_batch_add(&b, q[3], tp, nparams, &att);
 	rc = tix_db_batch_run(&b);
 	if (rc != TIX_OK)
 		return rc;
+	/* None: not the caller's (by number), or deleted in between. */
 	if (sum.nrows != 1)
-		return TIX_ENOTFOUND;	/* deleted in between */
+		return TIX_ENOTFOUND;
 	if (sum.ncols <= C_REOPEN_WINDOW)
 		return TIX_EINTERNAL;
 	tix_summary_read(&sum, 0, &out->summary);
@@ -317,11 +335,17 @@ view_get(const struct tix_ctx *c, int64_t id, struct tix_ticket_detail *out)
 	return rc;
 }
 
+static enum tix_err
+view_by_id(const struct tix_ctx *c, int64_t id, struct tix_ticket_detail *out)
+{
+	return view_get(c, by_id, tix_db_i64(c->arena, id), NULL, 2, out);
+}
+
 enum tix_err
 tix_ticket_view_get(const struct tix_ctx *c, int64_t id,
     struct tix_ticket_detail *out)
 {
-	return view_get(c, id, out);
+	return view_by_id(c, id, out);
 }
 
 enum tix_err
@@ -330,7 +354,31 @@ tix_ticket_detail_get(const struct tix_ctx *c, int64_t id,
 {
 	enum tix_err rc;
 
-	rc = view_get(c, id, out);
+	rc = view_by_id(c, id, out);
+	if (rc == TIX_OK)
+		rc = license_of(c, out, &out->license);
+	return rc;
+}
+
+enum tix_err
+tix_ticket_detail_find(const struct tix_ctx *c, const char *number_text,
+    struct tix_ticket_detail *out)
+{
+	const char	*scope = NULL;
+	int64_t		 number;
+	enum tix_err	 rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!tix_ticket_number_parse(number_text, false, &number))
+		return TIX_ENOTFOUND;
+	/* The scope of tix_ticket_find: a customer sees their own. */
+	if (!tix_is_staff(c->who)) {
+		scope = tix_db_i64(c->arena, c->who->user_id);
+		if (scope == NULL)
+			return TIX_ENOMEM;
+	}
+	rc = view_get(c, by_number, tix_db_i64(c->arena, number), scope, 3,
+	    out);
 	if (rc == TIX_OK)
 		rc = license_of(c, out, &out->license);
 	return rc;

@@ -97,6 +97,13 @@ struct tix_ticket_detail {
 enum tix_err	tix_ticket_detail_get(const struct tix_ctx *c, int64_t id,
 		    struct tix_ticket_detail *out);
 
+/* The same of the ticket numbered number_text ("TICK-1001") if the
+ * caller may see it (the rule of tix_ticket_find: a customer only their
+ * own), in one round trip but the license's.  TIX_ENOTFOUND when it is
+ * not there or not theirs: then nothing of it was read. */
+enum tix_err	tix_ticket_detail_find(const struct tix_ctx *c,
+		    const char *number_text, struct tix_ticket_detail *out);
+
 /* The same without the license (no lookup of keys): for the answer to
  * a reply, which shows no license. */
 enum tix_err	tix_ticket_view_get(const struct tix_ctx *c, int64_t id,

@@ -115,24 +115,29 @@ class PlanTest(unittest.TestCase):
             raise RuntimeError("psql failed: %s" % p.stderr)
         return p.stdout.strip()
 
-    def plan(self, name, nparams, analyze=False, **params):
+    def plan(self, name, nparams, analyze=False, generic=False, **params):
         """The plan of statement name after six executions; params by
         number (p1=..., p14=...), the others NULL; $7 is 'UTC', $12 26
         and $13 0 unless given.  With analyze, the plan as run (actual
-        rows and loops)."""
-        return list(nodes(self.plan_tree(name, nparams, analyze,
+        rows and loops); with generic, the generic plan (the one made
+        without the values, which PostgreSQL may keep for a worker's
+        prepared statement)."""
+        return list(nodes(self.plan_tree(name, nparams, analyze, generic,
                                          **params)))
 
-    def plan_tree(self, name, nparams, analyze=False, **params):
+    def plan_tree(self, name, nparams, analyze=False, generic=False,
+                  **params):
         params.setdefault("p7", "UTC")
         params.setdefault("p12", 26)
         if nparams > 12:
             params.setdefault("p13", 0)
         args = ", ".join(lit(params.get("p%d" % i))
                          for i in range(1, nparams + 1))
-        out = self.psql("SET jit = off;\nPREPARE p AS %s;\n%s"
+        out = self.psql("SET jit = off;\n%sPREPARE p AS %s;\n%s"
                         "EXPLAIN (%sFORMAT JSON) EXECUTE p(%s);\n"
-                        % (stmt_sql(name), "EXECUTE p(%s);\n" % args * 6,
+                        % ("SET plan_cache_mode = force_generic_plan;\n"
+                           if generic else "",
+                           stmt_sql(name), "EXECUTE p(%s);\n" % args * 6,
                            "ANALYZE, " if analyze else "", args))
         start = out.index("[")
         return json.loads(out[start:])[0]["Plan"]
@@ -326,6 +331,31 @@ class PlanTest(unittest.TestCase):
         self.assertNoSeqScan(self.plan("ticket_entries", 2, p1=tid,
                                        p2="true", p7=None, p12=None),
                              "entries")
+
+    def test_detail_by_number(self):
+        # The GET's batch: the four by the ticket's number in the
+        # caller's scope, generic plans included, for an agent (scope
+        # NULL) and a customer (their id), of their ticket and not.
+        own = self.psql("SELECT number FROM tickets WHERE requester_id = %s"
+                        " ORDER BY id LIMIT 1" % self.customer)
+        other = self.psql("SELECT number FROM tickets"
+                          " WHERE requester_id <> %s ORDER BY id LIMIT 1"
+                          % self.customer)
+        cases = (("agent", other, None, "t"), ("customer", own,
+                  self.customer, "f"), ("not theirs", other, self.customer,
+                                        "f"))
+        for name in ("ticket_summary_n", "ticket_entries_n",
+                     "refused_list_n", "attach_list_n"):
+            for who, number, scope, staff in cases:
+                role = staff if name != "ticket_summary_n" else \
+                    ("f" if staff == "t" else "t")
+                for generic in (False, True):
+                    with self.subTest(name=name, who=who, generic=generic):
+                        p = self.plan(name, 3, generic=generic, p1=number,
+                                      p2=role, p3=scope, p7=None, p12=None)
+                        self.assertNoSeqScan(p, name)
+                        self.assertIn("tickets_number_key", self.indexes(p),
+                                      "%s: %s" % (name, json.dumps(p[0])))
 
 
 if __name__ == "__main__":

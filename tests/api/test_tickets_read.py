@@ -59,6 +59,37 @@ class ReadTest(ApiTestCase):
         self.assertError(r, 404, "not_found")
         self.assertEqual(r.body, self.missing.body)
 
+    def test_agent_missing_ticket_404(self):
+        r = self.cag.get("/api/tickets/TICK-999999")
+        self.assertError(r, 404, "not_found")
+        self.assertEqual(r.body, self.missing.body)
+
+    def test_read_is_the_writes_answer(self):
+        # The GET reads a ticket by its number in the caller's scope, a
+        # write answers with it read by id: both are the same detail,
+        # for the agent (with the note) and for the requester (without).
+        t = create_ticket(self.ca1)
+        path = "/api/tickets/" + t["number"]
+        self.assertJson(self.cag.post(path + "/messages", {
+            "body": "Internal words", "internal": True}), 201)
+        self.assertJson(self.ca1.post(path + "/messages", {
+            "body": "Public words"}), 201)
+        patched = self.assertJson(self.cag.patch(path, {"priority": "low"}),
+                                  200)["ticket"]
+        got = self.assertJson(self.cag.get(path), 200)["ticket"]
+        self.assertDetail(got)
+        self.assertEqual(got, patched)
+        self.assertEqual([e["type"] for e in got["timeline"]],
+                         ["created", "note", "message", "priority_changed"])
+        mine = self.assertJson(self.ca1.get(path), 200)["ticket"]
+        self.assertEqual([e["type"] for e in mine["timeline"]],
+                         ["created", "message", "priority_changed"])
+        self.assertNotIn(b"Internal words", self.ca1.get(path).raw)
+        for c in (self.ca2, self.cb1):
+            r = c.get(path)
+            self.assertError(r, 404, "not_found")
+            self.assertEqual(r.body, self.missing.body)
+
     def test_other_customer_with_bearer_404(self):
         _, token = self.cb1.new_token()
         r = Client(token=token).get("/api/tickets/" + self.t1["number"])
