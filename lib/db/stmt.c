@@ -356,7 +356,7 @@ static const struct {
 	[TIX_STMT_ACCOUNT_DEL_TICKETS] = { "account_del_tickets",
 	    "DELETE FROM tickets WHERE account_id = $1" },
 	/* Sessions, tokens, 2FA codes, resets cascade; security events
-	 * stay, unlinked (sql/028). */
+	 * stay, unlinked (sql/022). */
 	[TIX_STMT_ACCOUNT_DEL_USERS] = { "account_del_users",
 	    "DELETE FROM users WHERE account_id = $1" },
 	[TIX_STMT_ACCOUNT_DEL_LICENSES] = { "account_del_licenses",

@@ -303,8 +303,6 @@ view_get(const struct tix_ctx *c, const enum tix_stmt q[4], const char *key,
 	enum tix_err		rc;
 
 	memset(out, 0, sizeof(*out));
-	if (key == NULL)
-		return TIX_ENOMEM;
 	sp[0] = tp[0] = key;
 	sp[1] = staff ? "f" : "t";	/* a customer: customer_updated_at */
 	tp[1] = staff ? "t" : "f";	/* whether they see internal notes */
@@ -372,11 +370,8 @@ tix_ticket_detail_find(const struct tix_ctx *c, const char *number_text,
 	if (!tix_ticket_number_parse(number_text, false, &number))
 		return TIX_ENOTFOUND;
 	/* The scope of tix_ticket_find: a customer sees their own. */
-	if (!tix_is_staff(c->who)) {
+	if (!tix_is_staff(c->who))
 		scope = tix_db_i64(c->arena, c->who->user_id);
-		if (scope == NULL)
-			return TIX_ENOMEM;
-	}
 	rc = view_get(c, by_number, tix_db_i64(c->arena, number), scope, 3,
 	    out);
 	if (rc == TIX_OK)
